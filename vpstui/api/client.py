@@ -1,0 +1,452 @@
+"""`VpsClient`: the async VPS.org API client used by the app, the CLI and scripts.
+
+    async with VpsClient(token=os.environ["VPS_API_TOKEN"]) as api:
+        for backup in await api.list_backups(server_id=12345):
+            print(backup.id, backup.status, backup.size_mb)
+
+Only GET requests are ever retried. POST and DELETE are sent exactly once: if their
+outcome is unknown (timeout after sending, unreadable answer) the raised `ApiError`
+has `outcome_unknown = True` and the caller should re-read the list.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import ipaddress
+import json
+from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+import httpx
+
+from vpstui import __version__
+from vpstui.api.errors import (
+    ApiError,
+    BadResponseError,
+    InsecureUrlError,
+    RateLimitedError,
+    error_from_response,
+    error_from_transport,
+)
+from vpstui.api.models import (
+    Backup,
+    CreateResult,
+    Listing,
+    RestoreResult,
+    Server,
+    UnreadableItem,
+    parse_backup,
+    parse_server,
+)
+from vpstui.api.retry import RETRY_STATUSES, RetryPolicy
+from vpstui.api.secret import Secret
+
+__all__ = ["DEFAULT_API_URL", "DEFAULT_TIMEOUT", "Page", "VpsClient"]
+
+DEFAULT_API_URL = "https://admin.vps.org"
+#: connect 5 s, read 15 s; `total` bounds a whole request including slow-drip bodies.
+DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=15.0, pool=5.0)
+DEFAULT_TOTAL_TIMEOUT = 45.0
+#: A hard stop for pagination, far beyond any real account (10 backups x 100k servers / 100).
+MAX_PAGES = 20_000
+
+T = TypeVar("T")
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and the loopback ranges (127.0.0.0/8, ::1)."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str) -> httpx.URL:
+    """The API URL, validated: https anywhere, plain http only on loopback."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise InsecureUrlError(f"The API URL {url!r} is not a valid URL.") from exc
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise InsecureUrlError(f"The API URL must start with https:// (got {url!r}).")
+    if parsed.userinfo:
+        raise InsecureUrlError("The API URL must not contain a user name or password.")
+    if parsed.scheme == "http" and not is_loopback(parsed.host):
+        raise InsecureUrlError(
+            f"Refusing plain http:// for {parsed.host}: the token would travel unencrypted. "
+            "Use https:// (http is only allowed for 127.0.0.1, ::1 and localhost)."
+        )
+    return parsed.copy_with(path=parsed.path.rstrip("/"), query=None, fragment=None)
+
+
+class _BearerAuth(httpx.Auth):
+    """Adds the token, but only to requests for the configured API origin."""
+
+    def __init__(self, token: Secret, origin: tuple[str, str, int | None]) -> None:
+        self._token = token
+        self._origin = origin
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        url = request.url
+        if (url.scheme, url.host, url.port) == self._origin:
+            request.headers["Authorization"] = f"Bearer {self._token.reveal()}"
+        yield request
+
+    def __repr__(self) -> str:
+        return "_BearerAuth(***)"
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of a listing as it arrives: for progressive loading.
+
+    `items` holds this page's new items (duplicates of earlier pages removed);
+    `loaded` counts items so far, `count` is the API's announced total (or None).
+    """
+
+    items: list[Any]
+    loaded: int
+    count: int | None
+    skipped: int
+    problems: list[str]
+    done: bool
+
+
+class VpsClient:
+    """An async client for the VPS.org backups and servers API.
+
+    Use as an async context manager (or call `aclose()`); one `httpx.AsyncClient`
+    underneath. `transport` plugs in anything httpx accepts: the demo backend's
+    in-process transport, `httpx.MockTransport`, or respx's.
+    """
+
+    def __init__(
+        self,
+        token: str | Secret,
+        base_url: str = DEFAULT_API_URL,
+        *,
+        transport: httpx.AsyncBaseTransport | None = None,
+        timeout: httpx.Timeout | float = DEFAULT_TIMEOUT,
+        total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
+        retry: RetryPolicy | None = None,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ) -> None:
+        self._token = token if isinstance(token, Secret) else Secret(token)
+        self.base_url = check_base_url(base_url)
+        self.host = (
+            self.base_url.host
+            if self.base_url.port is None
+            else (f"{self.base_url.host}:{self.base_url.port}")
+        )
+        self.retry = retry or RetryPolicy()
+        self.total_timeout = total_timeout
+        self._sleep = sleep
+        origin = (self.base_url.scheme, self.base_url.host, self.base_url.port)
+        self._http = httpx.AsyncClient(
+            base_url=self.base_url,
+            auth=_BearerAuth(self._token, origin),
+            transport=transport,
+            timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
+            headers={
+                "User-Agent": f"vpstui/{__version__}",
+                "Accept": "application/json",
+            },
+            follow_redirects=False,
+        )
+
+    def __repr__(self) -> str:
+        return f"VpsClient(base_url={str(self.base_url)!r})"
+
+    async def __aenter__(self) -> VpsClient:
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.aclose()
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    # --- servers ----------------------------------------------------------------------------
+
+    async def list_servers(self) -> Listing[Server]:
+        """Every server on the account (all pages)."""
+        return await self._collect("/api/v1/servers/", None, parse_server, "list servers")
+
+    async def get_server(self, server_id: int) -> Server:
+        """One server, e.g. to follow its status during a restore."""
+        data = await self._send(
+            "GET", f"/api/v1/servers/{int(server_id)}/", action="read the server"
+        )
+        try:
+            return parse_server(data)
+        except UnreadableItem as exc:
+            raise BadResponseError(f"Could not read the server: {exc}.") from exc
+
+    # --- backups ----------------------------------------------------------------------------
+
+    async def list_backups(
+        self, server_id: int | None = None, backup_type: str | None = None
+    ) -> Listing[Backup]:
+        """Backups across the account, or of one server, optionally of one type (all pages)."""
+        return await self._collect(
+            "/api/v1/backups/", _backup_params(server_id, backup_type), parse_backup, "list backups"
+        )
+
+    def iter_backup_pages(
+        self, server_id: int | None = None, backup_type: str | None = None
+    ) -> AsyncIterator[Page]:
+        """Backups page by page as they arrive, so a UI can show rows before the last page."""
+        return self._pages(
+            "/api/v1/backups/", _backup_params(server_id, backup_type), parse_backup, "list backups"
+        )
+
+    async def create_backup(self, server_id: int, description: str | None = None) -> CreateResult:
+        """Start a manual backup. Sent exactly once; returns the new (in-progress) backup."""
+        body: dict[str, Any] = {"server_id": int(server_id)}
+        if description:
+            body["description"] = description
+        data = await self._send(
+            "POST", "/api/v1/backups/", json_body=body, action="create a backup"
+        )
+        try:
+            backup = parse_backup(data)
+        except UnreadableItem as exc:
+            error = BadResponseError(
+                f"The backup may have been created, but the API's answer could not be read ({exc})."
+            )
+            error.outcome_unknown = True
+            raise error from exc
+        message = data.get("message") if isinstance(data, dict) else None
+        return CreateResult(backup=backup, message=message if isinstance(message, str) else None)
+
+    async def delete_backup(self, backup_id: int) -> None:
+        """Delete a backup permanently. Sent exactly once."""
+        await self._send("DELETE", f"/api/v1/backups/{int(backup_id)}/", action="delete the backup")
+
+    async def restore_backup(self, server_id: int, backup_id: int) -> RestoreResult:
+        """Start restoring `server_id` from `backup_id`. Sent exactly once; any 2xx is success."""
+        path = f"/api/v1/servers/{int(server_id)}/restore/"
+        response = await self._exchange(
+            "POST", path, json_body={"backup_id": int(backup_id)}, action="start the restore"
+        )
+        data: Any = None
+        if response.content.strip():
+            try:
+                data = json.loads(response.content)
+            except ValueError:
+                data = None
+        message = None
+        if isinstance(data, dict):
+            for key in ("message", "detail", "status"):
+                if isinstance(data.get(key), str):
+                    message = data[key]
+                    break
+        return RestoreResult(
+            status_code=response.status_code,
+            message=message,
+            data=data if isinstance(data, dict) else {},
+        )
+
+    # --- plumbing ---------------------------------------------------------------------------
+
+    async def _collect(
+        self, path: str, params: dict[str, Any] | None, parse: Callable[[Any], T], action: str
+    ) -> Listing[T]:
+        listing: Listing[T] = Listing()
+        async for page in self._pages(path, params, parse, action):
+            listing.extend(page.items)
+            listing.total = page.count
+            listing.skipped = page.skipped
+            listing.problems = page.problems
+        return listing
+
+    async def _pages(
+        self, path: str, params: dict[str, Any] | None, parse: Callable[[Any], T], action: str
+    ) -> AsyncIterator[Page]:
+        url: httpx.URL | str = path
+        seen_urls: set[str] = set()
+        seen_ids: set[int] = set()
+        problems: list[str] = []
+        skipped = loaded = 0
+        for _ in range(MAX_PAGES):
+            data = await self._send("GET", url, params=params, action=action)
+            params = None  # the next link carries the query
+            results, count, next_url = _envelope(data, action)
+            items: list[T] = []
+            for raw in results:
+                try:
+                    item = parse(raw)
+                except UnreadableItem as exc:
+                    skipped += 1
+                    if len(problems) < 20:
+                        problems.append(str(exc))
+                    continue
+                item_id: int = getattr(item, "id")  # noqa: B009 - every model has an id
+                if item_id in seen_ids:
+                    if len(problems) < 20:
+                        problems.append(f"item {item_id} was listed twice; shown once")
+                    continue
+                seen_ids.add(item_id)
+                items.append(item)
+            loaded += len(items)
+            seen_urls.add(str(self._http.build_request("GET", url).url))
+            following = self._next_url(next_url, seen_urls, problems)
+            yield Page(items, loaded, count, skipped, list(problems), following is None)
+            if following is None:
+                return
+            url = following
+        raise BadResponseError(f"Could not {action}: the API sent more than {MAX_PAGES} pages.")
+
+    def _next_url(self, next_url: Any, seen: set[str], problems: list[str]) -> httpx.URL | None:
+        """The next page to fetch, or None to stop. Never leaves the configured API origin."""
+        if not next_url:
+            return None
+        if not isinstance(next_url, str):
+            problems.append("the API's next-page link was not text; stopped there")
+            return None
+        target = self.base_url.join(next_url)
+        base = self.base_url
+        if target.host != base.host:
+            raise BadResponseError(
+                f"The API's next-page link points to another host ({target.host}); "
+                "not followed, so the token is not sent there."
+            )
+        if target.scheme != base.scheme or target.port != base.port:
+            if target.scheme == "http" and base.scheme == "https" and target.port in (None, 80):
+                # A TLS-terminating proxy in front of the API often writes http:// links.
+                target = target.copy_with(scheme=base.scheme, port=base.port)
+            else:
+                raise BadResponseError(
+                    f"The API's next-page link points to another address ({target.scheme}://"
+                    f"{target.host}:{target.port}); not followed, so the token is not sent there."
+                )
+        if str(target) in seen:
+            problems.append("the API's next-page link pointed back to a page already read")
+            return None
+        return target
+
+    async def _send(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+        action: str,
+    ) -> Any:
+        """Send a request and decode its JSON body (None for an empty 2xx body)."""
+        response = await self._exchange(
+            method, url, params=params, json_body=json_body, action=action
+        )
+        if response.status_code == 204 or not response.content.strip():
+            return None
+        return _decode(response, action, outcome_unknown=method != "GET")
+
+    async def _exchange(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        *,
+        params: dict[str, Any] | None = None,
+        json_body: Any = None,
+        action: str,
+    ) -> httpx.Response:
+        """One request, retried only if it is a GET. Raises `ApiError` for every failure."""
+        attempts = self.retry.attempts if method == "GET" else 1
+        waited = 0.0
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                response = await self._once(method, url, params, json_body, action)
+            except ApiError as error:
+                no_answer = error.status is None and not isinstance(error, BadResponseError)
+                retryable = no_answer or error.status in RETRY_STATUSES
+                if not retryable or attempt >= attempts:
+                    raise
+                retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
+                delay = self.retry.delay(attempt, retry_after)
+                if waited + delay > self.retry.max_total:
+                    raise
+                waited += delay
+                await self._sleep(delay)
+                continue
+            return response
+
+    async def _once(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        params: dict[str, Any] | None,
+        json_body: Any,
+        action: str,
+    ) -> httpx.Response:
+        try:
+            async with asyncio.timeout(self.total_timeout):
+                response = await self._http.request(method, url, params=params, json=json_body)
+        except TimeoutError as exc:
+            error = error_from_transport(httpx.ReadTimeout("total"), action=action, host=self.host)
+            error.outcome_unknown = method != "GET"
+            raise error from exc
+        except httpx.TransportError as exc:
+            error = error_from_transport(exc, action=action, host=self.host)
+            not_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
+            not_sent = not_sent or isinstance(exc, httpx.PoolTimeout)
+            error.outcome_unknown = method != "GET" and not not_sent
+            raise error from None
+        except httpx.InvalidURL as exc:
+            raise BadResponseError(f"Could not {action}: invalid URL.") from exc
+        if response.is_success:
+            return response
+        if response.is_redirect:
+            where = response.headers.get("location", "?")
+            raise ApiError(
+                f"Could not {action}: the API redirected to {where} ({response.status_code}). "
+                "Check the API URL.",
+                status=response.status_code,
+            )
+        raise error_from_response(response, action=action)
+
+
+def _backup_params(server_id: int | None, backup_type: str | None) -> dict[str, Any] | None:
+    params: dict[str, Any] = {}
+    if server_id is not None:
+        params["server_id"] = int(server_id)
+    if backup_type:
+        params["backup_type"] = backup_type
+    return params or None
+
+
+def _decode(response: httpx.Response, action: str, *, outcome_unknown: bool) -> Any:
+    ctype = response.headers.get("content-type", "")
+    try:
+        return json.loads(response.content)
+    except ValueError as exc:
+        head = response.content[:200].lstrip().lower()
+        if "html" in ctype or head.startswith((b"<!doctype", b"<html", b"<")):
+            what = "an HTML page instead of JSON (a proxy or login page?)"
+        elif response.content.rstrip()[-1:] not in (b"}", b"]"):
+            what = "a truncated answer"
+        else:
+            what = "an answer that is not valid JSON"
+        error = BadResponseError(
+            f"Could not {action}: the API sent {what} (status {response.status_code}).",
+            status=response.status_code,
+        )
+        error.outcome_unknown = outcome_unknown
+        raise error from exc
+
+
+def _envelope(data: Any, action: str) -> tuple[list[Any], int | None, Any]:
+    """`results`, `count` and `next` of a DRF page; a bare list is accepted as one page."""
+    if isinstance(data, list):
+        return data, len(data), None
+    if isinstance(data, dict) and isinstance(data.get("results"), list):
+        count = data.get("count")
+        count = count if isinstance(count, int) and not isinstance(count, bool) else None
+        return data["results"], count, data.get("next")
+    raise BadResponseError(f"Could not {action}: the API's answer has no list of results.")

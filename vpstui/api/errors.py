@@ -1,0 +1,292 @@
+"""Every way an API call can fail, as one exception tree with readable messages.
+
+    ApiError                  root: `str(error)` is a sentence a user can read
+    ├── InsecureUrlError      the API URL is invalid or would send the token unencrypted
+    ├── AuthenticationError   401 / 403: the token is missing, wrong, or lacks permission
+    ├── NotFoundError         404: the server or backup does not exist (any more)
+    ├── ValidationError       400 / 409 / 422: the API refused the request; `field_errors` says why
+    ├── RateLimitedError      429: too many requests; `retry_after` in seconds when the API said
+    ├── ServerError           5xx: the API is failing on its side
+    ├── TransportError        the request never got an answer (timeout, refused, reset, DNS)
+    │   └── TimeoutError_     no answer within the timeout
+    └── BadResponseError      an answer the API does not document (HTML, bad JSON, bad shape)
+
+Messages never contain the API token: the client never puts it in one, and
+`error_from_response` only reads response bodies, never request headers.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import httpx
+
+__all__ = [
+    "ApiError",
+    "AuthenticationError",
+    "BadResponseError",
+    "InsecureUrlError",
+    "NotFoundError",
+    "RateLimitedError",
+    "ServerError",
+    "TimeoutError_",
+    "TransportError",
+    "ValidationError",
+    "error_from_response",
+    "error_from_transport",
+]
+
+_MAX_DETAIL = 300
+
+
+class ApiError(Exception):
+    """Root of every API failure. `message` is for people; `status` is the HTTP status or None."""
+
+    #: True when a request that changes something (POST/DELETE) may or may not have taken
+    #: effect (e.g. it timed out after being sent): re-read the list before assuming either.
+    outcome_unknown: bool = False
+
+    def __init__(self, message: str, *, status: int | None = None, detail: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.detail = detail
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r}, status={self.status!r})"
+
+
+class InsecureUrlError(ApiError):
+    """The configured API URL is unusable or unsafe (plain http:// to a non-loopback host)."""
+
+
+class AuthenticationError(ApiError):
+    """401 or 403: the token was missing, rejected, or lacks permission."""
+
+
+class NotFoundError(ApiError):
+    """404: the thing asked for does not exist (or no longer does)."""
+
+
+class ValidationError(ApiError):
+    """The API refused the request as invalid; `field_errors` maps field → messages."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        detail: str | None = None,
+        field_errors: dict[str, list[str]] | None = None,
+    ):
+        super().__init__(message, status=status, detail=detail)
+        self.field_errors = field_errors or {}
+
+
+class RateLimitedError(ApiError):
+    """429: slow down; `retry_after` is the API's hint in seconds, when it gave one."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = 429,
+        detail: str | None = None,
+        retry_after: float | None = None,
+    ):
+        super().__init__(message, status=status, detail=detail)
+        self.retry_after = retry_after
+
+
+class ServerError(ApiError):
+    """5xx: the API failed on its side."""
+
+
+class TransportError(ApiError):
+    """No answer arrived: connection refused or reset, DNS failure, TLS failure."""
+
+
+class TimeoutError_(TransportError):
+    """No answer arrived within the configured timeout."""
+
+
+class BadResponseError(ApiError):
+    """An answer arrived but is not what the API documents (not JSON, truncated, wrong shape)."""
+
+
+# --- building errors from responses --------------------------------------------------------
+
+_TAG = re.compile(r"<[^>]+>")
+_SPACE = re.compile(r"\s+")
+_TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
+
+
+def _clip(text: str, limit: int = _MAX_DETAIL) -> str:
+    text = _SPACE.sub(" ", text).strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _flatten(value: Any) -> list[str]:
+    """Strings found in a DRF error value (str, list of str, nested dicts)."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        out: list[str] = []
+        for item in value:
+            out.extend(_flatten(item))
+        return out
+    if isinstance(value, dict):
+        out = []
+        for key, item in value.items():
+            out.extend(f"{key}: {text}" for text in _flatten(item))
+        return out
+    return [str(value)]
+
+
+def _describe_body(response: httpx.Response) -> tuple[str | None, dict[str, list[str]]]:
+    """What the body says, as one readable line, plus DRF field errors if any.
+
+    Handles `{"detail": ...}`, `{"field": ["msg"]}`, `{"non_field_errors": [...]}`, a bare
+    list, an HTML page (its <title>), plain text, and an empty body.
+    """
+    content = response.content
+    if not content.strip():
+        return None, {}
+    ctype = response.headers.get("content-type", "")
+    text = response.text
+    try:
+        data = json.loads(text)
+    except ValueError:
+        if "html" in ctype or text.lstrip()[:1] == "<":
+            title = _TITLE.search(text)
+            raw = title.group(1) if title else _TAG.sub(" ", text)
+            return (_clip(raw, 120) or None), {}
+        return _clip(text), {}
+    if isinstance(data, dict):
+        fields: dict[str, list[str]] = {}
+        parts: list[str] = []
+        for key in ("detail", "message", "error"):
+            if key in data:
+                parts.extend(_flatten(data[key]))
+        for key, value in data.items():
+            if key in ("detail", "message", "error", "code", "status_code"):
+                continue
+            msgs = _flatten(value)
+            if not msgs:
+                continue
+            fields[key] = msgs
+            if key in ("non_field_errors", "__all__"):
+                parts.extend(msgs)
+            else:
+                parts.extend(f"{key}: {m}" for m in msgs)
+        return (_clip("; ".join(parts)) or None), fields
+    if isinstance(data, list):
+        return (_clip("; ".join(_flatten(data))) or None), {}
+    return _clip(str(data)), {}
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (delta-seconds or an HTTP date), or None."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        seconds = float(value)
+    except ValueError:
+        from datetime import UTC, datetime
+        from email.utils import parsedate_to_datetime
+
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - datetime.now(UTC)).total_seconds()
+    if seconds != seconds:  # NaN
+        return None
+    return max(0.0, seconds)
+
+
+def error_from_response(response: httpx.Response, *, action: str) -> ApiError:
+    """The `ApiError` for a non-2xx response. `action` reads like "list backups"."""
+    status = response.status_code
+    detail, fields = _describe_body(response)
+    said = f": {detail}" if detail else "."
+    if status == 401:
+        return AuthenticationError(
+            f"The API rejected the token ({status}){said} Check VPS_API_TOKEN or your config.",
+            status=status,
+            detail=detail,
+        )
+    if status == 403:
+        return AuthenticationError(
+            f"The token is not allowed to {action} ({status}){said}",
+            status=status,
+            detail=detail,
+        )
+    if status == 404:
+        return NotFoundError(
+            f"Could not {action}: not found (404){said}", status=status, detail=detail
+        )
+    if status == 429:
+        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        hint = f" Retry in {retry_after:.0f} s." if retry_after is not None else ""
+        return RateLimitedError(
+            f"Could not {action}: the API is rate limiting requests (429).{hint}",
+            status=status,
+            detail=detail,
+            retry_after=retry_after,
+        )
+    if 500 <= status <= 599:
+        return ServerError(
+            f"Could not {action}: the API had an error ({status}){said}",
+            status=status,
+            detail=detail,
+        )
+    if status in (400, 409, 422):
+        return ValidationError(
+            f"Could not {action} ({status}){said}",
+            status=status,
+            detail=detail,
+            field_errors=fields,
+        )
+    return ApiError(
+        f"Could not {action}: unexpected answer ({status}){said}", status=status, detail=detail
+    )
+
+
+def error_from_transport(exc: httpx.TransportError, *, action: str, host: str) -> ApiError:
+    """The `ApiError` for a request that got no answer. Never includes headers or the token."""
+    if isinstance(exc, httpx.TimeoutException):
+        kind = {
+            httpx.ConnectTimeout: "connecting",
+            httpx.ReadTimeout: "waiting for the answer",
+            httpx.WriteTimeout: "sending the request",
+            httpx.PoolTimeout: "waiting for a free connection",
+        }.get(type(exc), "waiting")
+        return TimeoutError_(f"Could not {action}: {host} timed out while {kind}.")
+    if isinstance(exc, httpx.ConnectError):
+        text = str(exc).lower()
+        dns_words = ("name or service", "nodename", "getaddrinfo", "resolve")
+        if any(word in text for word in dns_words):
+            why = "the host name could not be resolved (DNS)"
+        elif "certificate" in text or "ssl" in text or "tls" in text:
+            why = "the TLS certificate could not be verified"
+        elif "refused" in text:
+            why = "the connection was refused"
+        else:
+            why = "could not connect"
+        return TransportError(f"Could not {action}: {host}: {why}.")
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return TransportError(f"Could not {action}: {host} closed the connection mid-answer.")
+    if isinstance(exc, httpx.ReadError | httpx.WriteError):
+        return TransportError(f"Could not {action}: the connection to {host} was reset.")
+    return TransportError(f"Could not {action}: network error talking to {host}.")

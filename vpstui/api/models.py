@@ -1,0 +1,235 @@
+"""What the API returns, as small immutable objects, parsed liberally.
+
+The API's documents are the contract, but the real API wins: unknown fields are
+ignored, missing optional fields become None ("unknown"), an unknown status or type
+is kept as text, and an item that cannot be read at all (no usable id) is skipped
+and counted so the caller can say "2 items could not be read" instead of crashing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, Generic, TypeVar
+
+__all__ = [
+    "MANUAL_BACKUP_LIMIT",
+    "Backup",
+    "CreateResult",
+    "Listing",
+    "RestoreResult",
+    "Server",
+    "parse_backup",
+    "parse_datetime",
+    "parse_server",
+]
+
+#: The API allows at most this many manual backups per server.
+MANUAL_BACKUP_LIMIT = 10
+
+#: Statuses that mean "not finished yet": the UI polls while any row has one.
+IN_PROGRESS_STATUSES = frozenset({"in_progress", "pending", "creating", "queued", "running"})
+
+
+class UnreadableItem(ValueError):
+    """An item the API sent that cannot be turned into a model."""
+
+
+@dataclass(frozen=True, slots=True)
+class Server:
+    """A VPS on the account. Only `id` and `name` are guaranteed."""
+
+    id: int
+    name: str
+    status: str | None = None
+    hostname: str | None = None
+    ip_address: str | None = None
+    location: str | None = None
+    plan: str | None = None
+    os: str | None = None
+    created_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Backup:
+    """One backup of one server."""
+
+    id: int
+    server_id: int
+    server_name: str
+    backup_type: str | None
+    status: str | None
+    size_mb: float | None
+    created_at: datetime | None
+    expires_at: datetime | None
+    description: str | None
+
+    @property
+    def is_manual(self) -> bool:
+        return self.backup_type == "manual"
+
+    @property
+    def is_completed(self) -> bool:
+        return self.status == "completed"
+
+    @property
+    def in_progress(self) -> bool:
+        return self.status in IN_PROGRESS_STATUSES
+
+
+@dataclass(frozen=True, slots=True)
+class CreateResult:
+    """The answer to creating a backup: the new backup (still in progress) and the API's message."""
+
+    backup: Backup
+    message: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class RestoreResult:
+    """The answer to starting a restore: whatever message the API gave, and its status code."""
+
+    status_code: int
+    message: str | None
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+T = TypeVar("T")
+
+
+class Listing(list[T], Generic[T]):
+    """A list of items plus what went wrong reading them.
+
+    `skipped` counts items that could not be read; `problems` says why, one line each
+    (capped); `total` is the count the API announced, when it did.
+    """
+
+    skipped: int
+    problems: list[str]
+    total: int | None
+
+    def __init__(self, items: Iterable[T] = ()) -> None:
+        super().__init__(items)
+        self.skipped = 0
+        self.problems = []
+        self.total = None
+
+    def note(self, problem: str, *, skipped: bool = True) -> None:
+        if skipped:
+            self.skipped += 1
+        if len(self.problems) < 20:
+            self.problems.append(problem)
+
+
+# --- parsing --------------------------------------------------------------------------------
+
+
+def _int(value: Any) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return None
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        return float(value) if value == value and value >= 0 else None
+    if isinstance(value, str):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return number if number == number and number >= 0 else None
+    return None
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def parse_datetime(value: Any) -> datetime | None:
+    """An ISO 8601 timestamp as an aware datetime (naive ones are taken as UTC), else None."""
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        when = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return when
+
+
+def parse_backup(item: Any) -> Backup:
+    """A `Backup` from one API object. Raises `UnreadableItem` if it has no usable id/server."""
+    if not isinstance(item, dict):
+        raise UnreadableItem(f"expected an object, got {type(item).__name__}")
+    backup_id = _int(item.get("id"))
+    if backup_id is None:
+        raise UnreadableItem(f"backup without a valid id ({_preview(item.get('id'))})")
+    server = item.get("server")
+    server_id: int | None
+    if isinstance(server, dict):
+        server_id = _int(server.get("id"))
+        server_name = _text(server.get("name"))
+    else:
+        server_id = _int(server if server is not None else item.get("server_id"))
+        server_name = _text(item.get("server_name"))
+    if server_id is None:
+        raise UnreadableItem(f"backup {backup_id} has no valid server id")
+    return Backup(
+        id=backup_id,
+        server_id=server_id,
+        server_name=server_name or f"server {server_id}",
+        backup_type=_text(item.get("backup_type")),
+        status=_text(item.get("status")),
+        size_mb=_number(item.get("size_mb")),
+        created_at=parse_datetime(item.get("created_at")),
+        expires_at=parse_datetime(item.get("expires_at")),
+        description=_text(item.get("description")),
+    )
+
+
+def _name(value: Any) -> str | None:
+    if isinstance(value, dict):
+        return _text(value.get("name"))
+    return _text(value)
+
+
+def parse_server(item: Any) -> Server:
+    """A `Server` from one API object. Raises `UnreadableItem` without a usable id."""
+    if not isinstance(item, dict):
+        raise UnreadableItem(f"expected an object, got {type(item).__name__}")
+    server_id = _int(item.get("id"))
+    if server_id is None:
+        raise UnreadableItem(f"server without a valid id ({_preview(item.get('id'))})")
+    return Server(
+        id=server_id,
+        name=_text(item.get("name")) or f"server {server_id}",
+        status=_text(item.get("status")),
+        hostname=_text(item.get("hostname")),
+        ip_address=_text(item.get("ip_address")),
+        location=_text(item.get("location")),
+        plan=_name(item.get("plan")),
+        os=_name(item.get("os")),
+        created_at=parse_datetime(item.get("created_at")),
+    )
+
+
+def _preview(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:39] + "…"
