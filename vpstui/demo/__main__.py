@@ -1,0 +1,137 @@
+"""`python -m vpstui.demo`: serve the demo backend over HTTP on a loopback address.
+
+Prints exactly one line, `vpstui demo backend listening on http://HOST:PORT`, once
+it accepts connections (`--port 0` picks a free port), then serves until SIGINT or
+SIGTERM and exits 0.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import ipaddress
+import signal
+import socket
+import sys
+from collections.abc import Sequence
+from types import FrameType
+
+import uvicorn
+
+from vpstui.clock import SystemClock
+from vpstui.demo.asgi import DemoBackend
+from vpstui.demo.state import DemoState
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m vpstui.demo",
+        description="Serve a simulated VPS.org API on this machine, for trying out vpstui.",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8765, help="port, 0 for any free one")
+    parser.add_argument("--token", default=None, help="accept only this Bearer token")
+    parser.add_argument("--page-size", type=_positive_int, default=100, help="page size")
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
+    parser.add_argument(
+        "--backups",
+        type=int,
+        default=None,
+        metavar="N",
+        help="serve a large generated account with N backups instead of the demo one",
+    )
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def loopback_address(host: str) -> str | None:
+    """`host` as a loopback IP address, or None if it is not a loopback address."""
+    if host == "localhost":
+        return "127.0.0.1"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return None
+    return str(address) if address.is_loopback else None
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening TCP socket on `host:port` (port 0: the OS picks a free one)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    return sock
+
+
+async def serve(backend: DemoBackend, sock: socket.socket, url: str) -> int:
+    """Run uvicorn on `sock`, announce `url` once it is up, and return the exit code."""
+    config = uvicorn.Config(backend, log_level="warning", access_log=False, lifespan="on")
+    server = uvicorn.Server(config)
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        # Active outside uvicorn's own handlers: a signal before it starts, and the
+        # signal uvicorn re-raises after a graceful shutdown (so we exit 0, not -15).
+        server.should_exit = True
+
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, stop)
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    # uvicorn offers no "started" event to wait on; poll its flag briefly.
+    while not server.started and not task.done():  # noqa: ASYNC110
+        await asyncio.sleep(0.01)
+    if server.started:
+        print(f"vpstui demo backend listening on {url}", flush=True)
+    await task
+    return 0 if server.started else 1
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse the command line and serve until interrupted."""
+    args = _parser().parse_args(argv)
+    host = loopback_address(args.host)
+    if host is None:
+        print(
+            f"vpstui demo backend: refusing to listen on {args.host!r}: the demo backend "
+            "only listens on loopback addresses (127.0.0.1, ::1, localhost).",
+            file=sys.stderr,
+        )
+        return 2
+    if args.backups is not None and args.backups < 0:
+        print("vpstui demo backend: --backups must be 0 or more", file=sys.stderr)
+        return 2
+    clock = SystemClock()
+    state = DemoState.bulk(clock, total_backups=args.backups) if args.backups is not None else None
+    backend = DemoBackend(
+        state=state,
+        clock=None if state else clock,
+        token=args.token,
+        page_size=args.page_size,
+        latency=max(0.0, args.latency),
+    )
+    try:
+        sock = bind(host, args.port)
+    except OSError as exc:
+        print(f"vpstui demo backend: cannot listen on {host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+    port = sock.getsockname()[1]
+    url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+    with sock:
+        return asyncio.run(serve(backend, sock, url))
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
