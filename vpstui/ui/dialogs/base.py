@@ -1,0 +1,263 @@
+"""What every vpstui dialog shares: Esc cancels, one request at a time, errors shown in place.
+
+A dialog subclasses `DialogBase`, builds its body in `compose_body()`, and starts its one
+request with `send()`. While the request is in flight every control is disabled, a second
+`send()` is ignored (a flag, not only `disabled`), and Esc is refused with a note so the
+answer is not lost. A failed request shows `str(error)` in red and gives the controls back;
+if the outcome is unknown the dialog turns into "Close" only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
+from typing import ClassVar, TypeVar
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import Button, Static
+from textual.worker import Worker, WorkerState
+
+from vpstui.api import ApiError
+from vpstui.format import safe_text
+
+__all__ = ["DialogBase", "RequestFailed", "field_line", "long_age"]
+
+ResultType = TypeVar("ResultType")
+
+IN_FLIGHT_NOTE = "Request in flight… wait for the answer."
+
+#: The worker group of a dialog's one request (quota look-ups use another group).
+SEND_GROUP = "send"
+
+
+def long_age(when: datetime | None, now: datetime) -> str:
+    """A readable relative time for sentences: "3 days ago", "in 5 hours", "just now"."""
+    if when is None:
+        return "at an unknown time"
+    seconds = (when - now).total_seconds()
+    future = seconds > 0
+    span = abs(seconds)
+    if span < 45:
+        return "just now"
+    for unit, size in (
+        ("year", 86400 * 365.25),
+        ("month", 86400 * 30.44),
+        ("day", 86400),
+        ("hour", 3600),
+        ("minute", 60),
+    ):
+        if span >= size * (2 if unit in ("year", "month") else 1) or unit == "minute":
+            amount = max(1, int(span // size))
+            words = f"{amount} {unit}{'' if amount == 1 else 's'}"
+            return f"in {words}" if future else f"{words} ago"
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def field_line(label: str, value: str | Text, *, style: str = "") -> Text:
+    """One "Label:  value" line; `value` strings are made safe and shown literally."""
+    line = Text.assemble((f"{label + ':':<13}", "bold"))
+    if isinstance(value, Text):
+        line.append_text(value)
+    else:
+        line.append(safe_text(value), style=style)
+    return line
+
+
+class RequestFailed(Message):
+    """The dialog's request failed with `error` (an `ApiError`; unexpected ones are wrapped)."""
+
+    def __init__(self, error: ApiError) -> None:
+        super().__init__()
+        self.error = error
+
+
+class DialogBase(ModalScreen[ResultType]):
+    """A centred dialog: title, scrollable body, error line, note line and a button row.
+
+    Subclasses provide `compose_body()`, `compose_buttons()` and `update_controls()`.
+    """
+
+    CSS_PATH = "dialogs.tcss"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "cancel", "Cancel", show=False),
+    ]
+
+    #: The dialog's title line.
+    TITLE_TEXT = "Dialog"
+
+    def __init__(self) -> None:
+        super().__init__(classes="vps-dialog")
+        self._in_flight = False
+        self._close_only = False
+        self._focus_after: Widget | None = None
+
+    # -- layout --------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(Text(self.TITLE_TEXT), id="dialog-title")
+            with VerticalScroll(id="dialog-body"):
+                yield from self.compose_body()
+            with Vertical(id="dialog-bottom"):
+                with Vertical(id="dialog-footer"):
+                    yield from self.compose_footer()
+                yield Static("", id="dialog-error", markup=False)
+                yield Static("", id="dialog-note", markup=False)
+                with Horizontal(id="dialog-buttons"):
+                    yield from self.compose_buttons()
+
+    def compose_body(self) -> Iterable[Widget]:
+        """The dialog's content (inside a scrollable area)."""
+        return ()
+
+    def compose_footer(self) -> Iterable[Widget]:
+        """What must stay visible above the buttons however long the body is (warnings)."""
+        return ()
+
+    def compose_buttons(self) -> Iterable[Widget]:
+        """The dialog's buttons, left to right; `#cancel` is the one that closes."""
+        yield Button("Cancel", id="cancel")
+
+    def on_mount(self) -> None:
+        self.prepare()
+        self.update_controls()
+
+    def prepare(self) -> None:
+        """Called once mounted, before the controls are updated: set focus, start look-ups.
+
+        (Textual calls every class's `on_mount`, so subclasses override this instead.)
+        """
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def in_flight(self) -> bool:
+        """True while the dialog's request is on its way."""
+        return self._in_flight
+
+    @property
+    def close_only(self) -> bool:
+        """True once the dialog can only be closed (nothing may be sent from it)."""
+        return self._close_only
+
+    def update_controls(self) -> None:
+        """Enable or disable the controls from the dialog's state. Subclasses extend this."""
+        for widget in self.query("#dialog Button, #dialog Input, #dialog Select"):
+            if widget.id == "cancel":
+                widget.disabled = self._in_flight
+            else:
+                widget.disabled = self._in_flight or self._close_only
+
+    def show_error(self, message: str | None) -> None:
+        """Show `message` (literally) as the dialog's error line, or clear it."""
+        error = self.query_one("#dialog-error", Static)
+        error.update(Text(safe_text(message or "")))
+        error.display = bool(message)
+
+    def show_note(self, message: str | None) -> None:
+        """Show `message` (literally) as the dialog's note line, or clear it."""
+        note = self.query_one("#dialog-note", Static)
+        note.update(Text(safe_text(message or "")))
+        note.display = bool(message)
+
+    def make_close_only(self) -> None:
+        """Leave only a "Close" button: used when sending anything would be unsafe."""
+        self._close_only = True
+        for button in self.query("#dialog-buttons Button"):
+            if button.id != "cancel":
+                button.display = False
+        cancel = self.query_one("#cancel", Button)
+        cancel.label = "Close"
+        self.update_controls()
+        cancel.focus()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_cancel(self) -> None:
+        """Esc: close with no answer, unless a request is in flight."""
+        if self._in_flight:
+            self.show_note(IN_FLIGHT_NOTE)
+            return
+        self.dismiss(None)
+
+    def action_confirm(self) -> None:
+        """The dialog's primary action (the `#confirm` button); subclasses implement it."""
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "cancel":
+            self.action_cancel()
+        elif event.button.id == "confirm":
+            self.action_confirm()
+
+    # -- the request ---------------------------------------------------------------------
+
+    def send(self, request: Callable[[], Awaitable[Message]]) -> bool:
+        """Run `request` in a worker unless one is in flight (or the dialog is close-only).
+
+        `request` returns the past-tense message to post on success. Returns True if it
+        was started.
+        """
+        if self._in_flight or self._close_only:
+            return False
+        self._in_flight = True
+        self._focus_after = self.focused
+        self.show_error(None)
+        self.show_note("Sending…")
+        self.update_controls()
+        self.run_worker(self._run(request), group=SEND_GROUP, exclusive=True, exit_on_error=False)
+        return True
+
+    async def _run(self, request: Callable[[], Awaitable[Message]]) -> None:
+        try:
+            message = await request()
+        except ApiError as error:
+            self.post_message(RequestFailed(error))
+            return
+        except Exception as exc:  # never a traceback: say what happened, assume the worst
+            wrapped = ApiError(
+                f"Something unexpected went wrong ({type(exc).__name__}: {safe_text(exc, 200)})."
+            )
+            wrapped.outcome_unknown = True
+            self.post_message(RequestFailed(wrapped))
+            return
+        self.post_message(message)
+
+    def request_done(self) -> None:
+        """The request has ended: give the controls back (subclasses call this first)."""
+        self._in_flight = False
+        self.show_note(None)
+        self.update_controls()
+        target = self._focus_after
+        self._focus_after = None
+        if target is not None and target.is_attached and target.focusable:
+            target.focus()
+
+    def on_request_failed(self, event: RequestFailed) -> None:
+        event.stop()
+        self.request_done()
+        self.handle_failure(event.error)
+
+    def handle_failure(self, error: ApiError) -> None:
+        """Show the error, keep what was typed, and let the user try again (or only close)."""
+        self.show_error(self.describe_failure(error))
+        if error.outcome_unknown:
+            self.make_close_only()
+
+    def describe_failure(self, error: ApiError) -> str:
+        """The text shown for a failed request; subclasses add what the outcome means."""
+        return str(error)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # `_run` catches everything; this only matters if the worker is cancelled.
+        cancelled = event.worker.group == SEND_GROUP and event.state == WorkerState.CANCELLED
+        if cancelled and self._in_flight and self.is_attached:
+            self.request_done()
+            self.show_error("The request was cancelled; its outcome is unknown.")
+            self.make_close_only()

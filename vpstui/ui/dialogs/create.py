@@ -1,0 +1,269 @@
+"""`CreateDialog`: start a manual backup of one server, with an optional description.
+
+It shows the server's manual-backup quota before anything is sent and refuses to send
+at 10 of 10 (the API's limit), says when a description is too long instead of cutting
+it, and answers the API's `CreateResult` (or None when cancelled or closed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+
+from rich.text import Text
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Input, Select, Static
+
+from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, CreateResult, Server, VpsClient
+from vpstui.clock import Clock
+from vpstui.format import absolute_time, safe_text
+from vpstui.ui.dialogs.base import DialogBase
+
+__all__ = ["DESCRIPTION_LIMIT", "CreateDialog", "quota_text"]
+
+#: The API refuses longer descriptions.
+DESCRIPTION_LIMIT = 255
+
+TOO_LONG = f"Descriptions can be at most {DESCRIPTION_LIMIT} characters (API limit)"
+LOST_ANSWER = (
+    "The answer was lost; the backup may or may not have been created. Refresh the list to see."
+)
+
+
+def quota_text(manual: list[Backup]) -> str:
+    """What the quota line says for a server with these manual backups."""
+    count = len(manual)
+    running = sum(1 for backup in manual if backup.in_progress)
+    if count >= MANUAL_BACKUP_LIMIT:
+        never = datetime.max.replace(tzinfo=UTC)
+        oldest = min(manual, key=lambda b: (b.created_at or never, b.id))
+        about = f"#{oldest.id} from {absolute_time(oldest.created_at)}"
+        if oldest.description:
+            about += f", “{safe_text(oldest.description, 40)}”"
+        return (
+            f"This server has {count} of {MANUAL_BACKUP_LIMIT} manual backups — the API's "
+            f"limit. Delete a manual backup first (oldest: {about})."
+        )
+    text = f"Manual backups: {count} of {MANUAL_BACKUP_LIMIT}"
+    if running:
+        text += f" ({running} in progress)"
+    return text
+
+
+class QuotaLoaded(Message):
+    """A server's manual backups arrived (for the quota line)."""
+
+    def __init__(self, server_id: int, manual: list[Backup]) -> None:
+        super().__init__()
+        self.server_id = server_id
+        self.manual = manual
+
+
+class QuotaFailed(Message):
+    """Reading a server's manual backups failed."""
+
+    def __init__(self, server_id: int, error: ApiError) -> None:
+        super().__init__()
+        self.server_id = server_id
+        self.error = error
+
+
+class BackupCreated(Message):
+    """The API accepted the new backup."""
+
+    def __init__(self, result: CreateResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class CreateDialog(DialogBase[CreateResult]):
+    """Create a manual backup of `server_id`, or of a server chosen from `servers`."""
+
+    TITLE_TEXT = "Create a manual backup"
+
+    def __init__(
+        self,
+        client: VpsClient,
+        servers: list[Server],
+        server_id: int | None,
+        clock: Clock,
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.servers = list(servers)
+        self.fixed_server_id = server_id
+        self.clock = clock
+        #: The server id whose quota is shown, and whether it is full / known.
+        self._quota_server: int | None = None
+        self._quota_full = False
+
+    # -- layout --------------------------------------------------------------------------
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static(Text("Server:"), classes="hint")
+        if self.fixed_server_id is not None:
+            yield Static(Text(self._server_label(self.fixed_server_id)), id="server")
+        else:
+            options = [(Text(safe_text(s.name, 60)), s.id) for s in self.servers]
+            only = self.servers[0].id if len(self.servers) == 1 else Select.NULL
+            yield Select[int](options, prompt="Choose a server", value=only, id="server-choice")
+        yield Static(Text("Description (optional):"), classes="label hint")
+        yield Input(placeholder="e.g. Before the PHP 8.3 upgrade", id="description")
+        yield Static(Text(f"0/{DESCRIPTION_LIMIT}"), id="counter")
+        yield Static(Text(""), id="quota")
+
+    def compose_buttons(self) -> Iterable[Widget]:
+        yield Button("Cancel", id="cancel")
+        yield Button("Create", id="confirm", variant="primary")
+
+    def prepare(self) -> None:
+        if self.fixed_server_id is None and not self.servers:
+            self.show_error("No servers are known, so there is nothing to back up.")
+            self.make_close_only()
+            return
+        if self.fixed_server_id is None:
+            self.query_one("#server-choice", Select).focus()
+        else:
+            self.query_one("#description", Input).focus()
+        self._load_quota()
+
+    def _server_label(self, server_id: int) -> str:
+        for server in self.servers:
+            if server.id == server_id:
+                return f"{safe_text(server.name)} (id {server_id})"
+        return f"server {server_id} (id {server_id})"
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def server_id(self) -> int | None:
+        """The server to back up: the fixed one, or the one chosen (None if none yet)."""
+        if self.fixed_server_id is not None:
+            return self.fixed_server_id
+        value = self.query_one("#server-choice", Select).value
+        return value if isinstance(value, int) else None
+
+    @property
+    def description(self) -> str:
+        """The description as it will be sent (surrounding whitespace removed)."""
+        return self.query_one("#description", Input).value.strip()
+
+    def blocker(self) -> str | None:
+        """Why Create cannot be sent right now, or None if it can."""
+        if self.server_id is None:
+            return "Choose a server first."
+        if len(self.description) > DESCRIPTION_LIMIT:
+            return TOO_LONG
+        if self._quota_full and self._quota_server == self.server_id:
+            return (
+                f"This server already has {MANUAL_BACKUP_LIMIT} manual backups; delete one first."
+            )
+        return None
+
+    def update_controls(self) -> None:
+        super().update_controls()
+        confirm = self.query_one("#confirm", Button)
+        if not confirm.disabled:
+            confirm.disabled = self.blocker() is not None
+
+    # -- quota ---------------------------------------------------------------------------
+
+    def _load_quota(self) -> None:
+        server_id = self.server_id
+        quota = self.query_one("#quota", Static)
+        quota.remove_class("-full")
+        self._quota_full = False
+        self._quota_server = server_id
+        if server_id is None:
+            quota.update(Text(""))
+            self.update_controls()
+            return
+        quota.update(Text("Manual backups: checking…"))
+        self.update_controls()
+        self.run_worker(
+            self._fetch_quota(server_id), group="quota", exclusive=True, exit_on_error=False
+        )
+
+    async def _fetch_quota(self, server_id: int) -> None:
+        try:
+            manual = await self.client.list_backups(server_id=server_id, backup_type="manual")
+        except ApiError as error:
+            self.post_message(QuotaFailed(server_id, error))
+            return
+        self.post_message(QuotaLoaded(server_id, list(manual)))
+
+    def on_quota_loaded(self, event: QuotaLoaded) -> None:
+        event.stop()
+        if event.server_id != self.server_id:
+            return  # an answer for a server no longer chosen
+        # Only this server's manual backups count, whatever the API sent.
+        manual = [b for b in event.manual if b.server_id == event.server_id and b.is_manual]
+        self._quota_full = len(manual) >= MANUAL_BACKUP_LIMIT
+        quota = self.query_one("#quota", Static)
+        quota.update(Text(quota_text(manual)))
+        quota.set_class(self._quota_full, "-full")
+        self.update_controls()
+
+    def on_quota_failed(self, event: QuotaFailed) -> None:
+        event.stop()
+        if event.server_id != self.server_id:
+            return
+        self.query_one("#quota", Static).update(
+            Text(
+                f"Could not check the manual backup quota ({safe_text(event.error)}). "
+                "You can still create; the API enforces its limit."
+            )
+        )
+        self.update_controls()
+
+    # -- events --------------------------------------------------------------------------
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        event.stop()
+        self._load_quota()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        length = len(event.value.strip())
+        counter = self.query_one("#counter", Static)
+        over = length > DESCRIPTION_LIMIT
+        count = f"{length}/{DESCRIPTION_LIMIT}"
+        counter.update(Text(f"{TOO_LONG} — {count}" if over else count))
+        counter.set_class(over, "-over")
+        self.update_controls()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        """Send the create request, if allowed; otherwise say why not."""
+        if self.in_flight:
+            self.show_note("Request in flight… wait for the answer.")
+            return
+        if self.close_only:
+            return
+        reason = self.blocker()
+        if reason is not None:
+            self.show_note(reason)
+            return
+        server_id = self.server_id
+        description = self.description or None
+        assert server_id is not None  # blocker() checked it
+
+        async def create() -> Message:
+            result = await self.client.create_backup(server_id, description)
+            return BackupCreated(result)
+
+        self.send(create)
+
+    def on_backup_created(self, event: BackupCreated) -> None:
+        event.stop()
+        self.request_done()
+        self.dismiss(event.result)
+
+    def describe_failure(self, error: ApiError) -> str:
+        if error.outcome_unknown:
+            return f"{error} {LOST_ANSWER}"
+        return str(error)

@@ -1,0 +1,124 @@
+"""`DeleteDialog`: confirm deleting one backup, permanently.
+
+Cancel has the focus, so Enter (or `n`, or Esc) backs out; only the Delete button or
+`y` deletes. Answers "deleted", "gone" (the API said 404: someone else deleted it) or None.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar, Literal
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, NotFoundError, VpsClient
+from vpstui.clock import Clock
+from vpstui.format import absolute_time, compact_age, human_size, safe_text, status_word
+from vpstui.ui.dialogs.base import DialogBase, field_line
+
+__all__ = ["DeleteDialog", "DeleteOutcome"]
+
+DeleteOutcome = Literal["deleted", "gone"]
+
+
+class BackupDeleted(Message):
+    """The API confirmed the deletion."""
+
+
+class DeleteDialog(DialogBase[DeleteOutcome]):
+    """Ask before deleting `backup`; answers "deleted", "gone" or None (cancelled)."""
+
+    TITLE_TEXT = "Delete backup"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "confirm", "Delete", show=False),
+        Binding("n", "cancel", "Cancel", show=False),
+    ]
+
+    def __init__(self, client: VpsClient, backup: Backup, clock: Clock) -> None:
+        super().__init__()
+        self.client = client
+        self.backup = backup
+        self.clock = clock
+
+    @property
+    def deletable(self) -> bool:
+        """False for a backup still being made: the API refuses to delete those."""
+        return not self.backup.in_progress
+
+    def compose_body(self) -> Iterable[Widget]:
+        backup = self.backup
+        now = self.clock.now()
+        kind = safe_text(backup.backup_type or "unknown type")
+        age = f"created {compact_age(backup.created_at, now)}, {absolute_time(backup.created_at)}"
+        lines = [
+            field_line("ID", f"#{backup.id}"),
+            field_line("Server", f"{safe_text(backup.server_name)} (id {backup.server_id})"),
+            field_line("Type", kind),
+            field_line("Status", status_word(backup.status)),
+            field_line("Size", human_size(backup.size_mb)),
+            field_line("Age", age),
+            field_line("Description", safe_text(backup.description or "—")),
+        ]
+        yield Static(Text("\n").join(lines), id="facts")
+
+    def compose_footer(self) -> Iterable[Widget]:
+        backup = self.backup
+        if not self.deletable:
+            yield Static(
+                Text(
+                    "This backup is still in progress and cannot be deleted yet. "
+                    "Wait for it to finish, then try again."
+                ),
+                classes="warning",
+                id="why-not",
+            )
+            return
+        warning = "Deleting a backup is permanent and cannot be undone."
+        if backup.is_manual:
+            warning += f" It frees one of the server's {MANUAL_BACKUP_LIMIT} manual backup slots."
+        yield Static(Text(warning), classes="danger", id="warning")
+
+    def compose_buttons(self) -> Iterable[Widget]:
+        if self.deletable:
+            yield Button("Cancel", id="cancel")
+            yield Button("Delete", id="confirm", variant="error")
+        else:
+            yield Button("Close", id="cancel")
+
+    def prepare(self) -> None:
+        if not self.deletable:
+            self._close_only = True
+        self.query_one("#cancel", Button).focus()
+
+    def action_confirm(self) -> None:
+        """Delete (the Delete button or `y`). Ignored while in flight or when not deletable."""
+        if not self.deletable:
+            return
+        self.send(self._delete)
+
+    async def _delete(self) -> Message:
+        await self.client.delete_backup(self.backup.id)
+        return BackupDeleted()
+
+    def on_backup_deleted(self, event: BackupDeleted) -> None:
+        event.stop()
+        self.request_done()
+        self.dismiss("deleted")
+
+    def handle_failure(self, error: ApiError) -> None:
+        if isinstance(error, NotFoundError):
+            self.dismiss("gone")  # someone else deleted it; the caller says so
+            return
+        super().handle_failure(error)
+
+    def describe_failure(self, error: ApiError) -> str:
+        if error.outcome_unknown:
+            return (
+                f"{error} The answer was lost; the backup may or may not have been deleted. "
+                "Refresh the list to see."
+            )
+        return str(error)

@@ -1,0 +1,177 @@
+"""`DetailsDialog`: everything known about one backup, read-only.
+
+Esc, Enter or `q` close it; `c` copies the backup's ID and a one-line summary.
+Every API string is shown literally (a description like "[bold]x[/]" stays as typed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, Server, VpsClient
+from vpstui.clock import Clock
+from vpstui.format import (
+    absolute_time,
+    expiring_soon,
+    human_size,
+    safe_text,
+    status_word,
+)
+from vpstui.ui.dialogs.base import DialogBase, long_age
+
+__all__ = ["DetailsDialog", "backup_summary"]
+
+LABEL_WIDTH = 13
+
+
+def backup_summary(backup: Backup) -> str:
+    """One line for the clipboard: "backup 501 of web-server-01 (id 12345): automatic,
+    completed, 4.4 GiB, created 2025-01-16 03:00 UTC"."""
+    return (
+        f"backup {backup.id} of {safe_text(backup.server_name, 60)} (id {backup.server_id}): "
+        f"{safe_text(backup.backup_type or 'unknown type', 20)}, {status_word(backup.status)}, "
+        f"{human_size(backup.size_mb)}, created {absolute_time(backup.created_at)}"
+    )
+
+
+def _mb(size_mb: float) -> str:
+    return f"{size_mb:,.0f} MB" if size_mb.is_integer() else f"{size_mb:,.1f} MB"
+
+
+class QuotaCounted(Message):
+    """The server's manual backups were counted (or could not be)."""
+
+    def __init__(self, count: int | None, error: ApiError | None = None) -> None:
+        super().__init__()
+        self.count = count
+        self.error = error
+
+
+class DetailsDialog(DialogBase[None]):
+    """Every field of `backup` (and its server, when known), with the manual quota."""
+
+    TITLE_TEXT = "Backup details"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("enter", "cancel", "Close", show=False),
+        Binding("q", "cancel", "Close", show=False),
+        Binding("c", "copy", "Copy", show=False),
+    ]
+
+    def __init__(
+        self,
+        client: VpsClient,
+        backup: Backup,
+        server: Server | None,
+        clock: Clock,
+        manual_count: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.backup = backup
+        self.server = server
+        self.clock = clock
+        self.manual_count = manual_count
+
+    # -- layout --------------------------------------------------------------------------
+
+    def _row(self, key: str, label: str, value: str, *, classes: str = "") -> Static:
+        line = Text.assemble((f"{label + ':':<{LABEL_WIDTH}}", "bold"), value)
+        return Static(line, id=f"field-{key}", classes=classes)
+
+    def compose_body(self) -> Iterable[Widget]:
+        backup, server = self.backup, self.server
+        now = self.clock.now()
+        where = f"{safe_text(backup.server_name)} (id {backup.server_id})"
+        if server is not None:
+            extras = [
+                status_word(server.status),
+                safe_text(server.hostname or "no hostname"),
+                safe_text(server.ip_address or "no IP address"),
+            ]
+            where = f"{safe_text(server.name)} (id {server.id}), " + ", ".join(extras)
+        size = human_size(backup.size_mb)
+        if backup.size_mb is not None:
+            size += f" ({_mb(backup.size_mb)})"
+        elif backup.in_progress:
+            size += " (not known until the backup finishes)"
+        created = f"{absolute_time(backup.created_at)} ({long_age(backup.created_at, now)})"
+        soon = False
+        if backup.expires_at is not None:
+            expired = backup.expires_at <= now
+            expires = f"{absolute_time(backup.expires_at)} ({long_age(backup.expires_at, now)})"
+            if expired:
+                expires += " — expired"
+            soon = expiring_soon(backup, now)
+        elif backup.is_manual:
+            expires = "never (manual backups do not expire)"
+        else:
+            expires = "unknown"
+        yield self._row("id", "ID", f"#{backup.id}")
+        yield self._row("server", "Server", where)
+        yield self._row("type", "Type", safe_text(backup.backup_type or "unknown"))
+        yield self._row("status", "Status", status_word(backup.status))
+        yield self._row("size", "Size", size)
+        yield self._row("created", "Created", created)
+        yield self._row("expires", "Expires", expires, classes="expiring" if soon else "")
+        yield self._row("quota", "Quota", self._quota_text(self.manual_count))
+        yield Static(Text("Description:", style="bold"), classes="label")
+        yield Static(Text(safe_text(backup.description) or "—"), id="field-description")
+
+    def compose_buttons(self) -> Iterable[Widget]:
+        yield Button("Copy (c)", id="copy")
+        yield Button("Close", id="cancel")
+
+    def prepare(self) -> None:
+        self.query_one("#cancel", Button).focus()
+        if self.manual_count is None:
+            self.query_one("#field-quota", Static).update(
+                Text.assemble((f"{'Quota:':<{LABEL_WIDTH}}", "bold"), "checking…")
+            )
+            self.run_worker(self._count_manual(), group="quota", exit_on_error=False)
+
+    def _quota_text(self, count: int | None) -> str:
+        if count is None:
+            return "unknown"
+        return f"{count} of {MANUAL_BACKUP_LIMIT} manual backups on this server"
+
+    async def _count_manual(self) -> None:
+        backup = self.backup
+        try:
+            manual = await self.client.list_backups(
+                server_id=backup.server_id, backup_type="manual"
+            )
+        except ApiError as error:
+            self.post_message(QuotaCounted(None, error))
+            return
+        count = sum(1 for b in manual if b.server_id == backup.server_id and b.is_manual)
+        self.post_message(QuotaCounted(count))
+
+    def on_quota_counted(self, event: QuotaCounted) -> None:
+        event.stop()
+        self.manual_count = event.count
+        text = self._quota_text(event.count)
+        if event.error is not None:
+            text = f"could not be read ({safe_text(event.error)})"
+        self.query_one("#field-quota", Static).update(
+            Text.assemble((f"{'Quota:':<{LABEL_WIDTH}}", "bold"), text)
+        )
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_copy(self) -> None:
+        """Copy the backup's ID and a one-line summary to the clipboard."""
+        text = f"{self.backup.id} — {backup_summary(self.backup)}"
+        self.app.copy_to_clipboard(text)
+        self.notify(f"Copied: {backup_summary(self.backup)}", title="Copied")
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "copy":
+            event.stop()
+            self.action_copy()

@@ -1,0 +1,180 @@
+"""`RestoreDialog`: overwrite a server's disk with one of its backups, after typing its name.
+
+The Restore button stays disabled until the server's name is typed exactly (case-sensitive,
+surrounding spaces ignored). Answers the API's `RestoreResult` once the restore was
+accepted, or None. A restore that cannot or must not be sent leaves only "Close".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.message import Message
+from textual.widget import Widget
+from textual.widgets import Button, Input, Static
+
+from vpstui.api import ApiError, Backup, RestoreResult, Server, VpsClient
+from vpstui.clock import Clock
+from vpstui.format import absolute_time, human_size, safe_text, status_word
+from vpstui.ui.dialogs.base import DialogBase, long_age
+
+__all__ = ["RestoreDialog", "restore_headline"]
+
+OVERWRITE_WARNING = (
+    "The server's current disk will be overwritten. "
+    "Everything written since the backup was taken will be lost."
+)
+MAYBE_STARTED = (
+    "The answer was lost: the restore may have started. "
+    "Check the server's status before trying again."
+)
+
+
+def restore_headline(backup: Backup, server_name: str, now_age: str) -> str:
+    """ "Restore web-server-01 (id 12345) from backup #501, created 2025-01-16 03:00 UTC
+    (3 days ago), 4.4 GiB"."""
+    return (
+        f"Restore {safe_text(server_name)} (id {backup.server_id}) from backup #{backup.id}, "
+        f"created {absolute_time(backup.created_at)} ({now_age}), {human_size(backup.size_mb)}"
+    )
+
+
+class RestoreStarted(Message):
+    """The API accepted the restore."""
+
+    def __init__(self, result: RestoreResult) -> None:
+        super().__init__()
+        self.result = result
+
+
+class RestoreDialog(DialogBase[RestoreResult]):
+    """Confirm restoring `backup` onto its server by typing the server's name."""
+
+    TITLE_TEXT = "Restore a backup"
+
+    def __init__(
+        self, client: VpsClient, backup: Backup, server: Server | None, clock: Clock
+    ) -> None:
+        super().__init__()
+        self.client = client
+        self.backup = backup
+        self.server = server
+        self.clock = clock
+        self.server_name = server.name if server is not None else backup.server_name
+
+    def refusal(self) -> str | None:
+        """Why this restore must not be sent at all, or None."""
+        backup, server = self.backup, self.server
+        name = safe_text(self.server_name)
+        if server is not None and server.id != backup.server_id:
+            return (
+                f"Backup #{backup.id} belongs to another server; it cannot be restored onto {name}."
+            )
+        if not backup.is_completed:
+            return (
+                f"Backup #{backup.id} is {status_word(backup.status)}: only completed backups "
+                "can be restored."
+            )
+        if server is not None and server.status == "restoring":
+            return f"A restore of {name} is already running. Wait for it to finish."
+        return None
+
+    # -- layout --------------------------------------------------------------------------
+
+    def compose_body(self) -> Iterable[Widget]:
+        now = self.clock.now()
+        headline = restore_headline(
+            self.backup, self.server_name, long_age(self.backup.created_at, now)
+        )
+        yield Static(Text(headline), id="headline")
+        if self.backup.description:
+            yield Static(Text(f"“{safe_text(self.backup.description)}”"), classes="hint")
+        if self.refusal() is not None:
+            return
+        if self.server is not None and self.server.status == "stopped":
+            yield Static(
+                Text(
+                    f"{safe_text(self.server_name)} is stopped. "
+                    "It will be restored anyway; the API decides whether it starts afterwards."
+                ),
+                classes="warning",
+                id="stopped",
+            )
+        yield Static(Text("Type the server name to confirm:"), classes="label")
+        yield Input(placeholder=safe_text(self.server_name), id="confirm-name")
+
+    def compose_footer(self) -> Iterable[Widget]:
+        refusal = self.refusal()
+        if refusal is not None:
+            yield Static(Text(refusal), classes="warning", id="refusal")
+        else:
+            yield Static(Text(OVERWRITE_WARNING), classes="danger", id="warning")
+
+    def compose_buttons(self) -> Iterable[Widget]:
+        if self.refusal() is not None:
+            yield Button("Close", id="cancel")
+            return
+        yield Button("Cancel", id="cancel")
+        yield Button("Restore", id="confirm", variant="error")
+
+    def prepare(self) -> None:
+        if self.refusal() is not None:
+            self._close_only = True
+            self.query_one("#cancel", Button).focus()
+        else:
+            self.query_one("#confirm-name", Input).focus()
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def name_matches(self) -> bool:
+        """True when the typed name is the server's name exactly (spaces around ignored)."""
+        typed = self.query_one("#confirm-name", Input).value.strip()
+        return typed == self.server_name.strip()
+
+    def update_controls(self) -> None:
+        super().update_controls()
+        if self.close_only:
+            return
+        confirm = self.query_one("#confirm", Button)
+        if not confirm.disabled:
+            confirm.disabled = not self.name_matches
+
+    # -- events --------------------------------------------------------------------------
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self.show_note(None)
+        self.update_controls()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_confirm()
+
+    def action_confirm(self) -> None:
+        """Send the restore if the name matches; otherwise say what to type."""
+        if self.in_flight:
+            self.show_note("Request in flight… wait for the answer.")
+            return
+        if self.close_only:
+            return
+        if not self.name_matches:
+            self.show_note(f"Type {safe_text(self.server_name)} exactly to enable Restore")
+            return
+        server_id, backup_id = self.backup.server_id, self.backup.id
+
+        async def restore() -> Message:
+            return RestoreStarted(await self.client.restore_backup(server_id, backup_id))
+
+        self.send(restore)
+
+    def on_restore_started(self, event: RestoreStarted) -> None:
+        event.stop()
+        self.request_done()
+        self.dismiss(event.result)
+
+    def describe_failure(self, error: ApiError) -> str:
+        if error.outcome_unknown:
+            return f"{error} {MAYBE_STARTED}"
+        return str(error)
