@@ -1,0 +1,119 @@
+"""The `vpstui` command: parse flags, resolve settings, start the app (or explain why not)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from vpstui import __version__
+from vpstui.config import ENV_API_URL, ENV_CONFIG, ENV_TOKEN, ConfigError, Settings, load_settings
+
+EXIT_USAGE = 2
+
+
+def _epilog() -> str:
+    from vpstui.config import default_config_path
+
+    return f"""\
+token (first found wins):
+  --token-file PATH      a file holding the token (chmod 600)
+  {ENV_TOKEN:<22} the token itself
+  token_command = "..."  in the config file: a command that prints the token
+  token = "..."          in the config file
+
+environment:
+  {ENV_TOKEN:<22} API token
+  {ENV_API_URL:<22} API base URL (default https://admin.vps.org)
+  {ENV_CONFIG:<22} config file path
+
+config file: {default_config_path()}
+try it without an account: vpstui --demo
+"""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="vpstui",
+        description="Browse, create, delete and restore VPS.org server backups.",
+        epilog=_epilog(),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--demo", action="store_true", help="use a simulated account (no token)")
+    parser.add_argument("--api-url", metavar="URL", help="API base URL")
+    parser.add_argument("--token-file", metavar="PATH", help="read the API token from a file")
+    parser.add_argument("--config", metavar="PATH", help="config file to use")
+    parser.add_argument(
+        "--server", metavar="ID_OR_NAME", help="open on this server instead of All servers"
+    )
+    parser.add_argument(
+        "--poll-interval",
+        type=float,
+        metavar="SECONDS",
+        help="refresh interval while a backup is in progress (default 5)",
+    )
+    parser.add_argument(
+        "--idle-refresh",
+        type=float,
+        metavar="SECONDS",
+        help="refresh interval otherwise (default 60; 0 turns it off)",
+    )
+    parser.add_argument("--version", action="version", version=f"vpstui {__version__}")
+    return parser
+
+
+def missing_token_message() -> str:
+    from vpstui.config import default_config_path
+
+    return (
+        "vpstui: no API token.\n"
+        f"  Set {ENV_TOKEN}, pass --token-file PATH, or put token_command (or token) in\n"
+        f"  {default_config_path()}\n"
+        "  To try vpstui without an account: vpstui --demo\n"
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings(
+            api_url=args.api_url,
+            token_file=args.token_file,
+            config=args.config,
+            poll_interval=args.poll_interval,
+            idle_refresh=args.idle_refresh,
+            server=args.server,
+            demo=args.demo,
+        )
+    except ConfigError as error:
+        print(f"vpstui: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if not settings.demo and settings.token is None and not interactive:
+        print(missing_token_message(), file=sys.stderr, end="")
+        return EXIT_USAGE
+    return run_app(settings)
+
+
+def run_app(settings: Settings) -> int:
+    """Build the client (demo or real) and run the TUI until the user quits."""
+    from vpstui.api.client import VpsClient
+    from vpstui.api.errors import ApiError
+
+    api: VpsClient | None = None
+    try:
+        if settings.demo:
+            from vpstui.demo import DEMO_BASE_URL, DemoBackend
+
+            backend = DemoBackend(latency=0.15)
+            api = VpsClient(token="demo", base_url=DEMO_BASE_URL, transport=backend.transport())
+        elif settings.token is not None:
+            api = VpsClient(token=settings.token, base_url=settings.api_url)
+    except ApiError as error:
+        print(f"vpstui: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    from vpstui.ui.app import VpsApp
+
+    app = VpsApp(settings, api)
+    app.run()
+    return app.return_code or 0

@@ -1,0 +1,189 @@
+"""`VpsApp`: wires settings, the API client and the clock to the screens and dialogs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding, BindingType
+from textual.screen import Screen
+
+from vpstui.api.client import VpsClient
+from vpstui.api.models import Backup, CreateResult, RestoreResult
+from vpstui.clock import Clock, SystemClock
+from vpstui.config import Settings
+from vpstui.format import safe_text
+from vpstui.ui.dialogs import CreateDialog, DeleteDialog, DetailsDialog, RestoreDialog
+from vpstui.ui.screens.first_run import FirstRunScreen
+from vpstui.ui.screens.help import HelpScreen
+from vpstui.ui.screens.main import MainScreen
+
+
+class VpsApp(App[None]):
+    """The vpstui terminal app. `api` None means no token: the first-run screen explains."""
+
+    TITLE = "vpstui"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("q", "quit", "Quit"),
+        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+    ]
+
+    def __init__(
+        self,
+        settings: Settings,
+        api: VpsClient | None,
+        *,
+        clock: Clock | None = None,
+        tick_seconds: float = 1.0,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self._api = api
+        self.clock: Clock = clock or SystemClock()
+        self.tick_seconds = tick_seconds
+
+    @property
+    def api(self) -> VpsClient:
+        if self._api is None:
+            raise RuntimeError("no API client: the first-run screen is showing")
+        return self._api
+
+    def on_mount(self) -> None:
+        if self._api is None:
+            self.push_screen(FirstRunScreen())
+        else:
+            self.push_screen(MainScreen())
+        for warning in self.settings.warnings:
+            self.notify(warning, severity="warning", timeout=15)
+
+    async def on_unmount(self) -> None:
+        if self._api is not None:
+            await self._api.aclose()
+
+    @property
+    def main(self) -> MainScreen | None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                return screen
+        return None
+
+    def token_rejected(self, reason: str) -> None:
+        """A 401 before anything loaded: explain, and stay open until the user quits."""
+        self.switch_screen(FirstRunScreen(reason))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    # --- dialogs ----------------------------------------------------------------------------
+
+    def open_create(self, server_id: int | None) -> None:
+        main = self.main
+        if main is None:
+            return
+        if not main.servers and server_id is None:
+            self.notify("The server list has not loaded yet.", severity="warning")
+            return
+
+        def created(result: CreateResult | None) -> None:
+            if result is None:
+                main.load_backups()  # the outcome may be unknown: re-read what is true
+                return
+            main.backup_created(result.backup)
+            self.notify(
+                safe_text(result.message or "Backup started.", 300),
+                title=f"Backup {result.backup.id} started",
+            )
+
+        self.push_screen(CreateDialog(self.api, main.servers, server_id, self.clock), created)
+
+    def open_delete(self, backup: Backup) -> None:
+        main = self.main
+        if main is None:
+            return
+
+        def deleted(outcome: str | None) -> None:
+            if outcome == "deleted":
+                self.notify(f"Backup {backup.id} deleted.", title="Deleted")
+            elif outcome == "gone":
+                self.notify(
+                    f"Backup {backup.id} was already deleted (404); removed from the list.",
+                    severity="warning",
+                )
+            if outcome is not None:
+                main.backup_deleted(backup.id)
+
+        self.push_screen(DeleteDialog(self.api, backup, self.clock), deleted)
+
+    def open_restore(self, backup: Backup) -> None:
+        main = self.main
+        if main is None:
+            return
+        server = main.server(backup.server_id)
+
+        def restored(result: RestoreResult | None) -> None:
+            if result is None:
+                return
+            self.notify(
+                safe_text(result.message or "Restore started.", 300),
+                title=f"Restoring {safe_text(backup.server_name, 40)}",
+                timeout=15,
+            )
+            main.restore_started(backup.server_id, backup.server_name)
+
+        self.push_screen(RestoreDialog(self.api, backup, server, self.clock), restored)
+
+    def open_details(self, backup: Backup) -> None:
+        main = self.main
+        if main is None:
+            return
+        server = main.server(backup.server_id)
+        dialog = DetailsDialog(
+            self.api, backup, server, self.clock, manual_count=main.manual_count(backup.server_id)
+        )
+        self.push_screen(dialog)
+
+    # --- command palette --------------------------------------------------------------------
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        main = self.main
+        if main is None:
+            return
+        actions = (
+            ("New backup", "Create a manual backup (n)", main.action_create),
+            ("Delete backup", "Delete the selected backup (Delete)", main.action_delete),
+            (
+                "Restore from backup",
+                "Restore a server from the selected backup (R)",
+                main.action_restore,
+            ),
+            ("Refresh", "Fetch the backup list now (ctrl+r)", main.action_refresh),
+            ("Filter rows", "Filter by id, server or description (/)", main.action_filter),
+            ("Cycle type filter", "All → manual → automatic (t)", main.action_cycle_type),
+            ("Choose server", "Focus the server picker (s)", main.action_servers),
+            ("Copy backup ID", "Copy the selected backup's ID (c)", main.action_copy_id),
+            ("Copy backup summary", "Copy a one-line summary (C)", main.action_copy_summary),
+            (
+                "Backup details",
+                "Every field of the selected backup (Enter)",
+                main.table.action_select,
+            ),
+            ("Sort by next column", "Cycle the sort column (o)", main.table.action_next_sort),
+            ("Keys", "Every key binding (?)", self.action_help),
+        )
+        for title, help_text, callback in actions:
+            yield SystemCommand(title, help_text, callback)
+        yield SystemCommand(
+            "Show all servers",
+            "Backups of every server",
+            lambda: main.set_scope(None, main.scope[1]),
+        )
+        for server in main.servers:
+            yield SystemCommand(
+                f"Show server {safe_text(server.name, 40)}",
+                f"Backups of {safe_text(server.name, 40)} (id {server.id})",
+                lambda server_id=server.id: main.set_scope(server_id, main.scope[1]),
+                discover=False,
+            )

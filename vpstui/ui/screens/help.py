@@ -1,0 +1,85 @@
+"""The help screen: every key, grouped by what it is for."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
+    (
+        "Backups",
+        (
+            ("n", "Create a manual backup (of the selected server)"),
+            ("Delete / ctrl+d", "Delete the selected backup (asks first)"),
+            ("R", "Restore a server from the selected backup (type the name to confirm)"),
+            ("Enter / double click", "Details of the selected backup"),
+            ("c / C", "Copy the backup ID / a one-line summary (works over SSH)"),
+        ),
+    ),
+    (
+        "Viewing",
+        (
+            ("s", "Choose a server (type to search, Enter to pick)"),
+            ("/", "Filter rows by id, server or description; Esc clears"),
+            ("t", "Type filter: all → manual → automatic"),
+            ("o / O", "Sort by the next column / reverse (or click a header)"),
+            ("ctrl+r / F5", "Refresh now"),
+        ),
+    ),
+    (
+        "Moving",
+        (
+            ("↑ ↓ / j k", "Move the cursor"),
+            ("PgUp PgDn / ctrl+b ctrl+f", "Move a page"),
+            ("Home End / g G", "First / last row"),
+            ("Tab / shift+Tab", "Next / previous pane"),
+        ),
+    ),
+    (
+        "App",
+        (
+            ("ctrl+p", "Command palette: every action by name"),
+            ("? / F1", "This help"),
+            ("q / ctrl+q", "Quit"),
+        ),
+    ),
+)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Lists every key binding; any of Esc, q, ? or F1 closes it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape,q,question_mark,f1,enter", "dismiss", "Close"),
+    ]
+
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen > VerticalScroll {
+        width: 84; max-width: 100%; height: auto; max-height: 100%;
+        border: thick $accent; background: $surface; padding: 0 1;
+    }
+    """
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold cyan", no_wrap=True)
+        table.add_column()
+        for section, keys in KEYS:
+            table.add_row(Text(section, style="bold underline"), "")
+            for key, what in keys:
+                table.add_row(key, what)
+            table.add_row("", "")
+        table.add_row("", Text("Esc closes this help.", style="dim"))
+        with VerticalScroll():
+            yield Static(table)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(None)

@@ -1,0 +1,488 @@
+"""The main screen: server picker, backup table, header, and every action on backups."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Input
+
+from vpstui.api.errors import ApiError, AuthenticationError, NotFoundError, RateLimitedError
+from vpstui.api.models import Backup, Server
+from vpstui.format import absolute_time, human_size, safe_text, status_word
+from vpstui.summary import ServerSummary, servers_from_backups, summarize
+from vpstui.ui.messages import (
+    BackupsFailed,
+    BackupsLoaded,
+    BackupsPageLoaded,
+    Scope,
+    ServerFollowed,
+    ServersFailed,
+    ServersLoaded,
+)
+from vpstui.ui.schedule import RefreshSchedule
+from vpstui.ui.widgets.backup_table import BackupTable
+from vpstui.ui.widgets.server_picker import ServerPicker
+from vpstui.ui.widgets.status_bar import Connection, StaleBanner, StatusBar
+
+if TYPE_CHECKING:
+    from vpstui.ui.app import VpsApp
+
+TYPE_CYCLE: tuple[str | None, ...] = (None, "manual", "automatic")
+#: Below this width the server picker is hidden until `s` shows it.
+NARROW = 110
+
+
+class MainScreen(Screen[None]):
+    """Browse backups and act on them."""
+
+    CSS_PATH = "main.tcss"
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("n", "create", "New"),
+        Binding("delete,ctrl+d", "delete", "Delete"),
+        Binding("R", "restore", "Restore"),
+        Binding("ctrl+r,f5", "refresh", "Refresh"),
+        Binding("slash", "filter", "Filter"),
+        Binding("t", "cycle_type", "Type"),
+        Binding("s", "servers", "Servers"),
+        Binding("c", "copy_id", "Copy"),
+        Binding("C", "copy_summary", "Copy summary", show=False),
+        Binding("escape", "escape", "Clear filter", show=False),
+        Binding("question_mark,f1", "app.help", "Help"),
+    ]
+
+    app: VpsApp
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.scope: Scope = (None, None)
+        self.servers: list[Server] = []
+        self.servers_derived = False
+        self._summaries: dict[int, ServerSummary] = {}
+        self._all_cache: dict[int, Backup] = {}
+        self._loaded_scope: Scope | None = None
+        self._loading = False
+        self._restoring: dict[int, str] = {}
+        self._following = False
+        self.schedule = RefreshSchedule()
+
+    # --- layout -----------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield StatusBar(id="status-bar")
+        yield StaleBanner(id="stale-banner")
+        with Horizontal(id="body"):
+            yield ServerPicker(id="picker")
+            with Vertical(id="table-area"):
+                yield Input(placeholder="Filter by id, server or description…", id="filter")
+                yield BackupTable(now=self.app.clock.now, id="backups")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        settings = self.app.settings
+        self.connection = Connection(host=self.app.api.host, demo=settings.demo)
+        self.schedule = RefreshSchedule(settings.poll_interval, settings.idle_refresh)
+        self.query_one("#filter").display = False
+        self.query_one(StaleBanner).display = False
+        self.table.focus()
+        self._preselect = settings.server
+        if self._preselect and self._preselect.isdigit():
+            self.scope = (int(self._preselect), None)
+            self._preselect = None
+        self.set_interval(self.app.tick_seconds, self._tick)
+        self.load_servers()
+        self.load_backups(progressive=True)
+        self._show_status()
+
+    def on_resize(self) -> None:
+        self.set_class(self.size.width < NARROW, "-narrow")
+
+    @property
+    def table(self) -> BackupTable:
+        return self.query_one(BackupTable)
+
+    @property
+    def picker(self) -> ServerPicker:
+        return self.query_one(ServerPicker)
+
+    def _now(self) -> datetime:
+        return self.app.clock.now()
+
+    def _show_status(self) -> None:
+        state = self.connection
+        table = self.table
+        state.shown = table.row_count
+        state.total = len(table.backups)
+        state.in_progress = sum(1 for b in table.backups.values() if b.in_progress)
+        state.restoring = list(self._restoring.values())
+        state.scope = self._scope_name()
+        state.type_filter = self.scope[1]
+        now = self._now()
+        self.query_one(StatusBar).show(state, now)
+        self.query_one(StaleBanner).show(state, now)
+
+    def _scope_name(self) -> str:
+        server_id = self.scope[0]
+        if server_id is None:
+            return "All servers"
+        return next((s.name for s in self.servers if s.id == server_id), f"server {server_id}")
+
+    def server(self, server_id: int) -> Server | None:
+        return next((s for s in self.servers if s.id == server_id), None)
+
+    # --- loading ----------------------------------------------------------------------------
+
+    @work(group="servers", exclusive=True, exit_on_error=False)
+    async def load_servers(self) -> None:
+        try:
+            servers = await self.app.api.list_servers()
+        except ApiError as error:
+            self.post_message(ServersFailed(error))
+            return
+        self.post_message(ServersLoaded(list(servers)))
+
+    def load_backups(self, *, progressive: bool = False) -> None:
+        """Fetch the current scope; cancels a load that is no longer wanted."""
+        self._loading = True
+        self.connection.loading = True
+        self.connection.loaded = 0
+        self.connection.expected = None
+        self._fetch_backups(self.scope, progressive)
+        self._show_status()
+
+    @work(group="backups", exclusive=True, exit_on_error=False)
+    async def _fetch_backups(self, scope: Scope, progressive: bool) -> None:
+        backups: list[Backup] = []
+        skipped, problems = 0, []
+        try:
+            async for page in self.app.api.iter_backup_pages(*scope):
+                backups.extend(page.items)
+                skipped, problems = page.skipped, page.problems
+                if progressive and not page.done:
+                    self.post_message(BackupsPageLoaded(scope, page))
+        except ApiError as error:
+            self.post_message(BackupsFailed(scope, error))
+            return
+        self.post_message(BackupsLoaded(scope, backups, skipped, problems, progressive))
+
+    @on(ServersLoaded)
+    def _servers_loaded(self, message: ServersLoaded) -> None:
+        self.servers = message.servers
+        self.servers_derived = message.derived
+        if self._preselect:
+            wanted = self._preselect.lower()
+            match = next((s for s in self.servers if s.name.lower() == wanted), None)
+            if match is None:
+                self.notify(
+                    f"No server named {safe_text(self._preselect, 40)!r}.", severity="warning"
+                )
+            else:
+                self.scope = (match.id, self.scope[1])
+                self.load_backups(progressive=True)
+            self._preselect = None
+        self._update_picker()
+        self._show_status()
+
+    @on(ServersFailed)
+    def _servers_failed(self, message: ServersFailed) -> None:
+        error = message.error
+        if isinstance(error, AuthenticationError) and error.status == 401:
+            self.app.token_rejected(str(error))
+            return
+        if error.status in (403, 404):
+            # This token may not list servers: the backups name them.
+            self.servers_derived = True
+            self.servers = servers_from_backups(
+                self._all_cache.values() or self.table.backups.values()
+            )
+            self._update_picker()
+            return
+        self.notify(f"Server list unavailable: {error}", severity="warning", timeout=8)
+
+    def _update_picker(self) -> None:
+        if self.servers_derived:
+            known = {s.id for s in self.servers}
+            extra = [s for s in servers_from_backups(self._all_cache.values()) if s.id not in known]
+            self.servers = self.servers + extra
+        total = None
+        if self._all_cache:
+            total = ServerSummary(0, "All servers")
+            for summary in self._summaries.values():
+                total.backups += summary.backups
+                total.total_mb += summary.total_mb
+                total.in_progress += summary.in_progress
+        self.picker.set_servers(self.servers, self._summaries, total)
+        self.picker.select(self.scope[0])
+
+    @on(BackupsPageLoaded)
+    def _page_loaded(self, message: BackupsPageLoaded) -> None:
+        if message.scope != self.scope:
+            return
+        self.table.add_backups(message.page.items)
+        self.connection.loaded = message.page.loaded
+        self.connection.expected = message.page.count
+        self._show_status()
+
+    @on(BackupsLoaded)
+    def _backups_loaded(self, message: BackupsLoaded) -> None:
+        if message.scope != self.scope:
+            return
+        now = self._now()
+        table = self.table
+        if self._loaded_scope == message.scope:
+            self._announce_changes(table.backups, message.backups)
+        table.empty_text = "No backups here yet. Press n to create one."
+        table.set_backups(message.backups)
+        self._loaded_scope = message.scope
+        server_id, backup_type = message.scope
+        if backup_type is None:
+            fresh = summarize(message.backups, now)
+            if server_id is None:
+                self._all_cache = {b.id: b for b in message.backups}
+                self._summaries = fresh
+            else:
+                self._summaries[server_id] = fresh.get(server_id, ServerSummary(server_id, ""))
+            self._update_picker()
+        self._loading = False
+        state = self.connection
+        state.loading = False
+        state.last_ok = now
+        state.error = None
+        state.retry_at = None
+        state.skipped = message.skipped
+        if message.skipped:
+            self.notify(
+                f"{message.skipped} item(s) from the API could not be read and are not shown.",
+                severity="warning",
+            )
+        self.schedule.succeeded(now, any(b.in_progress for b in message.backups))
+        self._show_status()
+
+    @on(BackupsFailed)
+    def _backups_failed(self, message: BackupsFailed) -> None:
+        if message.scope != self.scope:
+            return
+        error = message.error
+        self._loading = False
+        state = self.connection
+        state.loading = False
+        if isinstance(error, AuthenticationError) and error.status == 401 and state.last_ok is None:
+            self.app.token_rejected(str(error))
+            return
+        if isinstance(error, NotFoundError) and self.scope[0] is not None:
+            self.notify(
+                f"{self._scope_name()} was not found; it may have been deleted.", severity="error"
+            )
+        retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
+        state.error = str(error)
+        state.retry_at = self.schedule.failed(self._now(), retry_after)
+        if state.last_ok is None:
+            self.table.empty_text = f"Could not load backups. {safe_text(str(error), 200)}"
+            self.table.refresh()
+        self._show_status()
+
+    def _announce_changes(self, old: dict[int, Backup], new: list[Backup]) -> None:
+        """Notify about backups that finished (or failed) since the last refresh."""
+        for backup in new:
+            before = old.get(backup.id)
+            if before is None or not before.in_progress or backup.in_progress:
+                continue
+            where = f"Backup {backup.id} on {safe_text(backup.server_name, 40)}"
+            if backup.is_completed:
+                self.notify(
+                    f"{where} completed — {human_size(backup.size_mb)}", title="Backup done"
+                )
+            else:
+                self.notify(
+                    f"{where} {status_word(backup.status)}.",
+                    title="Backup failed",
+                    severity="error",
+                )
+
+    # --- the clock tick ---------------------------------------------------------------------
+
+    def _tick(self) -> None:
+        now = self._now()
+        self.table.tick()
+        if not self._loading and self.schedule.due(now):
+            self.schedule.next_at = None
+            self.load_backups()
+        if self._restoring and not self._following:
+            self._follow_restores()
+        self._show_status()
+
+    @work(group="follow", exclusive=True, exit_on_error=False)
+    async def _follow_restores(self) -> None:
+        self._following = True
+        try:
+            for server_id in list(self._restoring):
+                try:
+                    server = await self.app.api.get_server(server_id)
+                except ApiError:
+                    continue  # try again next tick; the header still says "restoring"
+                self.post_message(ServerFollowed(server))
+        finally:
+            self._following = False
+
+    @on(ServerFollowed)
+    def _server_followed(self, message: ServerFollowed) -> None:
+        server = message.server
+        self.servers = [server if s.id == server.id else s for s in self.servers]
+        if server.status != "restoring" and server.id in self._restoring:
+            del self._restoring[server.id]
+            self.app.bell()
+            self.notify(
+                f"Restore of {safe_text(server.name, 40)} finished; status: {status_word(server.status)}.",
+                title="Restore done",
+                timeout=15,
+            )
+            self._update_picker()
+        self._show_status()
+
+    # --- scope: server, type, text filter ---------------------------------------------------
+
+    def set_scope(self, server_id: int | None, backup_type: str | None) -> None:
+        if (server_id, backup_type) == self.scope:
+            return
+        self.scope = (server_id, backup_type)
+        cached = [
+            b
+            for b in self._all_cache.values()
+            if (server_id is None or b.server_id == server_id)
+            and (backup_type is None or b.backup_type == backup_type)
+        ]
+        self.table.set_backups(cached)
+        self.table.empty_text = "Loading backups…"
+        self._loaded_scope = None
+        self.picker.select(server_id)
+        self.load_backups(progressive=not cached)
+
+    @on(ServerPicker.Changed)
+    def _server_picked(self, message: ServerPicker.Changed) -> None:
+        self.set_scope(message.server_id, self.scope[1])
+        self.remove_class("-picker-open")
+        self.table.focus()
+
+    def action_cycle_type(self) -> None:
+        index = (TYPE_CYCLE.index(self.scope[1]) + 1) % len(TYPE_CYCLE)
+        self.set_scope(self.scope[0], TYPE_CYCLE[index])
+        self.notify(f"Showing {TYPE_CYCLE[index] or 'all'} backups", timeout=1.5)
+
+    def action_servers(self) -> None:
+        self.add_class("-picker-open")
+        self.query_one("#server-search").focus()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        field.focus()
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        self.table.set_filter(event.value)
+        self.connection.text_filter = event.value.strip()
+        self._show_status()
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.table.focus()
+
+    def action_escape(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.display or field.value:
+            field.value = ""
+            field.display = False
+            self.table.focus()
+        elif self.has_class("-picker-open"):
+            self.remove_class("-picker-open")
+            self.table.focus()
+
+    def action_refresh(self) -> None:
+        self.load_backups()
+        if self.servers_derived is False and not self.servers:
+            self.load_servers()
+
+    # --- actions on the selected backup -----------------------------------------------------
+
+    def _selected(self) -> Backup | None:
+        backup = self.table.cursor_backup
+        if backup is None:
+            self.notify("No backup selected.", severity="warning", timeout=3)
+        return backup
+
+    def action_create(self) -> None:
+        self.app.open_create(self.scope[0])
+
+    def action_delete(self) -> None:
+        backup = self._selected()
+        if backup is not None:
+            self.app.open_delete(backup)
+
+    def action_restore(self) -> None:
+        backup = self._selected()
+        if backup is None:
+            return
+        if not backup.is_completed:
+            self.notify(
+                f"Backup {backup.id} is {status_word(backup.status)}: only completed backups "
+                "can be restored.",
+                severity="warning",
+            )
+            return
+        self.app.open_restore(backup)
+
+    @on(BackupTable.Selected)
+    def _backup_selected(self, message: BackupTable.Selected) -> None:
+        self.app.open_details(message.backup)
+
+    def action_copy_id(self) -> None:
+        backup = self._selected()
+        if backup is not None:
+            self.app.copy_to_clipboard(str(backup.id))
+            self.notify(f"Copied backup ID {backup.id}", timeout=2)
+
+    def action_copy_summary(self) -> None:
+        backup = self._selected()
+        if backup is not None:
+            self.app.copy_to_clipboard(one_line_summary(backup))
+            self.notify(f"Copied: {one_line_summary(backup)}", timeout=3)
+
+    # --- what the dialogs report back -------------------------------------------------------
+
+    def backup_created(self, backup: Backup) -> None:
+        self.table.add_backups([backup])
+        self.table.move_cursor_to(backup.id)
+        self.schedule.soon(self._now())
+        self._show_status()
+
+    def backup_deleted(self, backup_id: int) -> None:
+        self.table.remove_backup(backup_id)
+        self._all_cache.pop(backup_id, None)
+        self.load_backups()
+
+    def restore_started(self, server_id: int, name: str) -> None:
+        self._restoring[server_id] = name
+        self._show_status()
+
+    def manual_count(self, server_id: int) -> int | None:
+        """Manual backups of a server, if the loaded data covers all of them."""
+        if self._loaded_scope in ((None, None), (server_id, None)):
+            return sum(
+                1 for b in self.table.backups.values() if b.server_id == server_id and b.is_manual
+            )
+        return None
+
+
+def one_line_summary(backup: Backup) -> str:
+    """ "backup 501 of web-server-01 (12345): automatic, completed, 4.4 GiB, 2025-01-16 03:00 UTC"."""
+    return (
+        f"backup {backup.id} of {safe_text(backup.server_name, 60)} ({backup.server_id}): "
+        f"{backup.backup_type or 'unknown type'}, {status_word(backup.status)}, "
+        f"{human_size(backup.size_mb)}, created {absolute_time(backup.created_at)}"
+    )

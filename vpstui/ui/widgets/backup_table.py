@@ -1,0 +1,491 @@
+"""`BackupTable`: a virtual table that draws only the rows on screen.
+
+Textual's DataTable measures every cell when rows are added (about a second at
+10,000 rows) and loses the cursor when cleared; this table keeps its rows in a dict
+keyed by backup id and an ordered list of ids, so a refresh updates rows in place,
+the cursor stays on the same backup, and drawing costs the same at 100 rows or
+100,000. Every string from the API is drawn as inert text (`safe_text`), never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from vpstui.api.models import Backup
+from vpstui.format import DASH, compact_age, expires_text, expiring_soon, human_size, safe_text
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    #: The width this column may shrink to when the terminal is narrow.
+    min_width: int
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID", 7, 5),
+    Column("server", "Server", 16, 8),
+    Column("type", "Type", 9, 6),
+    Column("status", "Status", 14, 12),
+    Column("size", "Size", 9, 8),
+    Column("created", "Created", 9, 8),
+    Column("expires", "Expires", 9, 7),
+    Column("description", "Description", 0, 0),
+)
+COLUMN_KEYS = tuple(column.key for column in COLUMNS)
+#: Columns whose natural order is "biggest/newest first".
+_DESCENDING_FIRST = {"id", "size", "created", "expires"}
+
+
+def _sort_key(column: str) -> Callable[[Backup], tuple[int, object]]:
+    """Key functions put unknown values last whichever way the sort goes (via a flag)."""
+
+    def when(value: datetime | None) -> tuple[int, object]:
+        return (0, value.timestamp()) if value is not None else (1, 0.0)
+
+    keys: dict[str, Callable[[Backup], tuple[int, object]]] = {
+        "id": lambda b: (0, b.id),
+        "server": lambda b: (0, (b.server_name.lower(), b.server_id)),
+        "type": lambda b: (0, b.backup_type or ""),
+        "status": lambda b: (0, b.status or ""),
+        "size": lambda b: (0, b.size_mb) if b.size_mb is not None else (1, 0.0),
+        "created": lambda b: when(b.created_at),
+        "expires": lambda b: (0, b.expires_at.timestamp()) if b.expires_at else (1, 0.0),
+        "description": lambda b: (0, (b.description or "").lower()),
+    }
+    return keys[column]
+
+
+class BackupTable(ScrollView, can_focus=True):
+    """The backups, one row each, sorted and filtered, with a cursor that sticks to its backup."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
+        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("enter", "select", "Details", show=False),
+        Binding("o", "next_sort", "Sort", show=False),
+        Binding("O", "reverse_sort", "Reverse sort", show=False),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "backup-table--header",
+        "backup-table--sorted",
+        "backup-table--cursor",
+        "backup-table--cursor-blurred",
+        "backup-table--completed",
+        "backup-table--in-progress",
+        "backup-table--failed",
+        "backup-table--other",
+        "backup-table--expiring",
+        "backup-table--dim",
+        "backup-table--empty",
+    }
+
+    DEFAULT_CSS = """
+    BackupTable {
+        background: $surface;
+        scrollbar-gutter: stable;
+        & > .backup-table--header { background: $panel; color: $text; text-style: bold; }
+        & > .backup-table--sorted { background: $panel; color: $accent; text-style: bold; }
+        & > .backup-table--cursor { background: $block-cursor-background;
+            color: $block-cursor-foreground; text-style: bold; }
+        & > .backup-table--cursor-blurred { background: $block-cursor-blurred-background; }
+        & > .backup-table--completed { color: $text-success; }
+        & > .backup-table--in-progress { color: $text-warning; text-style: bold; }
+        & > .backup-table--failed { color: $text-error; text-style: bold; }
+        & > .backup-table--other { color: $text-accent; }
+        & > .backup-table--expiring { color: $text-warning; text-style: bold; }
+        & > .backup-table--dim { color: $text-muted; }
+        & > .backup-table--empty { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    sort_column: reactive[str] = reactive("created", init=False)
+    """The column rows are sorted by."""
+    sort_reverse: reactive[bool] = reactive(True, init=False)
+    """True sorts biggest/newest first."""
+
+    class Highlighted(Message):
+        """The cursor moved to another backup (or to none)."""
+
+        def __init__(self, table: BackupTable, backup: Backup | None) -> None:
+            super().__init__()
+            self.table = table
+            self.backup = backup
+
+    class Selected(Message):
+        """Enter or a double click on a backup: open its details."""
+
+        def __init__(self, table: BackupTable, backup: Backup) -> None:
+            super().__init__()
+            self.table = table
+            self.backup = backup
+
+    def __init__(
+        self,
+        *,
+        now: Callable[[], datetime],
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._now = now
+        self._rows: dict[int, Backup] = {}
+        self._order: list[int] = []
+        self._index: dict[int, int] = {}
+        self._filter = ""
+        self._haystacks: dict[int, str] = {}
+        self._cursor_id: int | None = None
+        self._widths: list[int] = [c.width for c in COLUMNS]
+        self._spin = 0
+        self.empty_text = "Loading backups…"
+
+    # --- data -------------------------------------------------------------------------------
+
+    @property
+    def row_count(self) -> int:
+        """Rows shown (after the filter)."""
+        return len(self._order)
+
+    @property
+    def backups(self) -> dict[int, Backup]:
+        """Every backup the table holds, shown or filtered out, by id."""
+        return self._rows
+
+    @property
+    def visible_ids(self) -> list[int]:
+        """Ids of the shown rows, in display order."""
+        return list(self._order)
+
+    @property
+    def cursor_backup(self) -> Backup | None:
+        return self._rows.get(self._cursor_id) if self._cursor_id is not None else None
+
+    @property
+    def cursor_row(self) -> int | None:
+        """The cursor's index among the shown rows."""
+        return self._index.get(self._cursor_id) if self._cursor_id is not None else None
+
+    def set_backups(self, backups: Iterable[Backup]) -> None:
+        """Replace all rows, keeping the cursor on the same backup and the view where it was.
+
+        If the cursor's backup is gone, the cursor stays at the same row position.
+        """
+        rows = {backup.id: backup for backup in backups}
+        if rows == self._rows:
+            return
+        self._haystacks = {
+            k: v for k, v in self._haystacks.items() if rows.get(k) is self._rows.get(k)
+        }
+        self._rows = rows
+        self._rebuild()
+
+    def add_backups(self, backups: Iterable[Backup]) -> None:
+        """Add or update rows (progressive loading, a newly created backup)."""
+        for backup in backups:
+            self._rows[backup.id] = backup
+            self._haystacks.pop(backup.id, None)
+        self._rebuild()
+
+    def remove_backup(self, backup_id: int) -> None:
+        if self._rows.pop(backup_id, None) is not None:
+            self._haystacks.pop(backup_id, None)
+            self._rebuild()
+
+    def set_filter(self, text: str) -> None:
+        """Show only rows whose id, server or description contains `text` (any case)."""
+        text = text.strip().lower()
+        if text != self._filter:
+            self._filter = text
+            self._rebuild()
+
+    def move_cursor_to(self, backup_id: int) -> bool:
+        """Put the cursor on a backup, scrolling it into view. False if it isn't shown."""
+        index = self._index.get(backup_id)
+        if index is None:
+            return False
+        self._set_cursor(index)
+        return True
+
+    def _haystack(self, backup: Backup) -> str:
+        text = self._haystacks.get(backup.id)
+        if text is None:
+            text = f"{backup.id}\n{backup.server_name}\n{backup.description or ''}".lower()
+            self._haystacks[backup.id] = text
+        return text
+
+    def _rebuild(self) -> None:
+        old_row = self.cursor_row
+        old_screen_y = (old_row - round(self.scroll_y)) if old_row is not None else None
+        backups: Iterable[Backup] = self._rows.values()
+        if self._filter:
+            needle = self._filter
+            backups = [b for b in backups if needle in self._haystack(b)]
+        key = _sort_key(self.sort_column)
+        ordered = sorted(backups, key=lambda b: (key(b), b.id), reverse=self.sort_reverse)
+        if self.sort_reverse:
+            # unknown values last in both directions
+            ordered.sort(key=lambda b: key(b)[0])
+        self._order = [b.id for b in ordered]
+        self._index = {backup_id: i for i, backup_id in enumerate(self._order)}
+        self.virtual_size = Size(self.size.width, len(self._order) + 1)
+        if self._cursor_id not in self._index:
+            if self._order:
+                row = min(old_row if old_row is not None else 0, len(self._order) - 1)
+                self._cursor_id = self._order[row]
+            else:
+                self._cursor_id = None
+            self._post_highlight()
+        new_row = self.cursor_row
+        if new_row is not None and old_screen_y is not None:
+            # keep the cursor's row at the same place on screen
+            self.scroll_to(y=max(new_row - old_screen_y, 0), animate=False, immediate=True)
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    # --- cursor -----------------------------------------------------------------------------
+
+    def _post_highlight(self) -> None:
+        self.post_message(self.Highlighted(self, self.cursor_backup))
+
+    def _set_cursor(self, row: int) -> None:
+        if not self._order:
+            return
+        row = max(0, min(row, len(self._order) - 1))
+        new_id = self._order[row]
+        if new_id != self._cursor_id:
+            self._cursor_id = new_id
+            self._post_highlight()
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    @property
+    def _page_rows(self) -> int:
+        return max(self.size.height - 1, 1)
+
+    def _scroll_cursor_into_view(self) -> None:
+        row = self.cursor_row
+        if row is None or not self.size.height:
+            return
+        top = round(self.scroll_y)
+        if row < top:
+            self.scroll_to(y=row, animate=False, immediate=True)
+        elif row >= top + self._page_rows:
+            self.scroll_to(y=row - self._page_rows + 1, animate=False, immediate=True)
+
+    def action_cursor_up(self) -> None:
+        self._set_cursor((self.cursor_row or 0) - 1)
+
+    def action_cursor_down(self) -> None:
+        row = self.cursor_row
+        self._set_cursor(0 if row is None else row + 1)
+
+    def action_page_up(self) -> None:
+        self._set_cursor((self.cursor_row or 0) - self._page_rows)
+
+    def action_page_down(self) -> None:
+        self._set_cursor((self.cursor_row or 0) + self._page_rows)
+
+    def action_first(self) -> None:
+        self._set_cursor(0)
+
+    def action_last(self) -> None:
+        self._set_cursor(len(self._order) - 1)
+
+    def action_select(self) -> None:
+        backup = self.cursor_backup
+        if backup is not None:
+            self.post_message(self.Selected(self, backup))
+
+    # --- sorting ----------------------------------------------------------------------------
+
+    def sort_by(self, column: str, reverse: bool | None = None) -> None:
+        """Sort by `column`; without `reverse`, clicking the sorted column flips it."""
+        if column not in COLUMN_KEYS:
+            raise ValueError(f"unknown column {column!r}")
+        if reverse is None:
+            reverse = (
+                not self.sort_reverse if column == self.sort_column else column in _DESCENDING_FIRST
+            )
+        self.set_reactive(BackupTable.sort_column, column)
+        self.set_reactive(BackupTable.sort_reverse, reverse)
+        self._rebuild()
+        self._scroll_cursor_into_view()
+
+    def action_next_sort(self) -> None:
+        index = (COLUMN_KEYS.index(self.sort_column) + 1) % len(COLUMN_KEYS)
+        column = COLUMN_KEYS[index]
+        self.sort_by(column, column in _DESCENDING_FIRST)
+        self.notify(f"Sorted by {COLUMNS[index].label.lower()}", timeout=1.5)
+
+    def action_reverse_sort(self) -> None:
+        self.sort_by(self.sort_column, not self.sort_reverse)
+
+    # --- layout and drawing -----------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout(event.size.width)
+        self.virtual_size = Size(event.size.width, len(self._order) + 1)
+        self._scroll_cursor_into_view()
+
+    def _layout(self, width: int) -> None:
+        """Column widths for `width` cells: the description gets what is left."""
+        widths = [c.width for c in COLUMNS]
+        fixed = sum(widths[:-1]) + len(COLUMNS) - 1
+        spare = width - fixed
+        if spare < 12:
+            for i in (1, 3, 2, 5, 6, 0, 4):
+                if spare >= 12:
+                    break
+                take = min(widths[i] - COLUMNS[i].min_width, 12 - spare)
+                widths[i] -= take
+                spare += take
+        widths[-1] = max(spare, 0)
+        self._widths = widths
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def tick(self) -> None:
+        """Advance the spinner of in-progress rows (called once a second by the screen)."""
+        self._spin += 1
+        top = round(self.scroll_y)
+        for y, backup_id in enumerate(self._order[top : top + self._page_rows], start=1):
+            backup = self._rows[backup_id]
+            if backup.in_progress:
+                self.refresh_line(y)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            return self._render_header(width, base)
+        row = round(self.scroll_y) + y - 1
+        if row >= len(self._order):
+            if row == 0 and not self._order:
+                style = base + self.get_component_rich_style("backup-table--empty")
+                text = f"  {self.empty_text}"
+                return Strip([Segment(set_cell_size(text, width), style)], width)
+            return Strip.blank(width, base)
+        backup_id = self._order[row]
+        return self._render_row(self._rows[backup_id], backup_id == self._cursor_id, width, base)
+
+    def _render_header(self, width: int, base: Style) -> Strip:
+        header = base + self.get_component_rich_style("backup-table--header")
+        sorted_style = base + self.get_component_rich_style("backup-table--sorted")
+        segments: list[Segment] = []
+        for column, cell_width in zip(COLUMNS, self._widths, strict=True):
+            if cell_width <= 0:
+                continue
+            label = column.label
+            style = header
+            if column.key == self.sort_column:
+                label += " ▼" if self.sort_reverse else " ▲"
+                style = sorted_style
+            segments.append(Segment(set_cell_size(" " + label, cell_width + 1), style))
+        return Strip(segments).adjust_cell_length(width, header)
+
+    def _render_row(self, backup: Backup, is_cursor: bool, width: int, base: Style) -> Strip:
+        get = self.get_component_rich_style
+        now = self._now()
+        status = backup.status or "unknown"
+        if backup.in_progress:
+            status_style = get("backup-table--in-progress")
+            status_text = (
+                f"{SPINNER[self._spin % len(SPINNER)]} {safe_text(status.replace('_', ' '), 16)}"
+            )
+        elif status == "completed":
+            status_style, status_text = get("backup-table--completed"), "✓ completed"
+        elif status in ("failed", "error"):
+            status_style, status_text = get("backup-table--failed"), f"✗ {safe_text(status, 16)}"
+        else:
+            status_style = get("backup-table--other")
+            status_text = f"• {safe_text(status.replace('_', ' '), 16)}"
+        soon = expiring_soon(backup, now)
+        expires = expires_text(backup, now)
+        if soon and expires != "expired":
+            expires = "⚠ " + expires
+        dim = get("backup-table--dim")
+        cells: list[tuple[str, Style | None]] = [
+            (str(backup.id), None),
+            (safe_text(backup.server_name, 60), None),
+            (safe_text(backup.backup_type or DASH, 12), None if backup.is_manual else dim),
+            (status_text, status_style),
+            (human_size(backup.size_mb) if not backup.in_progress else DASH, None),
+            (compact_age(backup.created_at, now), None),
+            (
+                expires,
+                get("backup-table--expiring") if soon else (dim if expires == "never" else None),
+            ),
+            (safe_text(backup.description or "", 300), None),
+        ]
+        row_style = base
+        if is_cursor:
+            row_style = base + get(
+                "backup-table--cursor" if self.has_focus else "backup-table--cursor-blurred"
+            )
+        segments: list[Segment] = []
+        for (text, style), column, cell_width in zip(cells, COLUMNS, self._widths, strict=True):
+            if cell_width <= 0:
+                continue
+            if column.key in ("size", "id"):
+                text = text.rjust(cell_width - 1)
+            elif cell_len(text) > cell_width:
+                text = set_cell_size(text, cell_width - 1) + "…"
+            cell_style = row_style + style if style is not None else row_style
+            if is_cursor and style is not None and self.has_focus:
+                cell_style = row_style + Style(bold=True)
+            segments.append(Segment(" ", row_style))
+            segments.append(Segment(set_cell_size(text, cell_width), cell_style))
+        return Strip(segments).adjust_cell_length(width, row_style)
+
+    # --- mouse ------------------------------------------------------------------------------
+
+    def column_at(self, x: int) -> str | None:
+        """The column key under screen column `x` (relative to the widget)."""
+        left = 0
+        for column, cell_width in zip(COLUMNS, self._widths, strict=True):
+            if cell_width <= 0:
+                continue
+            if left <= x < left + cell_width + 1:
+                return column.key
+            left += cell_width + 1
+        return None
+
+    async def _on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            column = self.column_at(event.x)
+            if column is not None:
+                self.sort_by(column)
+            return
+        row = round(self.scroll_y) + event.y - 1
+        if 0 <= row < len(self._order):
+            self._set_cursor(row)
+            if event.chain >= 2:
+                self.action_select()

@@ -1,0 +1,167 @@
+"""`ServerPicker`: "All servers" plus each server with status, backup count and size.
+
+Type to narrow the list by name; up/down and Enter work from the search field, so
+`s`, a few letters and Enter switch servers without touching the mouse.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+from vpstui.api.models import Server
+from vpstui.format import human_size, safe_text
+from vpstui.summary import ServerSummary
+
+ALL = "all"
+
+
+class ServerSearch(Input):
+    """The search field; arrows and Enter drive the list below it."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("down", "move(1)", show=False),
+        Binding("up", "move(-1)", show=False),
+        Binding("escape", "leave", show=False),
+    ]
+
+    def action_move(self, delta: int) -> None:
+        options = self.parent.query_one(OptionList) if self.parent else None
+        if options is None or not options.option_count:
+            return
+        current = options.highlighted if options.highlighted is not None else -delta
+        options.highlighted = max(0, min(options.option_count - 1, current + delta))
+
+    def action_leave(self) -> None:
+        if self.value:
+            self.value = ""
+        else:
+            self.screen.focus_next()
+
+
+class ServerPicker(Vertical):
+    """Chooses which server's backups the table shows."""
+
+    class Changed(Message):
+        """The user picked a server (`server_id`), or All servers (None)."""
+
+        def __init__(self, server_id: int | None) -> None:
+            super().__init__()
+            self.server_id = server_id
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._servers: list[Server] = []
+        self._summaries: dict[int, ServerSummary] = {}
+        self._total: ServerSummary | None = None
+        self.selected: int | None = None
+
+    def compose(self) -> ComposeResult:
+        yield ServerSearch(placeholder="Search servers…", id="server-search")
+        yield OptionList(id="server-options")
+
+    def on_mount(self) -> None:
+        self._rebuild()
+
+    @property
+    def servers(self) -> list[Server]:
+        return list(self._servers)
+
+    def set_servers(
+        self,
+        servers: list[Server],
+        summaries: dict[int, ServerSummary],
+        total: ServerSummary | None = None,
+    ) -> None:
+        """Show these servers with what is known of their backups."""
+        self._servers = sorted(servers, key=lambda server: server.name.lower())
+        self._summaries = summaries
+        self._total = total
+        self._rebuild()
+
+    def select(self, server_id: int | None) -> None:
+        """Mark `server_id` (None: All servers) as chosen without announcing it."""
+        self.selected = server_id
+        self._rebuild()
+
+    def _label(self, name: str, status: str | None, summary: ServerSummary | None) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(safe_text(name, 40), style="bold")
+        if status and status != "active":
+            style = "red" if status in ("stopped", "suspended") else "yellow"
+            text.append(f" {safe_text(status, 12)}", style=style)
+        text.append("\n")
+        if summary is None:
+            text.append("  backups: …", style="dim")
+        else:
+            count = "1 backup" if summary.backups == 1 else f"{summary.backups} backups"
+            text.append(f"  {count} · {human_size(summary.total_mb)}", style="dim")
+            if summary.in_progress:
+                text.append(f" · {summary.in_progress} running", style="yellow")
+        return text
+
+    def _rebuild(self) -> None:
+        if not self.is_mounted:
+            return
+        options = self.query_one(OptionList)
+        needle = self.query_one(ServerSearch).value.strip().lower()
+        items: list[Option] = []
+        if not needle or needle in "all servers":
+            items.append(Option(self._label("All servers", None, self._total), id=ALL))
+        for server in self._servers:
+            if needle and needle not in server.name.lower() and needle != str(server.id):
+                continue
+            summary = self._summaries.get(server.id)
+            items.append(
+                Option(self._label(server.name, server.status, summary), id=str(server.id))
+            )
+        highlighted = options.highlighted
+        old_id = (
+            options.get_option_at_index(highlighted).id
+            if highlighted is not None and highlighted < options.option_count
+            else None
+        )
+        options.set_options(items)
+        wanted: str | None = old_id or (str(self.selected) if self.selected is not None else ALL)
+        if needle:
+            wanted = items[0].id if items else None
+        for index, item in enumerate(items):
+            if item.id == wanted:
+                options.highlighted = index
+                break
+
+    @on(Input.Changed, "#server-search")
+    def _search_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        self._rebuild()
+        options = self.query_one(OptionList)
+        if options.option_count:
+            options.highlighted = 0
+
+    @on(Input.Submitted, "#server-search")
+    def _search_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        options = self.query_one(OptionList)
+        if options.highlighted is not None:
+            self._choose(options.get_option_at_index(options.highlighted).id)
+
+    @on(OptionList.OptionSelected, "#server-options")
+    def _option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self._choose(event.option.id)
+
+    def _choose(self, option_id: str | None) -> None:
+        server_id = None if option_id in (None, ALL) else int(option_id)
+        self.selected = server_id
+        search = self.query_one(ServerSearch)
+        if search.value:
+            search.value = ""
+        self.post_message(self.Changed(server_id))

@@ -1,0 +1,104 @@
+"""The header line and the stale-data banner: where the data comes from and how fresh it is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rich.text import Text
+from textual.widgets import Static
+
+from vpstui.format import compact_age, safe_text
+
+
+@dataclass
+class Connection:
+    """What the header shows; the main screen updates it and calls `StatusBar.show`."""
+
+    host: str
+    demo: bool = False
+    scope: str = "All servers"
+    type_filter: str | None = None
+    text_filter: str = ""
+    shown: int = 0
+    total: int = 0
+    in_progress: int = 0
+    last_ok: datetime | None = None
+    loading: bool = False
+    loaded: int = 0
+    expected: int | None = None
+    error: str | None = None
+    retry_at: datetime | None = None
+    skipped: int = 0
+    restoring: list[str] = field(default_factory=list)
+
+
+def _seconds_until(when: datetime, now: datetime) -> str:
+    seconds = max(0, round((when - now).total_seconds()))
+    return f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"
+
+
+class StatusBar(Static):
+    """One line at the top: account, connection state, freshness, scope."""
+
+    def show(self, state: Connection, now: datetime) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" vpstui ", style="bold reverse")
+        text.append(" ")
+        if state.demo:
+            text.append(" DEMO ", style="bold black on yellow")
+            text.append(" simulated backend ", style="dim")
+        else:
+            text.append(safe_text(state.host, 60), style="bold")
+        text.append("  ")
+        if state.error:
+            text.append("⚠ stale", style="bold red")
+        elif state.loading and state.last_ok is None:
+            text.append("◌ connecting", style="yellow")
+        elif state.last_ok is not None:
+            text.append("● live", style="green")
+        if state.last_ok is not None:
+            text.append(f" · updated {compact_age(state.last_ok, now)}", style="dim")
+        if state.loading:
+            if state.expected:
+                text.append(f" · loaded {state.loaded:,} of {state.expected:,}", style="yellow")
+            else:
+                text.append(" · refreshing…", style="dim")
+        text.append("   ")
+        text.append(safe_text(state.scope, 40), style="bold")
+        text.append(f" · {state.shown:,}")
+        if state.shown != state.total:
+            text.append(f" of {state.total:,}")
+        text.append(" backups")
+        if state.type_filter:
+            text.append(f" · {state.type_filter} only", style="cyan")
+        if state.text_filter:
+            text.append(" · filter “")
+            text.append(safe_text(state.text_filter, 30), style="cyan")
+            text.append("”")
+        if state.in_progress:
+            text.append(f" · {state.in_progress} in progress", style="yellow")
+        if state.restoring:
+            names = ", ".join(safe_text(name, 30) for name in state.restoring)
+            text.append(f" · restoring {names}", style="bold magenta")
+        if state.skipped:
+            text.append(f" · {state.skipped} unreadable", style="red")
+        self.update(text)
+
+
+class StaleBanner(Static):
+    """Shown under the header while the last refresh failed: what is wrong and what happens next."""
+
+    def show(self, state: Connection, now: datetime) -> None:
+        if not state.error:
+            self.display = False
+            return
+        self.display = True
+        text = Text()
+        if state.last_ok is not None:
+            text.append(f"Showing data from {compact_age(state.last_ok, now)}. ", style="bold")
+        text.append(safe_text(state.error, 400))
+        if state.retry_at is not None:
+            text.append(f"  Retrying in {_seconds_until(state.retry_at, now)}", style="bold")
+            text.append(" (ctrl+r: now).")
+        self.update(text)
