@@ -42,11 +42,11 @@ class Column:
 
 COLUMNS: tuple[Column, ...] = (
     Column("id", "ID", 7, 5),
-    Column("server", "Server", 16, 8),
-    Column("type", "Type", 9, 6),
-    Column("status", "Status", 14, 12),
+    Column("server", "Server", 16, 9),
+    Column("type", "Type", 6, 6),
+    Column("status", "Status", 13, 11),
     Column("size", "Size", 9, 8),
-    Column("created", "Created", 9, 8),
+    Column("created", "Created", 8, 7),
     Column("expires", "Expires", 9, 7),
     Column("description", "Description", 0, 0),
 )
@@ -72,6 +72,12 @@ def _sort_key(column: str) -> Callable[[Backup], tuple[int, object]]:
         "description": lambda b: (0, (b.description or "").lower()),
     }
     return keys[column]
+
+
+def _short_type(backup_type: str | None) -> str:
+    if backup_type == "automatic":
+        return "auto"
+    return safe_text(backup_type or DASH, 12)
 
 
 class BackupTable(ScrollView, can_focus=True):
@@ -356,14 +362,19 @@ class BackupTable(ScrollView, can_focus=True):
         widths = [c.width for c in COLUMNS]
         fixed = sum(widths[:-1]) + len(COLUMNS) - 1
         spare = width - fixed
-        if spare < 12:
-            for i in (1, 3, 2, 5, 6, 0, 4):
-                if spare >= 12:
+        if spare >= 8:
+            widths[-1] = spare
+        else:
+            # Too narrow for a useful description: hide it, give the server name the rest,
+            # and only then shrink the other columns towards their minimum widths.
+            widths[-1] = 0
+            widths[1] += max(spare, 0)
+            for i in (1, 3, 5, 6, 0, 4):
+                if spare >= 0:
                     break
-                take = min(widths[i] - COLUMNS[i].min_width, 12 - spare)
+                take = min(widths[i] - COLUMNS[i].min_width, -spare)
                 widths[i] -= take
                 spare += take
-        widths[-1] = max(spare, 0)
         self._widths = widths
 
     def on_focus(self) -> None:
@@ -435,7 +446,7 @@ class BackupTable(ScrollView, can_focus=True):
         cells: list[tuple[str, Style | None]] = [
             (str(backup.id), None),
             (safe_text(backup.server_name, 60), None),
-            (safe_text(backup.backup_type or DASH, 12), None if backup.is_manual else dim),
+            (_short_type(backup.backup_type), None if backup.is_manual else dim),
             (status_text, status_style),
             (human_size(backup.size_mb) if not backup.in_progress else DASH, None),
             (compact_age(backup.created_at, now), None),

@@ -105,7 +105,7 @@ class ServerPicker(Vertical):
             count = "1 backup" if summary.backups == 1 else f"{summary.backups} backups"
             text.append(f"  {count} · {human_size(summary.total_mb)}", style="dim")
             if summary.in_progress:
-                text.append(f" · {summary.in_progress} running", style="yellow")
+                text.append(f"\n  {summary.in_progress} in progress", style="yellow")
         return text
 
     def _rebuild(self) -> None:

@@ -43,11 +43,14 @@ class StatusBar(Static):
 
     def show(self, state: Connection, now: datetime) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
-        text.append(" vpstui ", style="bold reverse")
-        text.append(" ")
+        wide = self.size.width >= 110
+        if wide:
+            text.append(" vpstui ", style="bold reverse")
+            text.append(" ")
         if state.demo:
             text.append(" DEMO ", style="bold black on yellow")
-            text.append(" simulated backend ", style="dim")
+            if wide:
+                text.append(" simulated backend ", style="dim")
         else:
             text.append(safe_text(state.host, 60), style="bold")
         text.append("  ")
@@ -58,13 +61,15 @@ class StatusBar(Static):
         elif state.last_ok is not None:
             text.append("● live", style="green")
         if state.last_ok is not None:
-            text.append(f" · updated {compact_age(state.last_ok, now)}", style="dim")
+            text.append(
+                f" · {'updated ' if wide else ''}{compact_age(state.last_ok, now)}", style="dim"
+            )
         if state.loading:
             if state.expected:
                 text.append(f" · loaded {state.loaded:,} of {state.expected:,}", style="yellow")
             else:
                 text.append(" · refreshing…", style="dim")
-        text.append("   ")
+        text.append("  ")
         text.append(safe_text(state.scope, 40), style="bold")
         text.append(f" · {state.shown:,}")
         if state.shown != state.total:
