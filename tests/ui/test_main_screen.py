@@ -25,9 +25,12 @@ AppFactory = Callable[..., VpsApp]
 
 async def settle(app: VpsApp, pilot: object) -> None:
     """Let workers finish and their messages be handled."""
-    for _ in range(3):
+    for _ in range(50):
         await app.workers.wait_for_complete()
         await pilot.pause()  # type: ignore[attr-defined]
+        main = app.main
+        if main is None or not main._loading:
+            break
 
 
 def main_of(app: VpsApp) -> MainScreen:

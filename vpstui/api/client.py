@@ -273,8 +273,8 @@ class VpsClient:
         problems: list[str] = []
         skipped = loaded = 0
         for _ in range(MAX_PAGES):
-            data = await self._send("GET", url, params=params, action=action)
-            params = None  # the next link carries the query
+            page_params, params = params, None  # the next link carries the query
+            data = await self._send("GET", url, params=page_params, action=action)
             results, count, next_url = _envelope(data, action)
             items: list[T] = []
             for raw in results:
@@ -293,22 +293,25 @@ class VpsClient:
                 seen_ids.add(item_id)
                 items.append(item)
             loaded += len(items)
-            seen_urls.add(str(self._http.build_request("GET", url).url))
-            following = self._next_url(next_url, seen_urls, problems)
+            current = self._http.build_request("GET", url, params=page_params).url
+            seen_urls.add(str(current))
+            following = self._next_url(next_url, current, seen_urls, problems)
             yield Page(items, loaded, count, skipped, list(problems), following is None)
             if following is None:
                 return
             url = following
         raise BadResponseError(f"Could not {action}: the API sent more than {MAX_PAGES} pages.")
 
-    def _next_url(self, next_url: Any, seen: set[str], problems: list[str]) -> httpx.URL | None:
+    def _next_url(
+        self, next_url: Any, current: httpx.URL, seen: set[str], problems: list[str]
+    ) -> httpx.URL | None:
         """The next page to fetch, or None to stop. Never leaves the configured API origin."""
         if not next_url:
             return None
         if not isinstance(next_url, str):
             problems.append("the API's next-page link was not text; stopped there")
             return None
-        target = self.base_url.join(next_url)
+        target = current.join(next_url)
         base = self.base_url
         if target.host != base.host:
             raise BadResponseError(
@@ -409,7 +412,17 @@ class VpsClient:
                 "Check the API URL.",
                 status=response.status_code,
             )
-        raise error_from_response(response, action=action)
+        error = error_from_response(response, action=action)
+        if method != "GET" and response.status_code >= 500:
+            # A gateway error or crash after the request arrived: it may have been applied.
+            error.outcome_unknown = True
+        token = self._token.reveal()
+        if token and token in error.message:  # an API or proxy that echoes the header back
+            error.message = error.message.replace(token, "***")
+            error.args = (error.message,)
+        if token and error.detail and token in error.detail:
+            error.detail = error.detail.replace(token, "***")
+        raise error
 
 
 def _backup_params(server_id: int | None, backup_type: str | None) -> dict[str, Any] | None:

@@ -130,8 +130,10 @@ def _int(value: Any) -> int | None:
         return None
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value)
+    if isinstance(value, str):
+        text = value.strip()
+        # isascii(): "²" and other Unicode digits pass isdigit() but are no id
+        return int(text) if text.isascii() and text.isdigit() else None
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return None

@@ -124,6 +124,7 @@ class VpsApp(App[None]):
 
         def restored(result: RestoreResult | None) -> None:
             if result is None:
+                main.load_backups()  # cancelled, or the answer was lost: show what is true
                 return
             self.notify(
                 safe_text(result.message or "Restore started.", 300),

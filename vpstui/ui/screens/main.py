@@ -338,7 +338,8 @@ class MainScreen(Screen[None]):
             del self._restoring[server.id]
             self.app.bell()
             self.notify(
-                f"Restore of {safe_text(server.name, 40)} finished; status: {status_word(server.status)}.",
+                f"Restore of {safe_text(server.name, 40)} finished; "
+                f"status: {status_word(server.status)}.",
                 title="Restore done",
                 timeout=15,
             )
@@ -480,7 +481,7 @@ class MainScreen(Screen[None]):
 
 
 def one_line_summary(backup: Backup) -> str:
-    """ "backup 501 of web-server-01 (12345): automatic, completed, 4.4 GiB, 2025-01-16 03:00 UTC"."""
+    """E.g. "backup 501 of web-server-01 (12345): automatic, completed, 4.4 GiB, created …"."""
     return (
         f"backup {backup.id} of {safe_text(backup.server_name, 60)} ({backup.server_id}): "
         f"{backup.backup_type or 'unknown type'}, {status_word(backup.status)}, "

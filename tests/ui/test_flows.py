@@ -1,0 +1,152 @@
+"""Pilot tests of whole flows through the app: create, delete, restore, palette, fallbacks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import httpx
+
+from vpstui.clock import FakeClock
+from vpstui.demo import DemoBackend
+from vpstui.demo.faults import SwitchableTransport
+from vpstui.ui.app import VpsApp
+from vpstui.ui.dialogs import CreateDialog, DeleteDialog, RestoreDialog
+from vpstui.ui.screens.main import MainScreen
+
+from .test_main_screen import main_of, settle
+
+AppFactory = Callable[..., VpsApp]
+
+
+async def test_create_selects_the_new_row_and_polls_it_to_completion(
+    make_app: AppFactory, backend: DemoBackend, clock: FakeClock
+) -> None:
+    """n on a server, a description, Enter: one POST, the new row is selected and completes."""
+    app = make_app(server="web-server-01")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        assert isinstance(app.screen, CreateDialog)
+        await settle(app, pilot)
+        await pilot.press(*"before upgrade", "enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert backend.count("POST", "/api/v1/backups/") == 1
+        table = main_of(app).table
+        new = table.cursor_backup
+        assert new is not None and new.description == "before upgrade" and new.in_progress
+        clock.advance(60)
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert table.backups[new.id].is_completed
+        assert table.cursor_backup is not None and table.cursor_backup.id == new.id
+
+
+async def test_delete_with_y_removes_the_row(make_app: AppFactory, backend: DemoBackend) -> None:
+    """Delete, then y: exactly one DELETE and the row disappears; Enter alone cancels."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        table = main_of(app).table
+        await pilot.press("down")
+        target = table.cursor_backup
+        assert target is not None and not target.in_progress
+        await pilot.press("delete")
+        assert isinstance(app.screen, DeleteDialog)
+        await pilot.press("enter")  # Cancel has focus
+        await settle(app, pilot)
+        assert backend.count("DELETE") == 0
+        await pilot.press("ctrl+d")
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert backend.count("DELETE") == 1
+        assert target.id not in table.backups
+        assert target.id not in backend.state.backups
+
+
+async def test_restore_is_followed_until_the_server_is_back(
+    make_app: AppFactory, backend: DemoBackend, clock: FakeClock
+) -> None:
+    """R, the exact name, Enter: one restore POST; the header follows it; a bell at the end."""
+    app = make_app(server="mail-relay")
+    bells: list[bool] = []
+    async with app.run_test(size=(120, 35)) as pilot:
+        app.bell = lambda: bells.append(True)  # type: ignore[method-assign]
+        await settle(app, pilot)
+        await pilot.press("R")
+        assert isinstance(app.screen, RestoreDialog)
+        await pilot.press(*"mail-rela", "enter")
+        await settle(app, pilot)
+        assert backend.count("POST", "/api/v1/servers/") == 0  # not the exact name yet
+        await pilot.press("y", "enter")
+        await settle(app, pilot)
+        assert backend.count("POST", "/api/v1/servers/13210/restore/") == 1
+        assert isinstance(app.screen, MainScreen)
+        assert backend.state.servers[13210].status == "restoring"
+        await pilot.pause(0.3)
+        assert "restoring mail-relay" in str(app.screen.query_one("#status-bar").render())
+        clock.advance(120)
+        await pilot.pause(0.3)
+        await settle(app, pilot)
+        assert bells
+        assert any("finished" in n.message for n in app._notifications)
+        assert "restoring" not in str(app.screen.query_one("#status-bar").render())
+
+
+async def test_restore_of_in_progress_backup_explains_instead(
+    make_app: AppFactory, backend: DemoBackend
+) -> None:
+    """R on a backup still in progress opens no dialog and sends nothing."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        table = main_of(app).table
+        table.move_cursor_to(2521)
+        await pilot.press("R")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+        assert any("only completed" in n.message for n in app._notifications)
+        assert backend.count("POST") == 0
+
+
+async def test_servers_derived_from_backups_when_listing_is_forbidden(
+    make_app: AppFactory, transport: SwitchableTransport
+) -> None:
+    """A token that may not list servers (403) still gets a server picker from the backups."""
+    inner = transport.inner
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/api/v1/servers/":
+            return httpx.Response(403, json={"detail": "You do not have permission."})
+        return await inner.handle_async_request(request)
+
+    transport.handle_async_request = handler  # type: ignore[method-assign]
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        main = main_of(app)
+        names = {s.name for s in main.picker.servers}
+        assert {"db-primary", "web-server-01", "mail-relay"} <= names
+        assert main.servers_derived
+
+
+async def test_command_palette_offers_every_action(make_app: AppFactory) -> None:
+    """ctrl+p lists the backup actions by name."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        for title in ("New backup", "Delete backup", "Restore from backup", "Refresh", "Keys"):
+            assert title in titles
+        assert "Show server db-primary" in titles
+
+
+async def test_copy_puts_the_id_on_the_clipboard(make_app: AppFactory) -> None:
+    """c copies the selected backup's ID."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("c")
+        backup = main_of(app).table.cursor_backup
+        assert backup is not None
+        assert app.clipboard == str(backup.id)
