@@ -14,10 +14,12 @@ from vpstui.api.models import Backup
 __all__ = [
     "EXPIRING_SOON_HOURS",
     "absolute_time",
+    "backup_summary",
     "compact_age",
     "expires_text",
     "expiring_soon",
     "human_size",
+    "long_age",
     "safe_text",
 ]
 
@@ -113,3 +115,36 @@ def status_word(status: str | None) -> str:
     if not status:
         return "unknown"
     return safe_text(status.replace("_", " "), 20)
+
+
+def long_age(when: datetime | None, now: datetime) -> str:
+    """A readable relative time for sentences: "3 days ago", "in 5 hours", "just now"."""
+    if when is None:
+        return "at an unknown time"
+    seconds = (when - now).total_seconds()
+    future = seconds > 0
+    span = abs(seconds)
+    if span < 45:
+        return "just now"
+    for unit, size in (
+        ("year", 86400 * 365.25),
+        ("month", 86400 * 30.44),
+        ("day", 86400),
+        ("hour", 3600),
+        ("minute", 60),
+    ):
+        if span >= size * (2 if unit in ("year", "month") else 1) or unit == "minute":
+            amount = max(1, int(span // size))
+            words = f"{amount} {unit}{'' if amount == 1 else 's'}"
+            return f"in {words}" if future else f"{words} ago"
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def backup_summary(backup: Backup) -> str:
+    """One line for the clipboard: "backup 501 of web-server-01 (id 12345): automatic,
+    completed, 4.4 GiB, created 2025-01-16 03:00 UTC"."""
+    return (
+        f"backup {backup.id} of {safe_text(backup.server_name, 60)} (id {backup.server_id}): "
+        f"{safe_text(backup.backup_type or 'unknown type', 20)}, {status_word(backup.status)}, "
+        f"{human_size(backup.size_mb)}, created {absolute_time(backup.created_at)}"
+    )

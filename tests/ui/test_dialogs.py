@@ -24,12 +24,12 @@ from textual.widgets import Button, Input, Static
 from vpstui.api import Backup, CreateResult, RestoreResult, Server, VpsClient
 from vpstui.clock import FakeClock
 from vpstui.demo import DEMO_BASE_URL, DemoBackend
+from vpstui.format import long_age
 from vpstui.ui.dialogs import (
     CreateDialog,
     DeleteDialog,
     DetailsDialog,
     RestoreDialog,
-    long_age,
 )
 
 WEB01 = 12345  # web-server-01: 3 manual backups in the seeded account

@@ -42,6 +42,20 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help="serve a large generated account with N backups instead of the demo one",
     )
+    parser.add_argument(
+        "--create-seconds",
+        type=_non_negative_float,
+        default=20.0,
+        metavar="SECONDS",
+        help="how long a manual backup takes to complete (default 20)",
+    )
+    parser.add_argument(
+        "--restore-seconds",
+        type=_non_negative_float,
+        default=45.0,
+        metavar="SECONDS",
+        help="how long a restore keeps the server restoring (default 45)",
+    )
     return parser
 
 
@@ -49,6 +63,13 @@ def _positive_int(text: str) -> int:
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if not value >= 0:  # also rejects NaN
+        raise argparse.ArgumentTypeError("must be 0 or more")
     return value
 
 
@@ -114,10 +135,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("vpstui demo backend: --backups must be 0 or more", file=sys.stderr)
         return 2
     clock = SystemClock()
-    state = DemoState.bulk(clock, total_backups=args.backups) if args.backups is not None else None
+    if args.backups is not None:
+        state = DemoState.bulk(clock, total_backups=args.backups)
+        state.create_seconds = args.create_seconds
+        state.restore_seconds = args.restore_seconds
+    else:
+        state = DemoState.seeded(
+            clock, create_seconds=args.create_seconds, restore_seconds=args.restore_seconds
+        )
     backend = DemoBackend(
         state=state,
-        clock=None if state else clock,
         token=args.token,
         page_size=args.page_size,
         latency=max(0.0, args.latency),

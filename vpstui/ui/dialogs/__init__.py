@@ -9,10 +9,10 @@ Every API call runs in a worker; while it is in flight the controls are disabled
 is refused, so nothing is sent twice and no answer is lost.
 """
 
-from vpstui.ui.dialogs.base import DialogBase, long_age
+from vpstui.ui.dialogs.base import DialogBase
 from vpstui.ui.dialogs.create import CreateDialog
 from vpstui.ui.dialogs.delete import DeleteDialog, DeleteOutcome
-from vpstui.ui.dialogs.details import DetailsDialog, backup_summary
+from vpstui.ui.dialogs.details import DetailsDialog
 from vpstui.ui.dialogs.restore import RestoreDialog
 
 __all__ = [
@@ -22,6 +22,4 @@ __all__ = [
     "DetailsDialog",
     "DialogBase",
     "RestoreDialog",
-    "backup_summary",
-    "long_age",
 ]

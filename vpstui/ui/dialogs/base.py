@@ -10,7 +10,6 @@ if the outcome is unknown the dialog turns into "Close" only.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from datetime import datetime
 from typing import ClassVar, TypeVar
 
 from rich.text import Text
@@ -26,7 +25,7 @@ from textual.worker import Worker, WorkerState
 from vpstui.api import ApiError
 from vpstui.format import safe_text
 
-__all__ = ["DialogBase", "RequestFailed", "field_line", "long_age"]
+__all__ = ["DialogBase", "RequestFailed", "field_line"]
 
 ResultType = TypeVar("ResultType")
 
@@ -34,29 +33,6 @@ IN_FLIGHT_NOTE = "Request in flight… wait for the answer."
 
 #: The worker group of a dialog's one request (quota look-ups use another group).
 SEND_GROUP = "send"
-
-
-def long_age(when: datetime | None, now: datetime) -> str:
-    """A readable relative time for sentences: "3 days ago", "in 5 hours", "just now"."""
-    if when is None:
-        return "at an unknown time"
-    seconds = (when - now).total_seconds()
-    future = seconds > 0
-    span = abs(seconds)
-    if span < 45:
-        return "just now"
-    for unit, size in (
-        ("year", 86400 * 365.25),
-        ("month", 86400 * 30.44),
-        ("day", 86400),
-        ("hour", 3600),
-        ("minute", 60),
-    ):
-        if span >= size * (2 if unit in ("year", "month") else 1) or unit == "minute":
-            amount = max(1, int(span // size))
-            words = f"{amount} {unit}{'' if amount == 1 else 's'}"
-            return f"in {words}" if future else f"{words} ago"
-    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def field_line(label: str, value: str | Text, *, style: str = "") -> Text:

@@ -19,26 +19,18 @@ from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, Server, VpsClient
 from vpstui.clock import Clock
 from vpstui.format import (
     absolute_time,
+    backup_summary,
     expiring_soon,
     human_size,
+    long_age,
     safe_text,
     status_word,
 )
-from vpstui.ui.dialogs.base import DialogBase, long_age
+from vpstui.ui.dialogs.base import DialogBase
 
 __all__ = ["DetailsDialog", "backup_summary"]
 
 LABEL_WIDTH = 13
-
-
-def backup_summary(backup: Backup) -> str:
-    """One line for the clipboard: "backup 501 of web-server-01 (id 12345): automatic,
-    completed, 4.4 GiB, created 2025-01-16 03:00 UTC"."""
-    return (
-        f"backup {backup.id} of {safe_text(backup.server_name, 60)} (id {backup.server_id}): "
-        f"{safe_text(backup.backup_type or 'unknown type', 20)}, {status_word(backup.status)}, "
-        f"{human_size(backup.size_mb)}, created {absolute_time(backup.created_at)}"
-    )
 
 
 def _mb(size_mb: float) -> str:

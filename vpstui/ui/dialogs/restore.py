@@ -16,8 +16,8 @@ from textual.widgets import Button, Input, Static
 
 from vpstui.api import ApiError, Backup, RestoreResult, Server, VpsClient
 from vpstui.clock import Clock
-from vpstui.format import absolute_time, human_size, safe_text, status_word
-from vpstui.ui.dialogs.base import DialogBase, long_age
+from vpstui.format import absolute_time, human_size, long_age, safe_text, status_word
+from vpstui.ui.dialogs.base import DialogBase
 
 __all__ = ["RestoreDialog", "restore_headline"]
 

@@ -14,7 +14,7 @@ from textual.widgets import Footer, Input
 
 from vpstui.api.errors import ApiError, AuthenticationError, NotFoundError, RateLimitedError
 from vpstui.api.models import Backup, Server
-from vpstui.format import absolute_time, human_size, safe_text, status_word
+from vpstui.format import backup_summary, human_size, safe_text, status_word
 from vpstui.summary import ServerSummary, servers_from_backups, summarize
 from vpstui.ui.messages import (
     BackupsFailed,
@@ -451,8 +451,8 @@ class MainScreen(Screen[None]):
     def action_copy_summary(self) -> None:
         backup = self._selected()
         if backup is not None:
-            self.app.copy_to_clipboard(one_line_summary(backup))
-            self.notify(f"Copied: {one_line_summary(backup)}", timeout=3)
+            self.app.copy_to_clipboard(backup_summary(backup))
+            self.notify(f"Copied: {backup_summary(backup)}", timeout=3)
 
     # --- what the dialogs report back -------------------------------------------------------
 
@@ -478,12 +478,3 @@ class MainScreen(Screen[None]):
                 1 for b in self.table.backups.values() if b.server_id == server_id and b.is_manual
             )
         return None
-
-
-def one_line_summary(backup: Backup) -> str:
-    """E.g. "backup 501 of web-server-01 (12345): automatic, completed, 4.4 GiB, created …"."""
-    return (
-        f"backup {backup.id} of {safe_text(backup.server_name, 60)} ({backup.server_id}): "
-        f"{backup.backup_type or 'unknown type'}, {status_word(backup.status)}, "
-        f"{human_size(backup.size_mb)}, created {absolute_time(backup.created_at)}"
-    )
