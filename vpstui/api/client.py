@@ -413,14 +413,15 @@ class VpsClient:
                 status=response.status_code,
             )
         error = error_from_response(response, action=action)
-        if method != "GET" and response.status_code >= 500:
+        if method == "POST" and response.status_code >= 500:
             # A gateway error or crash after the request arrived: it may have been applied.
+            # (A DELETE is safe to repeat: a second one answers 404.)
             error.outcome_unknown = True
         token = self._token.reveal()
-        if token and token in error.message:  # an API or proxy that echoes the header back
+        if len(token) >= 8 and token in error.message:  # an API or proxy that echoes the header back
             error.message = error.message.replace(token, "***")
             error.args = (error.message,)
-        if token and error.detail and token in error.detail:
+        if len(token) >= 8 and error.detail and token in error.detail:
             error.detail = error.detail.replace(token, "***")
         raise error
 
