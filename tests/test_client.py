@@ -1152,10 +1152,6 @@ class TestNoTokenLeaks:
         assert token not in info.value.detail
         assert "Bad header" in str(info.value), "the rest of the explanation is kept"
 
-    @pytest.mark.xfail(
-        strict=True,
-        reason="BUG: the echo redaction covers message and detail but not field_errors",
-    )
     async def test_echoed_token_is_redacted_from_field_errors(
         self, router: respx.MockRouter, make_client: ClientFactory, token: str
     ) -> None:

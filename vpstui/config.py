@@ -209,6 +209,10 @@ def load_settings(
     if demo or not resolve_token:
         return settings
 
+    if isinstance(data.get("token"), str) and data["token"].strip() and _loose_permissions(path):
+        # Warn even when another source wins: the file still exposes a token.
+        settings.warnings.append(_permission_warning(path))
+
     if token_file:
         settings.token = read_token_file(Path(token_file), settings.warnings)
         settings.token_source = f"--token-file {token_file}"
@@ -218,8 +222,6 @@ def load_settings(
     elif isinstance(data.get("token"), str) and data["token"].strip():
         settings.token = Secret(data["token"].strip())
         settings.token_source = f"token in {path}"
-        if _loose_permissions(path):
-            settings.warnings.append(_permission_warning(path))
     elif isinstance(data.get("token_file"), str) and data["token_file"].strip():
         settings.token = read_token_file(Path(data["token_file"]), settings.warnings)
         settings.token_source = f"token_file in {path}"

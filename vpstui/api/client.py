@@ -28,6 +28,7 @@ from vpstui.api.errors import (
     RateLimitedError,
     error_from_response,
     error_from_transport,
+    redact,
 )
 from vpstui.api.models import (
     Backup,
@@ -417,12 +418,7 @@ class VpsClient:
             # A gateway error or crash after the request arrived: it may have been applied.
             # (A DELETE is safe to repeat: a second one answers 404.)
             error.outcome_unknown = True
-        token = self._token.reveal()
-        if len(token) >= 8 and token in error.message:  # an API or proxy that echoes the header back
-            error.message = error.message.replace(token, "***")
-            error.args = (error.message,)
-        if len(token) >= 8 and error.detail and token in error.detail:
-            error.detail = error.detail.replace(token, "***")
+        redact(error, self._token.reveal())
         raise error
 
 

@@ -290,3 +290,22 @@ def error_from_transport(exc: httpx.TransportError, *, action: str, host: str) -
     if isinstance(exc, httpx.ReadError | httpx.WriteError):
         return TransportError(f"Could not {action}: the connection to {host} was reset.")
     return TransportError(f"Could not {action}: network error talking to {host}.")
+
+
+def redact(error: ApiError, token: str) -> None:
+    """Remove `token` from everything `error` carries (an API or proxy may echo the header).
+
+    Very short strings are left alone: they are no real token and would mangle the text.
+    """
+    if len(token) < 8:
+        return
+    if token in error.message:
+        error.message = error.message.replace(token, "***")
+        error.args = (error.message,)
+    if error.detail and token in error.detail:
+        error.detail = error.detail.replace(token, "***")
+    if isinstance(error, ValidationError):
+        error.field_errors = {
+            field: [text.replace(token, "***") for text in texts]
+            for field, texts in error.field_errors.items()
+        }
