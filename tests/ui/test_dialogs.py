@@ -8,12 +8,12 @@ Time is a `FakeClock`; nothing sleeps: tests wait on the app (`pilot.pause()`,
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+import msgspec
 import pytest
 import respx
 from textual.app import App
@@ -194,7 +194,7 @@ async def test_escape_cancels_and_buttons_fit(
     """Every dialog fits with its buttons visible, and Esc closes it with None, sending nothing."""
     backup = (await backups_of(client, WEB01, "manual"))[0]
     # A long description must not push the buttons off screen.
-    backup = dataclasses.replace(backup, description="very long text " * 60)
+    backup = msgspec.structs.replace(backup, description="very long text " * 60)
     server = server_named(servers, WEB01)
     makers: dict[str, Callable[[], Screen[Any]]] = {
         "create": lambda: CreateDialog(client, servers, None, clock),
@@ -694,10 +694,10 @@ async def test_restore_refused_offers_close_only(
     backup = next(b for b in await backups_of(client, WEB01, "automatic") if b.is_completed)
     server = server_named(servers, WEB01)
     if case == "restoring":
-        server = dataclasses.replace(server, status="restoring")
+        server = msgspec.structs.replace(server, status="restoring")
         expected = "already running"
     else:
-        backup = dataclasses.replace(backup, status="in_progress", size_mb=None)
+        backup = msgspec.structs.replace(backup, status="in_progress", size_mb=None)
         expected = "only completed backups can be restored"
     app = DialogHost(lambda: RestoreDialog(client, backup, server, clock))
     async with app.run_test(size=SMALL) as pilot:
@@ -719,7 +719,7 @@ async def test_details_shows_hostile_text_literally(
 ) -> None:
     """Markup in a description is text, not styling or actions."""
     backup = (await backups_of(client, WEB01, "manual"))[0]
-    backup = dataclasses.replace(backup, description="[bold red]x[/] [@click=app.quit]boom[/]")
+    backup = msgspec.structs.replace(backup, description="[bold red]x[/] [@click=app.quit]boom[/]")
     server = server_named(servers, WEB01)
     app = DialogHost(lambda: DetailsDialog(client, backup, server, clock))
     async with app.run_test(size=SMALL) as pilot:
@@ -737,7 +737,7 @@ async def test_details_given_count_and_expiry(
 ) -> None:
     """A known count is used as is (no request); an expiry within 48 h stands out."""
     backup = next(b for b in await backups_of(client, WEB01, "automatic") if b.is_completed)
-    backup = dataclasses.replace(backup, expires_at=clock.now() + timedelta(hours=20))
+    backup = msgspec.structs.replace(backup, expires_at=clock.now() + timedelta(hours=20))
     before = backend.count("GET")
     app = DialogHost(lambda: DetailsDialog(client, backup, None, clock, manual_count=7))
     async with app.run_test(size=LARGE) as pilot:

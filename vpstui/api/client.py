@@ -33,10 +33,14 @@ from vpstui.api.errors import (
 from vpstui.api.models import (
     Backup,
     CreateResult,
+    DecodedPage,
     Listing,
     RestoreResult,
     Server,
     UnreadableItem,
+    UnreadablePage,
+    decode_backup_page,
+    decode_page,
     parse_backup,
     parse_server,
 )
@@ -53,6 +57,7 @@ DEFAULT_TOTAL_TIMEOUT = 45.0
 MAX_PAGES = 20_000
 
 T = TypeVar("T")
+PageDecoder = Callable[[bytes], DecodedPage[T]]
 
 
 def is_loopback(host: str) -> bool:
@@ -175,7 +180,7 @@ class VpsClient:
 
     async def list_servers(self) -> Listing[Server]:
         """Every server on the account (all pages)."""
-        return await self._collect("/api/v1/servers/", None, parse_server, "list servers")
+        return await self._collect("/api/v1/servers/", None, _server_page, "list servers")
 
     async def get_server(self, server_id: int) -> Server:
         """One server, e.g. to follow its status during a restore."""
@@ -194,7 +199,10 @@ class VpsClient:
     ) -> Listing[Backup]:
         """Backups across the account, or of one server, optionally of one type (all pages)."""
         return await self._collect(
-            "/api/v1/backups/", _backup_params(server_id, backup_type), parse_backup, "list backups"
+            "/api/v1/backups/",
+            _backup_params(server_id, backup_type),
+            decode_backup_page,
+            "list backups",
         )
 
     def iter_backup_pages(
@@ -202,7 +210,10 @@ class VpsClient:
     ) -> AsyncIterator[Page]:
         """Backups page by page as they arrive, so a UI can show rows before the last page."""
         return self._pages(
-            "/api/v1/backups/", _backup_params(server_id, backup_type), parse_backup, "list backups"
+            "/api/v1/backups/",
+            _backup_params(server_id, backup_type),
+            decode_backup_page,
+            "list backups",
         )
 
     async def create_backup(self, server_id: int, description: str | None = None) -> CreateResult:
@@ -255,10 +266,10 @@ class VpsClient:
     # --- plumbing ---------------------------------------------------------------------------
 
     async def _collect(
-        self, path: str, params: dict[str, Any] | None, parse: Callable[[Any], T], action: str
+        self, path: str, params: dict[str, Any] | None, decode: PageDecoder[T], action: str
     ) -> Listing[T]:
         listing: Listing[T] = Listing()
-        async for page in self._pages(path, params, parse, action):
+        async for page in self._pages(path, params, decode, action):
             listing.extend(page.items)
             listing.total = page.count
             listing.skipped = page.skipped
@@ -266,7 +277,7 @@ class VpsClient:
         return listing
 
     async def _pages(
-        self, path: str, params: dict[str, Any] | None, parse: Callable[[Any], T], action: str
+        self, path: str, params: dict[str, Any] | None, decode: PageDecoder[T], action: str
     ) -> AsyncIterator[Page]:
         url: httpx.URL | str = path
         seen_urls: set[str] = set()
@@ -275,17 +286,14 @@ class VpsClient:
         skipped = loaded = 0
         for _ in range(MAX_PAGES):
             page_params, params = params, None  # the next link carries the query
-            data = await self._send("GET", url, params=page_params, action=action)
-            results, count, next_url = _envelope(data, action)
+            response = await self._exchange("GET", url, params=page_params, action=action)
+            decoded = _decode_page(response, decode, action)
+            skipped += decoded.skipped
+            for problem in decoded.problems:
+                if len(problems) < 20:
+                    problems.append(problem)
             items: list[T] = []
-            for raw in results:
-                try:
-                    item = parse(raw)
-                except UnreadableItem as exc:
-                    skipped += 1
-                    if len(problems) < 20:
-                        problems.append(str(exc))
-                    continue
+            for item in decoded.items:
                 item_id: int = getattr(item, "id")  # noqa: B009 - every model has an id
                 if item_id in seen_ids:
                     if len(problems) < 20:
@@ -294,10 +302,10 @@ class VpsClient:
                 seen_ids.add(item_id)
                 items.append(item)
             loaded += len(items)
-            current = self._http.build_request("GET", url, params=page_params).url
+            current = response.request.url
             seen_urls.add(str(current))
-            following = self._next_url(next_url, current, seen_urls, problems)
-            yield Page(items, loaded, count, skipped, list(problems), following is None)
+            following = self._next_url(decoded.next, current, seen_urls, problems)
+            yield Page(items, loaded, decoded.count, skipped, list(problems), following is None)
             if following is None:
                 return
             url = following
@@ -451,12 +459,22 @@ def _decode(response: httpx.Response, action: str, *, outcome_unknown: bool) -> 
         raise error from exc
 
 
-def _envelope(data: Any, action: str) -> tuple[list[Any], int | None, Any]:
-    """`results`, `count` and `next` of a DRF page; a bare list is accepted as one page."""
-    if isinstance(data, list):
-        return data, len(data), None
-    if isinstance(data, dict) and isinstance(data.get("results"), list):
-        count = data.get("count")
-        count = count if isinstance(count, int) and not isinstance(count, bool) else None
-        return data["results"], count, data.get("next")
-    raise BadResponseError(f"Could not {action}: the API's answer has no list of results.")
+def _server_page(body: bytes) -> DecodedPage[Server]:
+    return decode_page(json.loads(body), parse_server)
+
+
+def _decode_page(response: httpx.Response, decode: PageDecoder[T], action: str) -> DecodedPage[T]:
+    if not response.content.strip():
+        raise BadResponseError(
+            f"Could not {action}: the API sent an empty answer (status {response.status_code}).",
+            status=response.status_code,
+        )
+    try:
+        return decode(response.content)
+    except UnreadablePage:
+        raise BadResponseError(
+            f"Could not {action}: the API's answer has no list of results."
+        ) from None
+    except ValueError:
+        _decode(response, action, outcome_unknown=False)  # raises the readable error
+        raise  # pragma: no cover - _decode always raises for a body json.loads rejects

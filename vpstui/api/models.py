@@ -8,10 +8,13 @@ and counted so the caller can say "2 items could not be read" instead of crashin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+import json
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any, Generic, TypeVar
+from typing import Annotated, Any, Generic, TypeVar
+
+import msgspec
 
 __all__ = [
     "MANUAL_BACKUP_LIMIT",
@@ -20,6 +23,8 @@ __all__ = [
     "Listing",
     "RestoreResult",
     "Server",
+    "decode_backup_page",
+    "decode_page",
     "parse_backup",
     "parse_datetime",
     "parse_server",
@@ -36,8 +41,7 @@ class UnreadableItem(ValueError):
     """An item the API sent that cannot be turned into a model."""
 
 
-@dataclass(frozen=True, slots=True)
-class Server:
+class Server(msgspec.Struct, frozen=True, gc=False):
     """A VPS on the account. Only `id` and `name` are guaranteed."""
 
     id: int
@@ -51,9 +55,9 @@ class Server:
     created_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Backup:
-    """One backup of one server."""
+class Backup(msgspec.Struct, frozen=True, gc=False):
+    """One backup of one server. (A msgspec Struct: built ~4x faster than a frozen
+    dataclass, which matters at 100,000 rows; `msgspec.structs.replace` copies one.)"""
 
     id: int
     server_id: int
@@ -235,3 +239,100 @@ def parse_server(item: Any) -> Server:
 def _preview(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 40 else text[:39] + "…"
+
+
+# --- decoding whole pages ---------------------------------------------------------------------
+
+
+class UnreadablePage(ValueError):
+    """A page body that is JSON but has no list of results."""
+
+
+@dataclass(slots=True)
+class DecodedPage(Generic[T]):
+    """One page of a DRF listing: its items and what could not be read."""
+
+    items: list[T]
+    count: int | None
+    next: Any
+    skipped: int = 0
+    problems: list[str] = field(default_factory=list)
+
+
+def decode_page(data: Any, parse: Callable[[Any], T]) -> DecodedPage[T]:
+    """The liberal path: a decoded JSON page (DRF envelope or a bare list), item by item."""
+    count: int | None
+    if isinstance(data, list):
+        results, count, next_url = data, len(data), None
+    elif isinstance(data, dict) and isinstance(data.get("results"), list):
+        results, next_url = data["results"], data.get("next")
+        raw = data.get("count")
+        count = raw if isinstance(raw, int) and not isinstance(raw, bool) else None
+    else:
+        raise UnreadablePage("the answer has no list of results")
+    page: DecodedPage[T] = DecodedPage([], count, next_url)
+    for raw in results:
+        try:
+            page.items.append(parse(raw))
+        except UnreadableItem as exc:
+            page.skipped += 1
+            if len(page.problems) < 20:
+                page.problems.append(str(exc))
+    return page
+
+
+_Aware = Annotated[datetime, msgspec.Meta(tz=True)]
+
+
+class _WireServerRef(msgspec.Struct, gc=False):
+    id: int
+    name: str | None = None
+
+
+class _WireBackup(msgspec.Struct, gc=False):
+    id: int
+    server: _WireServerRef
+    backup_type: str | None = None
+    status: str | None = None
+    size_mb: Annotated[float, msgspec.Meta(ge=0)] | None = None
+    created_at: _Aware | None = None
+    expires_at: _Aware | None = None
+    description: str | None = None
+
+
+class _WireBackupPage(msgspec.Struct, gc=False):
+    results: list[_WireBackup]
+    count: int | None = None
+    next: str | None = None
+
+
+_BACKUP_PAGE = msgspec.json.Decoder(_WireBackupPage)
+
+
+def decode_backup_page(body: bytes) -> DecodedPage[Backup]:
+    """A page of backups from the raw body.
+
+    The fast path decodes the documented shape strictly in C (msgspec); a page with
+    anything unexpected (a missing id, a size of "big", a naive timestamp, not JSON)
+    takes the liberal path, item by item, so one bad item costs only itself.
+    Raises `ValueError` if the body is not JSON, `UnreadablePage` if it has no results.
+    """
+    try:
+        wire = _BACKUP_PAGE.decode(body)
+    except msgspec.DecodeError:
+        return decode_page(json.loads(body), parse_backup)
+    items = [
+        Backup(
+            b.id,
+            b.server.id,
+            b.server.name or f"server {b.server.id}",
+            b.backup_type,
+            b.status,
+            b.size_mb,
+            b.created_at,
+            b.expires_at,
+            b.description,
+        )
+        for b in wire.results
+    ]
+    return DecodedPage(items, wire.count, wire.next)
