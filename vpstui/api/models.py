@@ -9,6 +9,7 @@ and counted so the caller can say "2 items could not be read" instead of crashin
 from __future__ import annotations
 
 import json
+import sys
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -321,17 +322,20 @@ def decode_backup_page(body: bytes) -> DecodedPage[Backup]:
         wire = _BACKUP_PAGE.decode(body)
     except msgspec.DecodeError:
         return decode_page(json.loads(body), parse_backup)
+    # Interning: 100,000 backups repeat a few hundred server names, two types, a few
+    # statuses and mostly one description; sharing them saves tens of MB at that scale.
+    intern = sys.intern
     items = [
         Backup(
             b.id,
             b.server.id,
-            b.server.name or f"server {b.server.id}",
-            b.backup_type,
-            b.status,
+            intern(b.server.name) if b.server.name else f"server {b.server.id}",
+            intern(b.backup_type) if b.backup_type else b.backup_type,
+            intern(b.status) if b.status else b.status,
             b.size_mb,
             b.created_at,
             b.expires_at,
-            b.description,
+            intern(b.description) if b.description and len(b.description) < 80 else b.description,
         )
         for b in wire.results
     ]

@@ -153,8 +153,9 @@ class DemoBackend:
         if scope["type"] != "http":
             return
         request = await self._read_request(scope, receive)
-        if self.latency > 0:
-            await asyncio.sleep(self.latency)
+        # Even with no latency, give the event loop a turn, as a real network would: an
+        # in-process client must not run a whole 1,000-page listing without yielding.
+        await asyncio.sleep(self.latency)
         try:
             response = self.handle(request)
         except Exception:

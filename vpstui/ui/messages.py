@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from textual.message import Message
 
-from vpstui.api.client import Page
 from vpstui.api.errors import ApiError
 from vpstui.api.models import Backup, Server
+from vpstui.summary import ServerSummary
 
 #: Which backups a list request asks for: (server_id or None, backup_type or None).
 Scope = tuple[int | None, str | None]
@@ -27,10 +27,13 @@ class ServersFailed(Message):
 
 @dataclass
 class BackupsPageLoaded(Message):
-    """One page arrived during a progressive (first) load of `scope`."""
+    """More pages arrived during a progressive (first) load of `scope`: their new
+    `items`, how many were `loaded` so far, and the API's announced `count`."""
 
     scope: Scope
-    page: Page
+    items: list[Backup]
+    loaded: int
+    count: int | None
 
 
 @dataclass
@@ -42,6 +45,8 @@ class BackupsLoaded(Message):
     skipped: int
     problems: list[str]
     progressive: bool
+    #: Per-server facts, for listings of every type (None for a type-filtered listing).
+    summaries: dict[int, ServerSummary] | None = None
 
 
 @dataclass

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
@@ -36,6 +38,8 @@ if TYPE_CHECKING:
 TYPE_CYCLE: tuple[str | None, ...] = (None, "manual", "automatic")
 #: Below this width the server picker is hidden until `s` shows it.
 NARROW = 110
+#: While a long listing loads, rows are added to the table at most this often (seconds).
+PROGRESS_EVERY = 0.25
 
 
 class MainScreen(Screen[None]):
@@ -71,6 +75,9 @@ class MainScreen(Screen[None]):
         self._restoring: dict[int, str] = {}
         self._following = False
         self.schedule = RefreshSchedule()
+        #: The selected server answered 404: Esc goes back to All servers.
+        self._scope_gone = False
+        self._last_problems: list[str] = []
 
     # --- layout -----------------------------------------------------------------------------
 
@@ -119,7 +126,7 @@ class MainScreen(Screen[None]):
         table = self.table
         state.shown = table.row_count
         state.total = len(table.backups)
-        state.in_progress = sum(1 for b in table.backups.values() if b.in_progress)
+        state.in_progress = table.in_progress
         state.restoring = list(self._restoring.values())
         state.scope = self._scope_name()
         state.type_filter = self.scope[1]
@@ -159,17 +166,30 @@ class MainScreen(Screen[None]):
     @work(group="backups", exclusive=True, exit_on_error=False)
     async def _fetch_backups(self, scope: Scope, progressive: bool) -> None:
         backups: list[Backup] = []
+        pending: list[Backup] = []
         skipped, problems = 0, []
+        posted_at: float | None = None
         try:
             async for page in self.app.api.iter_backup_pages(*scope):
                 backups.extend(page.items)
                 skipped, problems = page.skipped, page.problems
                 if progressive and not page.done:
-                    self.post_message(BackupsPageLoaded(scope, page))
+                    # The first page at once; then batches, so a 1,000-page listing
+                    # doesn't flood the screen with messages (it would starve input).
+                    pending.extend(page.items)
+                    now = time.monotonic()
+                    if posted_at is None or now - posted_at >= PROGRESS_EVERY:
+                        loaded = BackupsPageLoaded(scope, pending, page.loaded, page.count)
+                        self.post_message(loaded)
+                        pending, posted_at = [], now
         except ApiError as error:
             self.post_message(BackupsFailed(scope, error))
             return
-        self.post_message(BackupsLoaded(scope, backups, skipped, problems, progressive))
+        summaries = None
+        if scope[1] is None:
+            # Off the event loop: a plain loop over 100,000 backups takes a few hundred ms.
+            summaries = await asyncio.to_thread(summarize, backups, self._now())
+        self.post_message(BackupsLoaded(scope, backups, skipped, problems, progressive, summaries))
 
     @on(ServersLoaded)
     def _servers_loaded(self, message: ServersLoaded) -> None:
@@ -224,9 +244,9 @@ class MainScreen(Screen[None]):
     def _page_loaded(self, message: BackupsPageLoaded) -> None:
         if message.scope != self.scope:
             return
-        self.table.add_backups(message.page.items)
-        self.connection.loaded = message.page.loaded
-        self.connection.expected = message.page.count
+        self.table.add_backups(message.items)
+        self.connection.loaded = message.loaded
+        self.connection.expected = message.count
         self._show_status()
 
     @on(BackupsLoaded)
@@ -240,15 +260,17 @@ class MainScreen(Screen[None]):
         table.empty_text = "No backups here yet. Press n to create one."
         table.set_backups(message.backups)
         self._loaded_scope = message.scope
-        server_id, backup_type = message.scope
-        if backup_type is None:
-            fresh = summarize(message.backups, now)
+        server_id = message.scope[0]
+        if message.summaries is not None:
+            fresh = message.summaries
+            before = dict(self._summaries)
             if server_id is None:
                 self._all_cache = {b.id: b for b in message.backups}
                 self._summaries = fresh
             else:
                 self._summaries[server_id] = fresh.get(server_id, ServerSummary(server_id, ""))
-            self._update_picker()
+            if self._summaries != before:
+                self._update_picker()
         self._loading = False
         state = self.connection
         state.loading = False
@@ -261,7 +283,11 @@ class MainScreen(Screen[None]):
                 f"{message.skipped} item(s) from the API could not be read and are not shown.",
                 severity="warning",
             )
-        self.schedule.succeeded(now, any(b.in_progress for b in message.backups))
+        if message.problems and message.problems != self._last_problems:
+            self.notify("The API's answer was odd: " + "; ".join(message.problems[:3]), timeout=10)
+        self._last_problems = message.problems
+        self._scope_gone = False
+        self.schedule.succeeded(now, table.in_progress > 0)
         self._show_status()
 
     @on(BackupsFailed)
@@ -275,12 +301,16 @@ class MainScreen(Screen[None]):
         if isinstance(error, AuthenticationError) and error.status == 401 and state.last_ok is None:
             self.app.token_rejected(str(error))
             return
+        reason = str(error)
         if isinstance(error, NotFoundError) and self.scope[0] is not None:
-            self.notify(
-                f"{self._scope_name()} was not found; it may have been deleted.", severity="error"
+            self._scope_gone = True
+            reason = (
+                f"{self._scope_name()} no longer exists (404): it may have been deleted. "
+                "Press Esc to show All servers."
             )
+            self.notify(reason, severity="error", timeout=15)
         retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
-        state.error = str(error)
+        state.error = reason
         state.retry_at = self.schedule.failed(self._now(), retry_after)
         if state.last_ok is None:
             self.table.empty_text = f"Could not load backups. {safe_text(str(error), 200)}"
@@ -289,9 +319,11 @@ class MainScreen(Screen[None]):
 
     def _announce_changes(self, old: dict[int, Backup], new: list[Backup]) -> None:
         """Notify about backups that finished (or failed) since the last refresh."""
+        was_running = self.table.running_ids()
+        if not was_running:
+            return
         for backup in new:
-            before = old.get(backup.id)
-            if before is None or not before.in_progress or backup.in_progress:
+            if backup.id not in was_running or backup.in_progress:
                 continue
             where = f"Backup {backup.id} on {safe_text(backup.server_name, 40)}"
             if backup.is_completed:
@@ -403,6 +435,9 @@ class MainScreen(Screen[None]):
         elif self.has_class("-picker-open"):
             self.remove_class("-picker-open")
             self.table.focus()
+        elif self._scope_gone:
+            self._scope_gone = False
+            self.set_scope(None, self.scope[1])
 
     def action_refresh(self) -> None:
         self.load_backups()

@@ -27,6 +27,7 @@ from textual.strip import Strip
 
 from vpstui.api.models import Backup
 from vpstui.format import DASH, compact_age, expires_text, expiring_soon, human_size, safe_text
+from vpstui.ui.widgets.rows import RowStore
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
@@ -53,25 +54,6 @@ COLUMNS: tuple[Column, ...] = (
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
 #: Columns whose natural order is "biggest/newest first".
 _DESCENDING_FIRST = {"id", "size", "created", "expires"}
-
-
-def _sort_key(column: str) -> Callable[[Backup], tuple[int, object]]:
-    """Key functions put unknown values last whichever way the sort goes (via a flag)."""
-
-    def when(value: datetime | None) -> tuple[int, object]:
-        return (0, value.timestamp()) if value is not None else (1, 0.0)
-
-    keys: dict[str, Callable[[Backup], tuple[int, object]]] = {
-        "id": lambda b: (0, b.id),
-        "server": lambda b: (0, (b.server_name.lower(), b.server_id)),
-        "type": lambda b: (0, b.backup_type or ""),
-        "status": lambda b: (0, b.status or ""),
-        "size": lambda b: (0, b.size_mb) if b.size_mb is not None else (1, 0.0),
-        "created": lambda b: when(b.created_at),
-        "expires": lambda b: (0, b.expires_at.timestamp()) if b.expires_at else (1, 0.0),
-        "description": lambda b: (0, (b.description or "").lower()),
-    }
-    return keys[column]
 
 
 def _short_type(backup_type: str | None) -> str:
@@ -159,11 +141,7 @@ class BackupTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._now = now
-        self._rows: dict[int, Backup] = {}
-        self._order: list[int] = []
-        self._index: dict[int, int] = {}
-        self._filter = ""
-        self._haystacks: dict[int, str] = {}
+        self._store = RowStore()
         self._cursor_id: int | None = None
         self._widths: list[int] = [c.width for c in COLUMNS]
         self._spin = 0
@@ -172,102 +150,89 @@ class BackupTable(ScrollView, can_focus=True):
     # --- data -------------------------------------------------------------------------------
 
     @property
+    def _order(self) -> list[int]:
+        return self._store.order
+
+    @property
+    def _rows(self) -> dict[int, Backup]:
+        return self._store.rows
+
+    @property
     def row_count(self) -> int:
         """Rows shown (after the filter)."""
-        return len(self._order)
+        return len(self._store.order)
 
     @property
     def backups(self) -> dict[int, Backup]:
         """Every backup the table holds, shown or filtered out, by id."""
-        return self._rows
+        return self._store.rows
+
+    def running_ids(self) -> set[int]:
+        """Ids of the backups still in progress (a copy)."""
+        return set(self._store.in_progress)
+
+    @property
+    def in_progress(self) -> int:
+        """How many backups (shown or not) are still in progress."""
+        return len(self._store.in_progress)
 
     @property
     def visible_ids(self) -> list[int]:
         """Ids of the shown rows, in display order."""
-        return list(self._order)
+        return list(self._store.order)
 
     @property
     def cursor_backup(self) -> Backup | None:
-        return self._rows.get(self._cursor_id) if self._cursor_id is not None else None
+        return self._store.rows.get(self._cursor_id) if self._cursor_id is not None else None
 
     @property
     def cursor_row(self) -> int | None:
         """The cursor's index among the shown rows."""
-        return self._index.get(self._cursor_id) if self._cursor_id is not None else None
+        return self._store.index_of(self._cursor_id)
 
     def set_backups(self, backups: Iterable[Backup]) -> None:
         """Replace all rows, keeping the cursor on the same backup and the view where it was.
 
         If the cursor's backup is gone, the cursor stays at the same row position.
         """
-        rows = {backup.id: backup for backup in backups}
-        if rows == self._rows:
-            return
-        self._haystacks = {
-            k: v for k, v in self._haystacks.items() if rows.get(k) is self._rows.get(k)
-        }
-        self._rows = rows
-        self._rebuild()
+        self._changing(lambda: self._store.replace(backups))
 
     def add_backups(self, backups: Iterable[Backup]) -> None:
         """Add or update rows (progressive loading, a newly created backup)."""
-        for backup in backups:
-            self._rows[backup.id] = backup
-            self._haystacks.pop(backup.id, None)
-        self._rebuild()
+        self._changing(lambda: self._store.upsert(backups))
 
     def remove_backup(self, backup_id: int) -> None:
-        if self._rows.pop(backup_id, None) is not None:
-            self._haystacks.pop(backup_id, None)
-            self._rebuild()
+        self._changing(lambda: self._store.remove(backup_id))
 
     def set_filter(self, text: str) -> None:
         """Show only rows whose id, server or description contains `text` (any case)."""
-        text = text.strip().lower()
-        if text != self._filter:
-            self._filter = text
-            self._rebuild()
+        self._changing(lambda: self._store.set_filter(text))
 
     def move_cursor_to(self, backup_id: int) -> bool:
         """Put the cursor on a backup, scrolling it into view. False if it isn't shown."""
-        index = self._index.get(backup_id)
+        index = self._store.index_of(backup_id)
         if index is None:
             return False
         self._set_cursor(index)
         return True
 
-    def _haystack(self, backup: Backup) -> str:
-        text = self._haystacks.get(backup.id)
-        if text is None:
-            text = f"{backup.id}\n{backup.server_name}\n{backup.description or ''}".lower()
-            self._haystacks[backup.id] = text
-        return text
-
-    def _rebuild(self) -> None:
+    def _changing(self, change: Callable[[], bool]) -> None:
+        """Apply a change to the rows; keep the cursor's backup at the same place on screen."""
         old_row = self.cursor_row
         old_screen_y = (old_row - round(self.scroll_y)) if old_row is not None else None
-        backups: Iterable[Backup] = self._rows.values()
-        if self._filter:
-            needle = self._filter
-            backups = [b for b in backups if needle in self._haystack(b)]
-        key = _sort_key(self.sort_column)
-        ordered = sorted(backups, key=lambda b: (key(b), b.id), reverse=self.sort_reverse)
-        if self.sort_reverse:
-            # unknown values last in both directions
-            ordered.sort(key=lambda b: key(b)[0])
-        self._order = [b.id for b in ordered]
-        self._index = {backup_id: i for i, backup_id in enumerate(self._order)}
-        self.virtual_size = Size(self.size.width, len(self._order) + 1)
-        if self._cursor_id not in self._index:
-            if self._order:
-                row = min(old_row if old_row is not None else 0, len(self._order) - 1)
-                self._cursor_id = self._order[row]
+        if not change():
+            return
+        order = self._store.order
+        self.virtual_size = Size(self.size.width, len(order) + 1)
+        if self._store.index_of(self._cursor_id) is None:
+            if order:
+                row = min(old_row if old_row is not None else 0, len(order) - 1)
+                self._cursor_id = order[row]
             else:
                 self._cursor_id = None
             self._post_highlight()
         new_row = self.cursor_row
-        if new_row is not None and old_screen_y is not None:
-            # keep the cursor's row at the same place on screen
+        if new_row is not None and old_screen_y is not None and new_row != old_row:
             self.scroll_to(y=max(new_row - old_screen_y, 0), animate=False, immediate=True)
         self._scroll_cursor_into_view()
         self.refresh()
@@ -338,8 +303,7 @@ class BackupTable(ScrollView, can_focus=True):
             )
         self.set_reactive(BackupTable.sort_column, column)
         self.set_reactive(BackupTable.sort_reverse, reverse)
-        self._rebuild()
-        self._scroll_cursor_into_view()
+        self._changing(lambda: self._store.set_sort(column, reverse))
 
     def action_next_sort(self) -> None:
         index = (COLUMN_KEYS.index(self.sort_column) + 1) % len(COLUMN_KEYS)

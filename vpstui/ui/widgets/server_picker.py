@@ -22,6 +22,9 @@ from vpstui.format import human_size, safe_text
 from vpstui.summary import ServerSummary
 
 ALL = "all"
+#: Options shown at once: past this, typing narrows the list (an account with 3,000
+#: servers must not cost seconds to draw a list nobody scrolls through).
+MAX_SHOWN = 150
 
 
 class ServerSearch(Input):
@@ -116,13 +119,20 @@ class ServerPicker(Vertical):
         items: list[Option] = []
         if not needle or needle in "all servers":
             items.append(Option(self._label("All servers", None, self._total), id=ALL))
+        hidden = 0
         for server in self._servers:
             if needle and needle not in server.name.lower() and needle != str(server.id):
+                continue
+            if len(items) > MAX_SHOWN and server.id != self.selected:
+                hidden += 1
                 continue
             summary = self._summaries.get(server.id)
             items.append(
                 Option(self._label(server.name, server.status, summary), id=str(server.id))
             )
+        if hidden:
+            more = Text(f"… {hidden:,} more: type to search", style="dim italic")
+            items.append(Option(more, id="more", disabled=True))
         highlighted = options.highlighted
         old_id = (
             options.get_option_at_index(highlighted).id
@@ -159,6 +169,8 @@ class ServerPicker(Vertical):
         self._choose(event.option.id)
 
     def _choose(self, option_id: str | None) -> None:
+        if option_id == "more":
+            return
         server_id = None if option_id in (None, ALL) else int(option_id)
         self.selected = server_id
         search = self.query_one(ServerSearch)

@@ -1,0 +1,162 @@
+"""The rows behind `BackupTable`: kept sorted and filtered incrementally, by backup id.
+
+Everything here is plain Python (no Textual) and sized for 100,000 backups: sort keys
+are computed once per backup and cached, a refresh that changes a few rows re-sorts
+nothing unless a sort key changed, and filtering walks the already-sorted ids.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from vpstui.api.models import Backup
+
+INF = float("inf")
+
+SortKey = tuple[object, int]
+
+
+def _number(value: float | None, unknown: float) -> float:
+    return unknown if value is None else value
+
+
+def key_function(column: str, reverse: bool) -> Callable[[Backup], SortKey]:
+    """The sort key of a backup for `column`: unknown values sort last either way."""
+    unknown = -INF if reverse else INF
+    keys: dict[str, Callable[[Backup], SortKey]] = {
+        "id": lambda b: (b.id, b.id),
+        "server": lambda b: (b.server_name.lower(), b.id),
+        "type": lambda b: (b.backup_type or "", b.id),
+        "status": lambda b: (b.status or "", b.id),
+        "size": lambda b: (_number(b.size_mb, unknown), b.id),
+        "created": lambda b: (b.created_at.timestamp() if b.created_at else unknown, b.id),
+        "expires": lambda b: (b.expires_at.timestamp() if b.expires_at else unknown, b.id),
+        "description": lambda b: ((b.description or "").lower(), b.id),
+    }
+    return keys[column]
+
+
+class RowStore:
+    """Backups by id, with the ids in display order (`order`) for a sort and a filter."""
+
+    def __init__(self, sort_column: str = "created", reverse: bool = True) -> None:
+        self.rows: dict[int, Backup] = {}
+        self.sort_column = sort_column
+        self.reverse = reverse
+        self._key = key_function(sort_column, reverse)
+        self._keys: dict[int, SortKey] = {}
+        self._sorted: list[int] = []
+        self._filter = ""
+        self._haystacks: dict[int, str] = {}
+        self.order: list[int] = []
+        self._index: dict[int, int] | None = None
+        #: Ids of backups still in progress (the screen polls while there are any).
+        self.in_progress: set[int] = set()
+
+    # --- reading ----------------------------------------------------------------------------
+
+    def index_of(self, backup_id: int | None) -> int | None:
+        """Where `backup_id` is in `order` (None if filtered out or absent)."""
+        if backup_id is None:
+            return None
+        if self._index is None:
+            self._index = {bid: i for i, bid in enumerate(self.order)}
+        return self._index.get(backup_id)
+
+    # --- changing ---------------------------------------------------------------------------
+
+    def replace(self, backups: Iterable[Backup]) -> bool:
+        """Make the rows exactly `backups`. Returns False if nothing changed."""
+        new = {backup.id: backup for backup in backups}
+        old = self.rows
+        if new == old:
+            return False
+        removed = old.keys() - new.keys()
+        changed = [b for bid, b in new.items() if old.get(bid) != b]
+        self.rows = new
+        for bid in removed:
+            self._keys.pop(bid, None)
+            self._haystacks.pop(bid, None)
+            self.in_progress.discard(bid)
+        self._apply(changed, removed)
+        return True
+
+    def upsert(self, backups: Iterable[Backup]) -> bool:
+        """Add or update rows (a page arriving, a backup just created)."""
+        changed = [b for b in backups if self.rows.get(b.id) != b]
+        if not changed:
+            return False
+        for backup in changed:
+            self.rows[backup.id] = backup
+        self._apply(changed, set())
+        return True
+
+    def remove(self, backup_id: int) -> bool:
+        if self.rows.pop(backup_id, None) is None:
+            return False
+        self._keys.pop(backup_id, None)
+        self._haystacks.pop(backup_id, None)
+        self.in_progress.discard(backup_id)
+        self._apply([], {backup_id})
+        return True
+
+    def _apply(self, changed: list[Backup], removed: set[int]) -> None:
+        key = self._key
+        keys = self._keys
+        resort = False
+        added: list[int] = []
+        for backup in changed:
+            self._haystacks.pop(backup.id, None)
+            if backup.in_progress:
+                self.in_progress.add(backup.id)
+            else:
+                self.in_progress.discard(backup.id)
+            new_key = key(backup)
+            old_key = keys.get(backup.id)
+            if old_key is None:
+                added.append(backup.id)
+                resort = True
+            elif old_key != new_key:
+                resort = True
+            keys[backup.id] = new_key
+        if removed:
+            self._sorted = [bid for bid in self._sorted if bid not in removed]
+        if resort:
+            # Timsort merges the sorted run and the (sorted) new run in linear time.
+            added.sort(key=keys.__getitem__, reverse=self.reverse)
+            self._sorted.extend(added)
+            self._sorted.sort(key=keys.__getitem__, reverse=self.reverse)
+        self._refilter()
+
+    def set_sort(self, column: str, reverse: bool) -> bool:
+        self.sort_column = column
+        self.reverse = reverse
+        self._key = key = key_function(column, reverse)
+        self._keys = keys = {bid: key(b) for bid, b in self.rows.items()}
+        self._sorted = sorted(keys, key=keys.__getitem__, reverse=reverse)
+        self._refilter()
+        return True
+
+    def set_filter(self, text: str) -> bool:
+        text = text.strip().lower()
+        if text == self._filter:
+            return False
+        self._filter = text
+        self._refilter()
+        return True
+
+    def _haystack(self, backup_id: int) -> str:
+        text = self._haystacks.get(backup_id)
+        if text is None:
+            b = self.rows[backup_id]
+            text = f"{b.id}\n{b.server_name}\n{b.description or ''}".lower()
+            self._haystacks[backup_id] = text
+        return text
+
+    def _refilter(self) -> None:
+        if not self._filter:
+            self.order = self._sorted
+        else:
+            needle, haystack = self._filter, self._haystack
+            self.order = [bid for bid in self._sorted if needle in haystack(bid)]
+        self._index = None
