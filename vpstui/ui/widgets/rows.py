@@ -7,6 +7,7 @@ nothing unless a sort key changed, and filtering walks the already-sorted ids.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 
 from vpstui.api.models import Backup
@@ -128,12 +129,26 @@ class RowStore:
             self._sorted.sort(key=keys.__getitem__, reverse=self.reverse)
         self._refilter()
 
-    def set_sort(self, column: str, reverse: bool) -> bool:
+    def sort_keys(self, column: str, reverse: bool) -> dict[int, SortKey]:
+        """Every row's key for a sort: the slow half of `set_sort`, safe in a thread."""
+        key = key_function(column, reverse)
+        return {bid: key(b) for bid, b in list(self.rows.items())}
+
+    def set_sort(
+        self, column: str, reverse: bool, keys: dict[int, SortKey] | None = None
+    ) -> bool:
+        """Sort by `column`; `keys` from `sort_keys` (possibly a little stale) saves time."""
         self.sort_column = column
         self.reverse = reverse
         self._key = key = key_function(column, reverse)
-        self._keys = keys = {bid: key(b) for bid, b in self.rows.items()}
-        self._sorted = sorted(keys, key=keys.__getitem__, reverse=reverse)
+        if keys is None:
+            keys = self.sort_keys(column, reverse)
+        else:
+            for bid, backup in self.rows.items():  # rows that arrived meanwhile
+                if bid not in keys:
+                    keys[bid] = key(backup)
+        self._keys = keys
+        self._sorted = sorted(self.rows, key=keys.__getitem__, reverse=reverse)
         self._refilter()
         return True
 
@@ -144,6 +159,12 @@ class RowStore:
         self._filter = text
         self._refilter()
         return True
+
+    def warm_haystacks(self) -> None:
+        """Prepare every row's search text ahead of typing (safe in a thread)."""
+        for backup_id in list(self.rows):
+            with contextlib.suppress(KeyError):  # removed meanwhile
+                self._haystack(backup_id)
 
     def _haystack(self, backup_id: int) -> str:
         text = self._haystacks.get(backup_id)
