@@ -412,6 +412,7 @@ class MainScreen(Screen[None]):
         self.query_one("#server-search").focus()
 
     def action_filter(self) -> None:
+        self.table.prepare_filter()
         field = self.query_one("#filter", Input)
         field.display = True
         field.focus()
