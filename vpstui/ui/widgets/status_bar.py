@@ -41,6 +41,8 @@ def _seconds_until(when: datetime, now: datetime) -> str:
 class StatusBar(Static):
     """One line at the top: account, connection state, freshness, scope."""
 
+    _shown: Text | None = None
+
     def show(self, state: Connection, now: datetime) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         wide = self.size.width >= 110
@@ -88,11 +90,15 @@ class StatusBar(Static):
             text.append(f" · restoring {names}", style="bold magenta")
         if state.skipped:
             text.append(f" · {state.skipped} unreadable", style="red")
-        self.update(text)
+        if text != self._shown:  # the tick calls this every second; repaint only on change
+            self._shown = text
+            self.update(text)
 
 
 class StaleBanner(Static):
     """Shown under the header while the last refresh failed: what is wrong and what happens next."""
+
+    _shown: Text | None = None
 
     def show(self, state: Connection, now: datetime) -> None:
         if not state.error:
@@ -106,4 +112,6 @@ class StaleBanner(Static):
         if state.retry_at is not None:
             text.append(f"  Retrying in {_seconds_until(state.retry_at, now)}", style="bold")
             text.append(" (ctrl+r: now).")
-        self.update(text)
+        if text != self._shown:
+            self._shown = text
+            self.update(text)
