@@ -20,6 +20,7 @@ import uvicorn
 
 from vpstui.clock import SystemClock
 from vpstui.demo.asgi import DemoBackend
+from vpstui.demo.faults import FAULTS, FaultyBackend
 from vpstui.demo.state import DemoState
 
 __all__ = ["main"]
@@ -48,6 +49,18 @@ def _parser() -> argparse.ArgumentParser:
         default=20.0,
         metavar="SECONDS",
         help="how long a manual backup takes to complete (default 20)",
+    )
+    parser.add_argument(
+        "--faults",
+        action="store_true",
+        help="test only: accept POST/DELETE /__vpstui_demo__/faults to switch faults on and off",
+    )
+    parser.add_argument(
+        "--fault",
+        choices=sorted(name for name in FAULTS if name != "refused"),
+        default=None,
+        metavar="NAME",
+        help=f"start with this fault on every request (one of: {', '.join(FAULTS)})",
     )
     parser.add_argument(
         "--restore-seconds",
@@ -98,7 +111,7 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-async def serve(backend: DemoBackend, sock: socket.socket, url: str) -> int:
+async def serve(backend: DemoBackend | FaultyBackend, sock: socket.socket, url: str) -> int:
     """Run uvicorn on `sock`, announce `url` once it is up, and return the exit code."""
     config = uvicorn.Config(backend, log_level="warning", access_log=False, lifespan="on")
     server = uvicorn.Server(config)
@@ -149,6 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         page_size=args.page_size,
         latency=max(0.0, args.latency),
     )
+    app: DemoBackend | FaultyBackend = backend
+    if args.faults or args.fault:
+        app = FaultyBackend(backend, control=args.faults)
+        if args.fault:
+            app.faults.set(args.fault)
     try:
         sock = bind(host, args.port)
     except OSError as exc:
@@ -157,7 +175,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     port = sock.getsockname()[1]
     url = f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
     with sock:
-        return asyncio.run(serve(backend, sock, url))
+        return asyncio.run(serve(app, sock, url))
 
 
 if __name__ == "__main__":
