@@ -3,16 +3,23 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from pathlib import Path
 from typing import ClassVar
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
+from textual.markup import escape
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from vpstui.api.client import VpsClient
 from vpstui.api.models import Backup, CreateResult, RestoreResult
+from vpstui.api.secret import Secret
+from vpstui.audit import AuditLog, default_audit_path
 from vpstui.clock import Clock, SystemClock
 from vpstui.config import Settings
+from vpstui.crash import crash_notice, write_report
 from vpstui.format import safe_text
 from vpstui.ui.dialogs import CreateDialog, DeleteDialog, DetailsDialog, RestoreDialog
 from vpstui.ui.screens.first_run import FirstRunScreen
@@ -36,12 +43,65 @@ class VpsApp(App[None]):
         *,
         clock: Clock | None = None,
         tick_seconds: float = 1.0,
+        audit_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self._api = api
         self.clock: Clock = clock or SystemClock()
         self.tick_seconds = tick_seconds
+        #: Where a crash report was written, once the app has crashed.
+        self.crash_report: Path | None = None
+        #: The record of destructive actions (none for the demo unless a path is given).
+        self.audit_log: AuditLog | None = None
+        if audit_path is None and not settings.demo:
+            audit_path = default_audit_path()
+        if audit_path is not None and api is not None:
+            self.audit_log = AuditLog(audit_path, host=api.host, secrets=self.secrets())
+
+    def secrets(self) -> list[str]:
+        """Every token this app knows, to be removed from anything it writes or prints."""
+        found = [self.settings.token.reveal()] if self.settings.token else []
+        token = getattr(self._api, "_token", None)
+        if isinstance(token, Secret) and token.reveal() not in found:
+            found.append(token.reveal())
+        return found
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is inert text: API strings in it never act as markup or escapes.
+
+        (`Widget.notify` passes `markup=True` by default; it is ignored here on purpose.)
+        """
+        super().notify(
+            safe_text(message, 500),
+            title=safe_text(title, 80),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def _handle_exception(self, error: Exception) -> None:
+        """A crash: instead of Textual's traceback with every frame's locals (where the token
+        may be), write a redacted report and print one plain notice after the terminal is
+        restored. Mirrors `App._handle_exception` in Textual 8.2.8 otherwise."""
+        self._return_code = 1
+        if self._exception is None:
+            secrets = self.secrets()
+            report = write_report(error, secrets)
+            self.crash_report = report
+            self._exit_renderables.append(Text(crash_notice(error, report, secrets)))
+            self.bell()
+            self._exception = error  # as Textual does: `run_test` re-raises it
+            self._exception_event.set()
+        self._close_messages_no_wait()
 
     @property
     def api(self) -> VpsClient:
@@ -182,9 +242,10 @@ class VpsApp(App[None]):
             lambda: main.set_scope(None, main.scope[1]),
         )
         for server in main.servers:
+            name = escape(safe_text(server.name, 40))  # the palette reads titles as markup
             yield SystemCommand(
-                f"Show server {safe_text(server.name, 40)}",
-                f"Backups of {safe_text(server.name, 40)} (id {server.id})",
+                f"Show server {name}",
+                f"Backups of {name} (id {server.id})",
                 lambda server_id=server.id: main.set_scope(server_id, main.scope[1]),
                 discover=False,
             )

@@ -10,7 +10,7 @@ if the outcome is unknown the dialog turns into "Close" only.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from typing import ClassVar, TypeVar
+from typing import ClassVar, Literal, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,6 +23,7 @@ from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
 from vpstui.api import ApiError
+from vpstui.audit import AuditLog, Outcome
 from vpstui.format import safe_text
 
 __all__ = ["DialogBase", "RequestFailed", "field_line"]
@@ -43,6 +44,19 @@ def field_line(label: str, value: str | Text, *, style: str = "") -> Text:
     else:
         line.append(safe_text(value), style=style)
     return line
+
+
+class OutcomeChecked(Message):
+    """After an unknown outcome, re-reading showed whether the request took effect.
+
+    `done` is None when the check itself failed; `text` says what was found.
+    """
+
+    def __init__(self, done: bool | None, text: str, backup_id: int | None = None) -> None:
+        super().__init__()
+        self.done = done
+        self.text = text
+        self.backup_id = backup_id
 
 
 class RequestFailed(Message):
@@ -66,12 +80,15 @@ class DialogBase(ModalScreen[ResultType]):
 
     #: The dialog's title line.
     TITLE_TEXT = "Dialog"
+    #: What the dialog's request does, for the audit log (None: it changes nothing).
+    AUDIT_ACTION: ClassVar[Literal["create", "delete", "restore"] | None] = None
 
     def __init__(self) -> None:
         super().__init__(classes="vps-dialog")
         self._in_flight = False
         self._close_only = False
         self._focus_after: Widget | None = None
+        self._lost_answer = ""
 
     # -- layout --------------------------------------------------------------------------
 
@@ -184,6 +201,7 @@ class DialogBase(ModalScreen[ResultType]):
             return False
         self._in_flight = True
         self._focus_after = self.focused
+        self.audit("attempted")
         self.show_error(None)
         self.show_note("Sending…")
         self.update_controls()
@@ -218,13 +236,80 @@ class DialogBase(ModalScreen[ResultType]):
     def on_request_failed(self, event: RequestFailed) -> None:
         event.stop()
         self.request_done()
+        self.audit(self.failure_outcome(event.error), str(event.error))
         self.handle_failure(event.error)
 
+    def failure_outcome(self, error: ApiError) -> Outcome:
+        """How a failure is recorded in the audit log."""
+        return "unknown" if error.outcome_unknown else "failed"
+
     def handle_failure(self, error: ApiError) -> None:
-        """Show the error, keep what was typed, and let the user try again (or only close)."""
+        """Show the error, keep what was typed, and let the user try again (or only close).
+
+        After an unknown outcome only "Close" is left, and the dialog re-reads the API
+        (`check_outcome`) to tell the user what actually happened instead of guessing.
+        """
         self.show_error(self.describe_failure(error))
         if error.outcome_unknown:
             self.make_close_only()
+            self._lost_answer = self.describe_failure(error)
+            self.show_note("Checking what actually happened…")
+            self.run_worker(self._check(), group="check", exit_on_error=False)
+
+    # -- after an unknown outcome ----------------------------------------------------------
+
+    async def check_outcome(self) -> OutcomeChecked:
+        """Re-read the API: did the request take effect? Subclasses with a request override."""
+        return OutcomeChecked(None, "Refresh the list to see what happened.")
+
+    async def _check(self) -> None:
+        try:
+            result = await self.check_outcome()
+        except ApiError as error:
+            result = OutcomeChecked(
+                None,
+                f"Checking what happened failed too ({error}). The list will be re-read when "
+                "you close this; look there before trying again.",
+            )
+        self.post_message(result)
+
+    def on_outcome_checked(self, event: OutcomeChecked) -> None:
+        event.stop()
+        self.show_note(None)
+        self.show_error(f"{self._lost_answer} {event.text}")
+        if event.done is not None:
+            outcome: Outcome = "verified_done" if event.done else "verified_not_done"
+            self.audit(outcome, event.text, backup_id=event.backup_id)
+        self.outcome_checked(event)
+
+    def outcome_checked(self, event: OutcomeChecked) -> None:
+        """Called once the check is done; subclasses may keep what it found."""
+
+    # -- the audit log -------------------------------------------------------------------
+
+    def audit_target(self) -> tuple[int | None, str | None, int | None]:
+        """(server id, server name, backup id) the request is about, for the audit log."""
+        return (None, None, None)
+
+    def audit(
+        self, outcome: Outcome, message: str | None = None, *, backup_id: int | None = None
+    ) -> None:
+        """Append to the app's audit log, if it keeps one; say once if it cannot be written."""
+        log = getattr(self.app, "audit_log", None)
+        if self.AUDIT_ACTION is None or not isinstance(log, AuditLog):
+            return
+        server_id, server, target = self.audit_target()
+        failed_before = log.error is not None
+        log.record(
+            self.AUDIT_ACTION,
+            outcome,
+            server_id=server_id,
+            server=server,
+            backup_id=backup_id if backup_id is not None else target,
+            message=message,
+        )
+        if log.error is not None and not failed_before:
+            self.app.notify(log.error, severity="warning", timeout=10)
 
     def describe_failure(self, error: ApiError) -> str:
         """The text shown for a failed request; subclasses add what the outcome means."""
@@ -235,5 +320,6 @@ class DialogBase(ModalScreen[ResultType]):
         cancelled = event.worker.group == SEND_GROUP and event.state == WorkerState.CANCELLED
         if cancelled and self._in_flight and self.is_attached:
             self.request_done()
+            self.audit("unknown", "The request was cancelled; its outcome is unknown.")
             self.show_error("The request was cancelled; its outcome is unknown.")
             self.make_close_only()

@@ -16,9 +16,10 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, NotFoundError, VpsClient
+from vpstui.audit import Outcome
 from vpstui.clock import Clock
 from vpstui.format import absolute_time, compact_age, human_size, safe_text, status_word
-from vpstui.ui.dialogs.base import DialogBase, field_line
+from vpstui.ui.dialogs.base import DialogBase, OutcomeChecked, field_line
 
 __all__ = ["DeleteDialog", "DeleteOutcome"]
 
@@ -33,6 +34,7 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
     """Ask before deleting `backup`; answers "deleted", "gone" or None (cancelled)."""
 
     TITLE_TEXT = "Delete backup"
+    AUDIT_ACTION = "delete"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "confirm", "Delete", show=False),
         Binding("n", "cancel", "Cancel", show=False),
@@ -107,7 +109,22 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
     def on_backup_deleted(self, event: BackupDeleted) -> None:
         event.stop()
         self.request_done()
+        self.audit("succeeded", f"Backup {self.backup.id} deleted.")
         self.dismiss("deleted")
+
+    def audit_target(self) -> tuple[int | None, str | None, int | None]:
+        return (self.backup.server_id, self.backup.server_name, self.backup.id)
+
+    def failure_outcome(self, error: ApiError) -> Outcome:
+        return "gone" if isinstance(error, NotFoundError) else super().failure_outcome(error)
+
+    async def check_outcome(self) -> OutcomeChecked:
+        """Re-read the server's backups: is this one still there?"""
+        backup = self.backup
+        listed = await self.client.list_backups(server_id=backup.server_id)
+        if any(b.id == backup.id for b in listed):
+            return OutcomeChecked(False, f"Checked the list: backup #{backup.id} still exists.")
+        return OutcomeChecked(True, f"Checked the list: backup #{backup.id} is gone (deleted).")
 
     def handle_failure(self, error: ApiError) -> None:
         if isinstance(error, NotFoundError):

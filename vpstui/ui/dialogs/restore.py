@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Static
 from vpstui.api import ApiError, Backup, RestoreResult, Server, VpsClient
 from vpstui.clock import Clock
 from vpstui.format import absolute_time, human_size, long_age, safe_text, status_word
-from vpstui.ui.dialogs.base import DialogBase
+from vpstui.ui.dialogs.base import DialogBase, OutcomeChecked
 
 __all__ = ["RestoreDialog", "restore_headline"]
 
@@ -52,6 +52,7 @@ class RestoreDialog(DialogBase[RestoreResult]):
     """Confirm restoring `backup` onto its server by typing the server's name."""
 
     TITLE_TEXT = "Restore a backup"
+    AUDIT_ACTION = "restore"
 
     def __init__(
         self, client: VpsClient, backup: Backup, server: Server | None, clock: Clock
@@ -172,7 +173,23 @@ class RestoreDialog(DialogBase[RestoreResult]):
     def on_restore_started(self, event: RestoreStarted) -> None:
         event.stop()
         self.request_done()
+        self.audit("succeeded", event.result.message or f"HTTP {event.result.status_code}")
         self.dismiss(event.result)
+
+    def audit_target(self) -> tuple[int | None, str | None, int | None]:
+        return (self.backup.server_id, self.server_name, self.backup.id)
+
+    async def check_outcome(self) -> OutcomeChecked:
+        """Read the server: is it restoring now?"""
+        server = await self.client.get_server(self.backup.server_id)
+        name = safe_text(server.name, 40)
+        if server.status == "restoring":
+            return OutcomeChecked(True, f"Checked: {name} is restoring, so the restore started.")
+        return OutcomeChecked(
+            False,
+            f"Checked: {name} is {status_word(server.status)}, not restoring; the restore "
+            "does not seem to have started.",
+        )
 
     def describe_failure(self, error: ApiError) -> str:
         if error.outcome_unknown:
