@@ -1,0 +1,72 @@
+"""Helpers that drive a `VpsApp` under faults and read what the user sees."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from textual.app import App
+from textual.pilot import Pilot
+
+from vpstui.ui.app import VpsApp
+from vpstui.ui.screens.main import MainScreen
+
+SIZE = (120, 35)
+
+
+def screen_text(app: App[Any]) -> str:
+    """The screen as plain text, as a terminal would show it."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join("".join(segment.text for segment in strip) for strip in strips)
+
+
+def flat(app: App[Any]) -> str:
+    """The screen text with line breaks and borders folded away (for wrapped text)."""
+    lines = [
+        line.replace("│", " ").replace("▌", " ").strip() for line in screen_text(app).splitlines()
+    ]
+    return " ".join(" ".join(lines).split())
+
+
+def notes(app: App[Any]) -> list[str]:
+    """Every notification raised so far (message and title)."""
+    return [f"{n.title} {n.message}".strip() for n in app._notifications]
+
+
+def main_of(app: VpsApp) -> MainScreen:
+    screen = app.main
+    assert screen is not None
+    return screen
+
+
+async def settle(app: VpsApp, pilot: Pilot[Any]) -> None:
+    """Let workers finish and their messages be handled."""
+    for _ in range(50):
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        main = app.main
+        if main is None or not main._loading:
+            break
+
+
+async def wait_until(
+    pilot: Pilot[Any], predicate: Callable[[], bool], what: str, within: float = 5.0
+) -> None:
+    """Wait on the app (its timers and workers) until `predicate()`; fail after `within` s."""
+    steps = int(within / 0.02)
+    for _ in range(steps):
+        if predicate():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(
+        f"gave up after {within} s waiting for {what}; screen:\n{screen_text(pilot.app)}"
+    )
+
+
+def assert_healthy(app: VpsApp) -> None:
+    """The app is running, responsive, and shows no traceback."""
+    assert app.is_running
+    assert app._exception is None, app._exception
+    text = screen_text(app)
+    assert "Traceback" not in text and "Error in" not in text
