@@ -2,8 +2,10 @@
 rebuilding the table, and whether the cursor and the scroll position stay put.
 
 Both inside a mounted `VpsApp` (`run_test(size=(120, 35))`, in-process demo backend):
-- measured: `table.set_backups(rows)` on the loaded table, where `rows` differs from what
-  it shows in 10 backups (alternating between two such lists, so every call changes 10);
+- measured: what a poll costs the event loop: `table.apply_diff(diff)`, where `diff` (10
+  changed backups) was worked out from a snapshot by `diff_rows`, which the app runs in a
+  thread (alternating between two such listings, so every call changes 10); reported
+  beside it: `diff_rows` itself (off the loop) and a plain `set_backups(rows)`;
 - baseline: `set_backups(rows)` on a freshly mounted, empty `BackupTable` (a rebuild).
 Then the real path: 10 backups change in the demo backend, `ctrl+r`, and the cursor's
 backup and `scroll_y` must be what they were.
@@ -29,6 +31,7 @@ async def _measure(n: int, runs: int) -> list[Result]:
     from vpstui.clock import FakeClock
     from vpstui.demo import DemoState
     from vpstui.ui.widgets.backup_table import BackupTable
+    from vpstui.ui.widgets.rows import diff_rows
 
     clock = FakeClock()
     state = DemoState.bulk(clock, total_backups=n, servers=max(1, n // 33))
@@ -54,17 +57,27 @@ async def _measure(n: int, runs: int) -> list[Result]:
             for b in same
         ]
 
-        refresh_times = []
+        refresh_times, diff_times, plain_times = [], [], []
         kept_set = True
         for i in range(runs):
             rows = changed if i % 2 == 0 else same
+            version, snapshot = table.snapshot()
             t0 = now()
-            table.set_backups(rows)
+            diff = diff_rows(version, snapshot, rows)
+            diff_times.append(now() - t0)
+            t0 = now()
+            table.apply_diff(diff)
             refresh_times.append(now() - t0)
             await pilot.pause()
             now_on = table.cursor_backup
             kept_set = kept_set and now_on is not None and now_on.id == cursor
             kept_set = kept_set and table.scroll_y == scroll
+        for i in range(runs):
+            rows = changed if i % 2 == 0 else same
+            t0 = now()
+            table.set_backups(rows)
+            plain_times.append(now() - t0)
+            await pilot.pause()
         # the real path: the backend changes 10 backups, the user presses ctrl+r
         for backup_id in sorted(chosen):
             stored: Any = state.backups[backup_id]
@@ -94,8 +107,30 @@ async def _measure(n: int, runs: int) -> list[Result]:
                 "s",
                 "ratio ≤ 0.05",
                 refresh / rebuild <= 0.05,
-                note=f"median of {runs} `set_backups` calls vs {len(rebuild_times)} on a fresh "
-                "table; excludes fetching and the (visible-rows-only) frame",
+                note=f"median of {runs} `apply_diff` calls vs {len(rebuild_times)} rebuilds on a "
+                "fresh table; excludes fetching, the diff (next rows) and the frame",
+            )
+        )
+        results.append(
+            Result(
+                f"3 poll: working out the diff, in a thread ({n:,} rows)",
+                median(diff_times),
+                rebuild,
+                "s",
+                "—",
+                None,
+                note="`diff_rows` on a snapshot; runs off the event loop in the app",
+            )
+        )
+        results.append(
+            Result(
+                f"3 poll: plain set_backups changing 10 of {n:,} (reference)",
+                median(plain_times),
+                rebuild,
+                "s",
+                "—",
+                None,
+                note="diff and apply both on the loop, as a script calling the table would",
             )
         )
         results.append(

@@ -83,3 +83,32 @@ def test_warm_haystacks_then_filter() -> None:
     store.warm_haystacks()
     store.set_filter("number 3")
     assert store.order == [3]
+
+
+def test_diff_from_a_stale_snapshot_falls_back_to_a_full_comparison() -> None:
+    """A row added after the snapshot is not lost to a diff computed before it."""
+    from vpstui.ui.widgets.rows import diff_rows
+
+    store = RowStore()
+    store.replace([backup(i) for i in range(5)])
+    version, snapshot = store.version, dict(store.rows)
+    fresh = [backup(i, status="failed" if i == 2 else "completed") for i in range(5)]
+    diff = diff_rows(version, snapshot, fresh)
+    assert [b.id for b in diff.changed] == [2] and not diff.removed
+    store.upsert([backup(7)])  # the user created one meanwhile
+    assert store.apply(diff)
+    assert store.rows[2].status == "failed"
+    assert 7 not in store.rows  # the fresh listing is the truth: it did not list 7
+
+
+def test_current_diff_touches_only_changed_rows() -> None:
+    from vpstui.ui.widgets.rows import diff_rows
+
+    store = RowStore()
+    store.replace([backup(i) for i in range(5)])
+    diff = diff_rows(store.version, dict(store.rows), [backup(i) for i in range(1, 5)])
+    order = store.order
+    assert store.apply(diff)
+    assert 0 not in store.rows and store.order == [4, 3, 2, 1]
+    assert order is not store.order
+    assert not store.apply(diff_rows(store.version, dict(store.rows), store.rows.values()))

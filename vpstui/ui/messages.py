@@ -9,6 +9,7 @@ from textual.message import Message
 from vpstui.api.errors import ApiError
 from vpstui.api.models import Backup, Server
 from vpstui.summary import ServerSummary
+from vpstui.ui.widgets.rows import RowsDiff
 
 #: Which backups a list request asks for: (server_id or None, backup_type or None).
 Scope = tuple[int | None, str | None]
@@ -47,6 +48,8 @@ class BackupsLoaded(Message):
     progressive: bool
     #: Per-server facts, for listings of every type (None for a type-filtered listing).
     summaries: dict[int, ServerSummary] | None = None
+    #: For a refresh: what changed against the table, worked out off the event loop.
+    diff: RowsDiff | None = None
 
 
 @dataclass

@@ -28,7 +28,7 @@ from textual.strip import Strip
 
 from vpstui.api.models import Backup
 from vpstui.format import DASH, compact_age, expires_text, expiring_soon, human_size, safe_text
-from vpstui.ui.widgets.rows import RowStore
+from vpstui.ui.widgets.rows import RowsDiff, RowStore
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 #: From this many rows on, sort keys and search text are prepared in a thread so the
@@ -201,6 +201,14 @@ class BackupTable(ScrollView, can_focus=True):
         """
         self._changing(lambda: self._store.replace(backups))
 
+    def snapshot(self) -> tuple[int, dict[int, Backup]]:
+        """The rows' version and the rows (never changed in place), for `diff_rows`."""
+        return self._store.version, self._store.rows
+
+    def apply_diff(self, diff: RowsDiff) -> None:
+        """A refresh whose changes were worked out off the event loop (see `diff_rows`)."""
+        self._changing(lambda: self._store.apply(diff))
+
     def add_backups(self, backups: Iterable[Backup]) -> None:
         """Add or update rows (progressive loading, a newly created backup)."""
         self._changing(lambda: self._store.upsert(backups))
@@ -227,7 +235,9 @@ class BackupTable(ScrollView, can_focus=True):
         if not change():
             return
         order = self._store.order
-        self.virtual_size = Size(self.size.width, len(order) + 1)
+        size = Size(self.size.width, len(order) + 1)
+        if size != self.virtual_size:
+            self.virtual_size = size
         if self._store.index_of(self._cursor_id) is None:
             if order:
                 row = min(old_row if old_row is not None else 0, len(order) - 1)

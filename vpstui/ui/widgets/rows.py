@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from vpstui.api.models import Backup
 
@@ -37,8 +38,30 @@ def key_function(column: str, reverse: bool) -> Callable[[Backup], SortKey]:
     return keys[column]
 
 
+@dataclass(slots=True)
+class RowsDiff:
+    """What a refresh changes, computed from a snapshot (in a thread, off the event loop)."""
+
+    version: int
+    rows: dict[int, Backup]
+    changed: list[Backup]
+    removed: set[int]
+
+
+def diff_rows(version: int, old: dict[int, Backup], backups: Iterable[Backup]) -> RowsDiff:
+    """Compare a snapshot of the rows (`old`, taken at `version`) with a fresh listing."""
+    new = {backup.id: backup for backup in backups}
+    removed = old.keys() - new.keys()
+    changed = [b for bid, b in new.items() if old.get(bid) != b] if new != old else []
+    return RowsDiff(version, new, changed, removed)
+
+
 class RowStore:
-    """Backups by id, with the ids in display order (`order`) for a sort and a filter."""
+    """Backups by id, with the ids in display order (`order`) for a sort and a filter.
+
+    `rows` is never changed in place (every change makes a new dict), so it can be handed
+    to a thread as a snapshot without copying.
+    """
 
     def __init__(self, sort_column: str = "created", reverse: bool = True) -> None:
         self.rows: dict[int, Backup] = {}
@@ -53,6 +76,8 @@ class RowStore:
         self._index: dict[int, int] | None = None
         #: Ids of backups still in progress (the screen polls while there are any).
         self.in_progress: set[int] = set()
+        #: Goes up with every change, so a diff computed from an older snapshot is refused.
+        self.version = 0
 
     # --- reading ----------------------------------------------------------------------------
 
@@ -68,13 +93,17 @@ class RowStore:
 
     def replace(self, backups: Iterable[Backup]) -> bool:
         """Make the rows exactly `backups`. Returns False if nothing changed."""
-        new = {backup.id: backup for backup in backups}
-        old = self.rows
-        if new == old:
+        return self.apply(diff_rows(self.version, self.rows, backups))
+
+    def apply(self, diff: RowsDiff) -> bool:
+        """Make the rows `diff.rows`, touching only what changed. If the rows changed since
+        the diff's snapshot, fall back to a full comparison. Returns False if nothing changed."""
+        if diff.version != self.version:
+            return self.replace(diff.rows.values())
+        if not diff.changed and not diff.removed:
             return False
-        removed = old.keys() - new.keys()
-        changed = [b for bid, b in new.items() if old.get(bid) != b]
-        self.rows = new
+        removed, changed = diff.removed, diff.changed
+        self.rows = diff.rows
         for bid in removed:
             self._keys.pop(bid, None)
             self._haystacks.pop(bid, None)
@@ -87,14 +116,18 @@ class RowStore:
         changed = [b for b in backups if self.rows.get(b.id) != b]
         if not changed:
             return False
+        # Copy on write: a snapshot handed to a thread (see `diff_rows`) never changes.
+        rows = dict(self.rows)
         for backup in changed:
-            self.rows[backup.id] = backup
+            rows[backup.id] = backup
+        self.rows = rows
         self._apply(changed, set())
         return True
 
     def remove(self, backup_id: int) -> bool:
-        if self.rows.pop(backup_id, None) is None:
+        if backup_id not in self.rows:
             return False
+        self.rows = {bid: b for bid, b in self.rows.items() if bid != backup_id}
         self._keys.pop(backup_id, None)
         self._haystacks.pop(backup_id, None)
         self.in_progress.discard(backup_id)
@@ -102,6 +135,7 @@ class RowStore:
         return True
 
     def _apply(self, changed: list[Backup], removed: set[int]) -> None:
+        self.version += 1
         key = self._key
         keys = self._keys
         resort = False
@@ -127,16 +161,16 @@ class RowStore:
             added.sort(key=keys.__getitem__, reverse=self.reverse)
             self._sorted.extend(added)
             self._sorted.sort(key=keys.__getitem__, reverse=self.reverse)
-        self._refilter()
+        if resort or removed or self._filter:
+            self._refilter()
+        # else: same ids in the same order; `order` and its index stay valid
 
     def sort_keys(self, column: str, reverse: bool) -> dict[int, SortKey]:
         """Every row's key for a sort: the slow half of `set_sort`, safe in a thread."""
         key = key_function(column, reverse)
         return {bid: key(b) for bid, b in list(self.rows.items())}
 
-    def set_sort(
-        self, column: str, reverse: bool, keys: dict[int, SortKey] | None = None
-    ) -> bool:
+    def set_sort(self, column: str, reverse: bool, keys: dict[int, SortKey] | None = None) -> bool:
         """Sort by `column`; `keys` from `sort_keys` (possibly a little stale) saves time."""
         self.sort_column = column
         self.reverse = reverse
@@ -149,6 +183,7 @@ class RowStore:
                     keys[bid] = key(backup)
         self._keys = keys
         self._sorted = sorted(self.rows, key=keys.__getitem__, reverse=reverse)
+        self.version += 1
         self._refilter()
         return True
 

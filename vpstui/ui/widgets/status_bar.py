@@ -92,7 +92,7 @@ class StatusBar(Static):
             text.append(f" · {state.skipped} unreadable", style="red")
         if text != self._shown:  # the tick calls this every second; repaint only on change
             self._shown = text
-            self.update(text)
+            self.update(text, layout=False)  # always one line: no need to lay out the screen
 
 
 class StaleBanner(Static):
