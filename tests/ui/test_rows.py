@@ -112,3 +112,16 @@ def test_current_diff_touches_only_changed_rows() -> None:
     assert 0 not in store.rows and store.order == [4, 3, 2, 1]
     assert order is not store.order
     assert not store.apply(diff_rows(store.version, dict(store.rows), store.rows.values()))
+
+
+def test_typing_more_letters_narrows_and_deleting_widens() -> None:
+    store = RowStore()
+    store.replace([backup(i) for i in range(30)])
+    store.set_filter("number 1")
+    assert store.order == [19, 18, 17, 16, 15, 14, 13, 12, 11, 10, 1]
+    store.set_filter("number 12")
+    assert store.order == [12]
+    store.set_filter("number 2")  # not an extension: searches everything again
+    assert store.order == [29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 2]
+    store.set_filter("")
+    assert len(store.order) == 30

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
-from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.markup import escape
@@ -52,6 +52,7 @@ class VpsApp(App[None]):
         self.tick_seconds = tick_seconds
         #: Where a crash report was written, once the app has crashed.
         self.crash_report: Path | None = None
+        self._crash_notice = ""
         #: The record of destructive actions (none for the demo unless a path is given).
         self.audit_log: AuditLog | None = None
         if audit_path is None and not settings.demo:
@@ -97,11 +98,21 @@ class VpsApp(App[None]):
             secrets = self.secrets()
             report = write_report(error, secrets)
             self.crash_report = report
-            self._exit_renderables.append(Text(crash_notice(error, report, secrets)))
+            self._crash_notice = crash_notice(error, report, secrets)
             self.bell()
             self._exception = error  # as Textual does: `run_test` re-raises it
             self._exception_event.set()
         self._close_messages_no_wait()
+
+    def _print_error_renderables(self) -> None:
+        """Textual calls this once the terminal is restored: print the crash notice as plain
+        text (never wrapped or cropped, so the report path can be copied)."""
+        if self._crash_notice:
+            self._exit_renderables.clear()
+            sys.stderr.write(self._crash_notice)
+            sys.stderr.flush()
+            self._crash_notice = ""
+        super()._print_error_renderables()
 
     @property
     def api(self) -> VpsClient:

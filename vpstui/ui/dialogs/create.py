@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, CreateResult, Server, VpsClient
 from vpstui.clock import Clock
-from vpstui.format import absolute_time, safe_text
+from vpstui.format import absolute_time, safe_text, status_word
 from vpstui.ui.dialogs.base import DialogBase, OutcomeChecked
 
 __all__ = ["DESCRIPTION_LIMIT", "CreateDialog", "quota_text"]
@@ -303,7 +303,7 @@ class CreateDialog(DialogBase[CreateResult]):
         return OutcomeChecked(
             True,
             f"Checked the list: the backup was created after all — #{backup.id} "
-            f"({safe_text(backup.status or 'unknown status', 20)}). Do not create it again.",
+            f"({status_word(backup.status)}). Do not create it again.",
             backup.id,
         )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import time
 from collections.abc import Iterable
 from datetime import datetime
@@ -29,7 +30,7 @@ from vpstui.ui.messages import (
     ServersLoaded,
 )
 from vpstui.ui.schedule import RefreshSchedule
-from vpstui.ui.widgets.backup_table import BackupTable
+from vpstui.ui.widgets.backup_table import THREADED_ROWS, BackupTable
 from vpstui.ui.widgets.rows import diff_rows
 from vpstui.ui.widgets.server_picker import ServerPicker
 from vpstui.ui.widgets.status_bar import Connection, StaleBanner, StatusBar
@@ -270,13 +271,18 @@ class MainScreen(Screen[None]):
             table.apply_diff(message.diff)
         else:
             table.set_backups(message.backups)
+            table.prepare_filter()  # a big table's search text, ready before `/`
+            if table.row_count >= THREADED_ROWS:
+                # Hundreds of thousands of long-lived objects make every full garbage
+                # collection a ~100 ms stall; freezing them takes them out of its walk.
+                gc.freeze()
         self._loaded_scope = message.scope
         server_id = message.scope[0]
         if message.summaries is not None:
             fresh = message.summaries
             before = dict(self._summaries)
             if server_id is None:
-                self._all_cache = {b.id: b for b in message.backups}
+                self._all_cache = table.backups  # never changed in place: safe to share
                 self._summaries = fresh
             else:
                 self._summaries[server_id] = fresh.get(server_id, ServerSummary(server_id, ""))
@@ -352,7 +358,8 @@ class MainScreen(Screen[None]):
 
     def _tick(self) -> None:
         now = self._now()
-        self.table.tick()
+        if self.table.in_progress:
+            self.table.tick()
         if not self._loading and self.schedule.due(now):
             self.schedule.next_at = None
             self.load_backups()
@@ -511,7 +518,8 @@ class MainScreen(Screen[None]):
 
     def backup_deleted(self, backup_id: int) -> None:
         self.table.remove_backup(backup_id)
-        self._all_cache.pop(backup_id, None)
+        if backup_id in self._all_cache:
+            self._all_cache = {k: v for k, v in self._all_cache.items() if k != backup_id}
         self.load_backups()
 
     def restore_started(self, server_id: int, name: str) -> None:

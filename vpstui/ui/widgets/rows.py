@@ -191,8 +191,10 @@ class RowStore:
         text = text.strip().lower()
         if text == self._filter:
             return False
+        # Typing one more letter can only narrow the rows: search the shown ones only.
+        narrowing = bool(self._filter) and self._filter in text
         self._filter = text
-        self._refilter()
+        self._refilter(self.order if narrowing else None)
         return True
 
     def warm_haystacks(self) -> None:
@@ -209,10 +211,16 @@ class RowStore:
             self._haystacks[backup_id] = text
         return text
 
-    def _refilter(self) -> None:
+    def _refilter(self, within: list[int] | None = None) -> None:
+        """Recompute `order` from the sorted ids (or from `within`, a superset in order)."""
+        ids = self._sorted if within is None else within
         if not self._filter:
             self.order = self._sorted
         else:
-            needle, haystack = self._filter, self._haystack
-            self.order = [bid for bid in self._sorted if needle in haystack(bid)]
+            needle, haystacks = self._filter, self._haystacks
+            try:  # the fast path: every search text ready (see `warm_haystacks`)
+                self.order = [bid for bid in ids if needle in haystacks[bid]]
+            except KeyError:
+                haystack = self._haystack
+                self.order = [bid for bid in ids if needle in haystack(bid)]
         self._index = None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from datetime import datetime
 
 from rich.text import Text
@@ -42,10 +42,17 @@ class StatusBar(Static):
     """One line at the top: account, connection state, freshness, scope."""
 
     _shown: Text | None = None
+    _signature: tuple[object, ...] | None = None
 
     def show(self, state: Connection, now: datetime) -> None:
-        text = Text(no_wrap=True, overflow="ellipsis")
         wide = self.size.width >= 110
+        age = compact_age(state.last_ok, now) if state.last_ok is not None else None
+        # Called every second: skip building the line when nothing it shows has changed.
+        signature = (wide, age, astuple(state))
+        if signature == self._signature:
+            return
+        self._signature = signature
+        text = Text(no_wrap=True, overflow="ellipsis")
         if wide:
             text.append(" vpstui ", style="bold reverse")
             text.append(" ")
