@@ -209,4 +209,7 @@ def pane(tmp_path: Path) -> Iterator[Pane]:
     try:
         yield pane
     finally:
+        socket_path = pane.tmux("display-message", "-p", "#{socket_path}", check=False).stdout
         pane.tmux("kill-server", check=False)
+        if socket_path.strip():
+            Path(socket_path.strip()).unlink(missing_ok=True)  # tmux leaves the socket file
