@@ -7,6 +7,7 @@ import gc
 import time
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on, work
@@ -41,6 +42,8 @@ if TYPE_CHECKING:
 TYPE_CYCLE: tuple[str | None, ...] = (None, "manual", "automatic")
 #: Below this width the server picker is hidden until `s` shows it.
 NARROW = 110
+#: With nothing in progress, the tick does its work only every this many ticks.
+QUIET_TICKS = 5
 #: While a long listing loads, rows are added to the table at most this often (seconds).
 PROGRESS_EVERY = 0.25
 
@@ -77,6 +80,7 @@ class MainScreen(Screen[None]):
         self._loading = False
         self._restoring: dict[int, str] = {}
         self._following = False
+        self._ticks = 0
         self.schedule = RefreshSchedule()
         #: The selected server answered 404: Esc goes back to All servers.
         self._scope_gone = False
@@ -113,13 +117,21 @@ class MainScreen(Screen[None]):
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
 
-    @property
+    @cached_property
     def table(self) -> BackupTable:
         return self.query_one(BackupTable)
 
-    @property
+    @cached_property
     def picker(self) -> ServerPicker:
         return self.query_one(ServerPicker)
+
+    @cached_property
+    def _status_bar(self) -> StatusBar:
+        return self.query_one(StatusBar)
+
+    @cached_property
+    def _stale_banner(self) -> StaleBanner:
+        return self.query_one(StaleBanner)
 
     def _now(self) -> datetime:
         return self.app.clock.now()
@@ -134,8 +146,8 @@ class MainScreen(Screen[None]):
         state.scope = self._scope_name()
         state.type_filter = self.scope[1]
         now = self._now()
-        self.query_one(StatusBar).show(state, now)
-        self.query_one(StaleBanner).show(state, now)
+        self._status_bar.show(state, now)
+        self._stale_banner.show(state, now)
 
     def _scope_name(self) -> str:
         server_id = self.scope[0]
@@ -357,6 +369,14 @@ class MainScreen(Screen[None]):
     # --- the clock tick ---------------------------------------------------------------------
 
     def _tick(self) -> None:
+        self._ticks += 1
+        quiet = not (
+            self.table.in_progress or self._restoring or self._loading or self.connection.error
+        )
+        if quiet and self._ticks % QUIET_TICKS:
+            # Nothing is moving: the header's "updated 3m ago" and a 60 s idle refresh
+            # don't need a look every second (idle CPU stays at a bare app's level).
+            return
         now = self._now()
         if self.table.in_progress:
             self.table.tick()

@@ -109,7 +109,8 @@ class StaleBanner(Static):
 
     def show(self, state: Connection, now: datetime) -> None:
         if not state.error:
-            self.display = False
+            if self.display:
+                self.display = False
             return
         self.display = True
         text = Text()
