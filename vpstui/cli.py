@@ -7,6 +7,7 @@ import sys
 from collections.abc import Sequence
 
 from vpstui import __version__
+from vpstui.audit import ENV_STATE_DIR, default_audit_path
 from vpstui.config import ENV_API_URL, ENV_CONFIG, ENV_TOKEN, ConfigError, Settings, load_settings
 
 EXIT_USAGE = 2
@@ -26,8 +27,10 @@ environment:
   {ENV_TOKEN:<22} API token
   {ENV_API_URL:<22} API base URL (default https://admin.vps.org)
   {ENV_CONFIG:<22} config file path
+  {ENV_STATE_DIR:<22} where the audit log and crash reports go
 
 config file: {default_config_path()}
+audit log:   {default_audit_path()} (every create, delete and restore; --audit-log)
 try it without an account: vpstui --demo
 """
 
@@ -58,6 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SECONDS",
         help="refresh interval otherwise (default 60; 0 turns it off)",
     )
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        default=None,
+        help="give up on a request after this long (default 45; slow links may need more)",
+    )
+    parser.add_argument(
+        "--audit-log",
+        action="store_true",
+        help="print where the record of creates, deletes and restores is kept, and exit",
+    )
     parser.add_argument("--version", action="version", version=f"vpstui {__version__}")
     return parser
 
@@ -74,7 +89,25 @@ def missing_token_message() -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run vpstui; a crash outside the app itself still ends in a redacted report."""
+    secrets: list[str] = []
+    try:
+        return _main(argv, secrets)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:
+        from vpstui.crash import crash_notice, write_report
+
+        report = write_report(error, secrets)
+        print(crash_notice(error, report, secrets), file=sys.stderr, end="")
+        return 1
+
+
+def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
     args = build_parser().parse_args(argv)
+    if args.audit_log:
+        print(default_audit_path())
+        return 0
     try:
         settings = load_settings(
             api_url=args.api_url,
@@ -88,16 +121,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ConfigError as error:
         print(f"vpstui: {error}", file=sys.stderr)
         return EXIT_USAGE
+    if settings.token is not None:
+        secrets.append(settings.token.reveal())
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not settings.demo and settings.token is None and not interactive:
         print(missing_token_message(), file=sys.stderr, end="")
         return EXIT_USAGE
-    return run_app(settings)
+    return run_app(settings, timeout=args.timeout)
 
 
-def run_app(settings: Settings) -> int:
+def run_app(settings: Settings, timeout: float | None = None) -> int:
     """Build the client (demo or real) and run the TUI until the user quits."""
-    from vpstui.api.client import VpsClient
+    import httpx
+
+    from vpstui.api.client import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, VpsClient
     from vpstui.api.errors import ApiError
 
     api: VpsClient | None = None
@@ -108,7 +145,15 @@ def run_app(settings: Settings) -> int:
             backend = DemoBackend(latency=0.15)
             api = VpsClient(token="demo", base_url=DEMO_BASE_URL, transport=backend.transport())
         elif settings.token is not None:
-            api = VpsClient(token=settings.token, base_url=settings.api_url)
+            limits = (DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT)
+            if timeout is not None and timeout > 0:
+                limits = (httpx.Timeout(min(timeout, 5.0), read=timeout), timeout)
+            api = VpsClient(
+                token=settings.token,
+                base_url=settings.api_url,
+                timeout=limits[0],
+                total_timeout=limits[1],
+            )
     except ApiError as error:
         print(f"vpstui: {error}", file=sys.stderr)
         return EXIT_USAGE
