@@ -75,11 +75,11 @@ def compact_age(when: datetime | None, now: datetime) -> str:
     if span < 45:
         return "just now" if not future else "in <1m"
     if span < 3600:
-        amount = f"{round(span / 60):.0f}m"
+        amount = f"{span // 60:.0f}m"
     elif span < 86400:
-        amount = f"{span / 3600:.0f}h"
+        amount = f"{span // 3600:.0f}h"  # whole hours passed, as the long form says it
     elif span < 86400 * 60:
-        amount = f"{span / 86400:.0f}d"
+        amount = f"{span // 86400:.0f}d"
     elif span < 86400 * 365 * 2:
         amount = f"{span / (86400 * 30.44):.0f}mo"
     else:

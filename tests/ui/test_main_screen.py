@@ -10,6 +10,8 @@ from collections.abc import Callable
 
 import httpx
 import pytest
+from textual import events
+from textual.widgets import Input
 
 from vpstui.clock import FakeClock
 from vpstui.demo import DemoBackend
@@ -58,8 +60,8 @@ async def test_opens_on_all_servers_with_every_backup_newest_first(
         created = [table.backups[i].created_at for i in table.visible_ids]
         assert created == sorted(created, reverse=True)  # type: ignore[type-var]
         assert "server_id" not in list_requests(backend)[0]
-        header = str(app.screen.query_one("#status-bar").render())
-        assert "DEMO" in header and "All servers" in header
+        assert "DEMO" in str(app.screen.query_one("#status-bar").render())
+        assert "All servers · 121 backups" in str(app.screen.query_one("#scope-bar").render())
 
 
 async def test_server_flag_preselects_by_name(make_app: AppFactory, backend: DemoBackend) -> None:
@@ -86,6 +88,42 @@ async def test_picker_type_to_search_and_enter_scopes_the_table(
         assert {b.server_id for b in main.table.backups.values()} == {13210}
         assert list_requests(backend)[-1]["server_id"] == "13210"
         assert app.focused is main.table
+
+
+async def test_keys_typed_right_after_s_land_in_the_search(make_app: AppFactory) -> None:
+    """Type-ahead over a slow link: `s` and the letters arrive together; none is lost."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        app.post_message(events.Key("s", "s"))
+        for ch in "db-rep":
+            app.post_message(events.Key(ch, ch))
+        await pilot.pause()
+        assert app.screen.query_one("#server-search", Input).value == "db-rep"
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert main_of(app).scope == (12392, None)
+
+
+async def test_escape_leaves_the_picker_for_the_table(make_app: AppFactory) -> None:
+    """Esc clears the search, a second Esc goes back to the table (not into the list)."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("s", "d", "escape", "escape")
+        await pilot.pause()
+        assert app.focused is main_of(app).table
+
+
+async def test_filter_matching_nothing_says_so(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("slash", *"zzzz")
+        await pilot.pause()
+        table = main_of(app).table
+        assert table.row_count == 0
+        assert "No backups match “zzzz”" in table.render_line(1).text
 
 
 async def test_t_cycles_type_filter_sent_to_the_api(

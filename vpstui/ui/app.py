@@ -167,7 +167,8 @@ class VpsApp(App[None]):
                 title=f"Backup {result.backup.id} started",
             )
 
-        self.push_screen(CreateDialog(self.api, main.servers, server_id, self.clock), created)
+        servers = sorted(main.servers, key=lambda server: server.name.lower())
+        self.push_screen(CreateDialog(self.api, servers, server_id, self.clock), created)
 
     def open_delete(self, backup: Backup) -> None:
         main = self.main

@@ -10,7 +10,9 @@ from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
+import msgspec
 from textual import on, work
+from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -34,7 +36,7 @@ from vpstui.ui.schedule import RefreshSchedule
 from vpstui.ui.widgets.backup_table import THREADED_ROWS, BackupTable
 from vpstui.ui.widgets.rows import diff_rows
 from vpstui.ui.widgets.server_picker import ServerPicker
-from vpstui.ui.widgets.status_bar import Connection, StaleBanner, StatusBar
+from vpstui.ui.widgets.status_bar import Connection, ScopeBar, StaleBanner, StatusBar
 
 if TYPE_CHECKING:
     from vpstui.ui.app import VpsApp
@@ -57,11 +59,13 @@ class MainScreen(Screen[None]):
         Binding("n", "create", "New"),
         Binding("delete,ctrl+d", "delete", "Delete"),
         Binding("R", "restore", "Restore"),
-        Binding("ctrl+r,f5", "refresh", "Refresh"),
-        Binding("slash", "filter", "Filter"),
-        Binding("t", "cycle_type", "Type"),
-        Binding("s", "servers", "Servers"),
-        Binding("c", "copy_id", "Copy"),
+        Binding("ctrl+r,f5", "refresh", "Refresh", show=False),
+        # Priority: handled as the key arrives, so keys typed right behind it (type-ahead
+        # over a slow link, a paste) already go to the field it focuses.
+        Binding("slash", "filter", "Filter", priority=True),
+        Binding("t", "cycle_type", "Type", show=False),
+        Binding("s", "servers", "Servers", priority=True),
+        Binding("c", "copy_id", "Copy", show=False),
         Binding("C", "copy_summary", "Copy summary", show=False),
         Binding("escape", "escape", "Clear filter", show=False),
         Binding("question_mark,f1", "app.help", "Help"),
@@ -94,6 +98,7 @@ class MainScreen(Screen[None]):
         with Horizontal(id="body"):
             yield ServerPicker(id="picker")
             with Vertical(id="table-area"):
+                yield ScopeBar(id="scope-bar")
                 yield Input(placeholder="Filter by id, server or description…", id="filter")
                 yield BackupTable(now=self.app.clock.now, id="backups")
         yield Footer()
@@ -130,6 +135,10 @@ class MainScreen(Screen[None]):
         return self.query_one(StatusBar)
 
     @cached_property
+    def _scope_bar(self) -> ScopeBar:
+        return self.query_one(ScopeBar)
+
+    @cached_property
     def _stale_banner(self) -> StaleBanner:
         return self.query_one(StaleBanner)
 
@@ -147,6 +156,7 @@ class MainScreen(Screen[None]):
         state.type_filter = self.scope[1]
         now = self._now()
         self._status_bar.show(state, now)
+        self._scope_bar.show(state)
         self._stale_banner.show(state, now)
 
     def _scope_name(self) -> str:
@@ -260,6 +270,8 @@ class MainScreen(Screen[None]):
                 total.in_progress += summary.in_progress
         self.picker.set_servers(self.servers, self._summaries, total)
         self.picker.select(self.scope[0])
+        if self.servers:
+            self.table.fit_server_names(max(len(s.name) for s in self.servers))
 
     @on(BackupsPageLoaded)
     def _page_loaded(self, message: BackupsPageLoaded) -> None:
@@ -429,10 +441,16 @@ class MainScreen(Screen[None]):
             and (backup_type is None or b.backup_type == backup_type)
         ]
         self.table.set_backups(cached)
+        self.table.action_first()  # another server's list starts at its newest backup
         self.table.empty_text = "Loading backups…"
         self._loaded_scope = None
         self.picker.select(server_id)
         self.load_backups(progressive=not cached)
+
+    @on(ServerPicker.Left)
+    def _picker_left(self) -> None:
+        self.remove_class("-picker-open")
+        self.table.focus()
 
     @on(ServerPicker.Changed)
     def _server_picked(self, message: ServerPicker.Changed) -> None:
@@ -445,15 +463,25 @@ class MainScreen(Screen[None]):
         self.set_scope(self.scope[0], TYPE_CYCLE[index])
         self.notify(f"Showing {TYPE_CYCLE[index] or 'all'} backups", timeout=1.5)
 
+    def _typing(self) -> bool:
+        """A text field has focus: letters are text, not commands."""
+        return isinstance(self.focused, Input)
+
     def action_servers(self) -> None:
+        if self._typing():
+            raise SkipAction()
         self.add_class("-picker-open")
-        self.query_one("#server-search").focus()
+        # set_focus at once (not focus(), which waits a turn): keys typed right after `s`
+        # are already queued and must land in the search field, not in the table.
+        self.set_focus(self.query_one("#server-search"))
 
     def action_filter(self) -> None:
+        if self._typing():
+            raise SkipAction()
         self.table.prepare_filter()
         field = self.query_one("#filter", Input)
         field.display = True
-        field.focus()
+        self.set_focus(field)  # at once: type-ahead after `/` goes into the field
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:
@@ -471,7 +499,7 @@ class MainScreen(Screen[None]):
             field.value = ""
             field.display = False
             self.table.focus()
-        elif self.has_class("-picker-open"):
+        elif self.has_class("-picker-open") or self.picker.has_focus_within:
             self.remove_class("-picker-open")
             self.table.focus()
         elif self._scope_gone:
@@ -533,6 +561,12 @@ class MainScreen(Screen[None]):
     def backup_created(self, backup: Backup) -> None:
         self.table.add_backups([backup])
         self.table.move_cursor_to(backup.id)
+        summary = self._summaries.get(backup.server_id)
+        if summary is not None:  # until the next refresh says so itself
+            summary.backups += 1
+            summary.manual += 1
+            summary.in_progress += 1
+            self._update_picker()
         self.schedule.soon(self._now())
         self._show_status()
 
@@ -544,6 +578,11 @@ class MainScreen(Screen[None]):
 
     def restore_started(self, server_id: int, name: str) -> None:
         self._restoring[server_id] = name
+        self.servers = [
+            msgspec.structs.replace(s, status="restoring") if s.id == server_id else s
+            for s in self.servers
+        ]
+        self._update_picker()
         self._show_status()
 
     def manual_count(self, server_id: int) -> int | None:

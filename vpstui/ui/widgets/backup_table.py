@@ -51,7 +51,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("type", "Type", 6, 6),
     Column("status", "Status", 13, 11),
     Column("size", "Size", 9, 8),
-    Column("created", "Created", 8, 7),
+    Column("created", "Created", 9, 7),
     Column("expires", "Expires", 9, 7),
     Column("description", "Description", 0, 0),
 )
@@ -148,6 +148,7 @@ class BackupTable(ScrollView, can_focus=True):
         self._store = RowStore()
         self._cursor_id: int | None = None
         self._widths: list[int] = [c.width for c in COLUMNS]
+        self._server_width = COLUMNS[1].width
         self._spin = 0
         self.empty_text = "Loading backups…"
 
@@ -265,6 +266,8 @@ class BackupTable(ScrollView, can_focus=True):
             self._cursor_id = new_id
             self._post_highlight()
         self._scroll_cursor_into_view()
+        # Rows just added may not be scrollable to until the next layout: check again then.
+        self.call_after_refresh(self._scroll_cursor_into_view)
         self.refresh()
 
     @property
@@ -352,6 +355,7 @@ class BackupTable(ScrollView, can_focus=True):
     def _layout(self, width: int) -> None:
         """Column widths for `width` cells: the description gets what is left."""
         widths = [c.width for c in COLUMNS]
+        widths[1] = self._server_width
         fixed = sum(widths[:-1]) + len(COLUMNS) - 1
         spare = width - fixed
         if spare >= 8:
@@ -368,6 +372,14 @@ class BackupTable(ScrollView, can_focus=True):
                 widths[i] -= take
                 spare += take
         self._widths = widths
+
+    def fit_server_names(self, longest: int) -> None:
+        """Size the Server column for the longest server name (within reason)."""
+        width = max(COLUMNS[1].min_width, min(longest + 1, 24))
+        if width != self._server_width:
+            self._server_width = width
+            self._layout(self.size.width)
+            self.refresh()
 
     def on_focus(self) -> None:
         self.refresh()
@@ -394,6 +406,9 @@ class BackupTable(ScrollView, can_focus=True):
             if row == 0 and not self._order:
                 style = base + self.get_component_rich_style("backup-table--empty")
                 text = f"  {self.empty_text}"
+                if self._store.filter_text and self._store.rows:
+                    needle = safe_text(self._store.filter_text, 40)
+                    text = f"  No backups match “{needle}”. Esc clears the filter."
                 return Strip([Segment(set_cell_size(text, width), style)], width)
             return Strip.blank(width, base)
         backup_id = self._order[row]

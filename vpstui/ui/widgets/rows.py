@@ -187,6 +187,10 @@ class RowStore:
         self._refilter()
         return True
 
+    @property
+    def filter_text(self) -> str:
+        return self._filter
+
     def set_filter(self, text: str) -> bool:
         text = text.strip().lower()
         if text == self._filter:

@@ -47,11 +47,14 @@ class ServerSearch(Input):
         if self.value:
             self.value = ""
         else:
-            self.screen.focus_next()
+            self.post_message(ServerPicker.Left())
 
 
 class ServerPicker(Vertical):
     """Chooses which server's backups the table shows."""
+
+    class Left(Message):
+        """Esc on an empty search: the user wants to go back to the table."""
 
     class Changed(Message):
         """The user picked a server (`server_id`), or All servers (None)."""
@@ -105,7 +108,7 @@ class ServerPicker(Vertical):
         if summary is None:
             text.append("  backups: …", style="dim")
         else:
-            count = "1 backup" if summary.backups == 1 else f"{summary.backups} backups"
+            count = "1 backup" if summary.backups == 1 else f"{summary.backups:,} backups"
             text.append(f"  {count} · {human_size(summary.total_mb)}", style="dim")
             if summary.in_progress:
                 text.append(f"\n  {summary.in_progress} in progress", style="yellow")

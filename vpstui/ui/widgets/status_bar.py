@@ -78,20 +78,6 @@ class StatusBar(Static):
                 text.append(f" · loaded {state.loaded:,} of {state.expected:,}", style="yellow")
             else:
                 text.append(" · refreshing…", style="dim")
-        text.append("  ")
-        text.append(safe_text(state.scope, 40), style="bold")
-        text.append(f" · {state.shown:,}")
-        if state.shown != state.total:
-            text.append(f" of {state.total:,}")
-        text.append(" backups")
-        if state.type_filter:
-            text.append(f" · {state.type_filter} only", style="cyan")
-        if state.text_filter:
-            text.append(" · filter “")
-            text.append(safe_text(state.text_filter, 30), style="cyan")
-            text.append("”")
-        if state.in_progress:
-            text.append(f" · {state.in_progress} in progress", style="yellow")
         if state.restoring:
             names = ", ".join(safe_text(name, 30) for name in state.restoring)
             text.append(f" · restoring {names}", style="bold magenta")
@@ -100,6 +86,31 @@ class StatusBar(Static):
         if text != self._shown:  # the tick calls this every second; repaint only on change
             self._shown = text
             self.update(text, layout=False)  # always one line: no need to lay out the screen
+
+
+class ScopeBar(Static):
+    """The line above the table: what it shows (server, type, text filter) and counts."""
+
+    _shown: Text | None = None
+
+    def show(self, state: Connection) -> None:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        text.append(" " + safe_text(state.scope, 40), style="bold")
+        text.append(f" · {state.shown:,}")
+        if state.shown != state.total:
+            text.append(f" of {state.total:,}")
+        text.append(" backup" if state.total == 1 else " backups")
+        if state.type_filter:
+            text.append(f" · {state.type_filter} only", style="cyan")
+        if state.text_filter:
+            text.append(" · filter “")
+            text.append(safe_text(state.text_filter, 30), style="cyan")
+            text.append("”")
+        if state.in_progress:
+            text.append(f" · {state.in_progress} in progress", style="yellow")
+        if text != self._shown:
+            self._shown = text
+            self.update(text, layout=False)
 
 
 class StaleBanner(Static):
