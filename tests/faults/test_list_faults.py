@@ -25,7 +25,8 @@ from tests.faults.driver import (
 )
 from vpstui.clock import FakeClock
 from vpstui.demo import DemoBackend
-from vpstui.demo.faults import HUGE_PAGE, FaultyBackend
+from vpstui.demo.fault_answers import HUGE_PAGE
+from vpstui.demo.faults import FaultyBackend
 from vpstui.ui.app import VpsApp
 from vpstui.ui.screens.first_run import FirstRunScreen
 

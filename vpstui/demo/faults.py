@@ -27,6 +27,14 @@ from urllib.parse import parse_qsl
 import httpx
 
 from vpstui.demo.asgi import DemoBackend, Message, Receive, Scope, Send
+from vpstui.demo.fault_answers import (
+    DJANGO_500,
+    JSON_ERRORS,
+    NGINX_502,
+    PROXY_LOGIN_PAGE,
+    huge_page,
+    spoil,
+)
 
 __all__ = [
     "CONTROL_PREFIX",
@@ -67,31 +75,6 @@ FAULTS: dict[str, str] = {
 
 #: Faults that need the real answer first (the request takes effect, then goes wrong).
 _AFTER_WORK = {"slow", "reset", "truncated_json", "bad_items", "duplicate_ids", "next_loop"}
-
-HUGE_PAGE = 10_000
-
-PROXY_LOGIN_PAGE = (
-    b"<!DOCTYPE html><html><head><title>Sign in - Corporate Web Proxy</title></head>"
-    b"<body><form action='/login'><input name='user'></form></body></html>"
-)
-NGINX_502 = (
-    b"<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n"
-    b"<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n"
-    b"</body>\r\n</html>\r\n"
-)
-DJANGO_500 = (
-    b'<!doctype html><html lang="en"><head><title>Server Error (500)</title></head>'
-    b"<body><h1>Server Error (500)</h1><p></p></body></html>"
-)
-
-_JSON_ERRORS: dict[str, tuple[int, str]] = {
-    "http_502": (502, "Bad gateway"),
-    "http_503": (503, "Service temporarily unavailable"),
-    "http_504": (504, "Gateway timeout"),
-    "unauthorized": (401, "Invalid token."),
-    "forbidden": (403, "You do not have permission to perform this action."),
-    "not_found": (404, "Not found."),
-}
 
 
 @dataclass
@@ -235,8 +218,8 @@ class FaultyBackend:
             await asyncio.sleep(1.0 if fault.seconds is None else fault.seconds)
             await self.backend(scope, receive, send)
             return
-        if name in _JSON_ERRORS:
-            status, detail = _JSON_ERRORS[name]
+        if name in JSON_ERRORS:
+            status, detail = JSON_ERRORS[name]
             extra = [(b"www-authenticate", b'Bearer realm="api"')] if status == 401 else []
             await _answer(send, status, _json({"detail": detail}), extra)
             return
@@ -255,7 +238,7 @@ class FaultyBackend:
             await _answer(send, 200, b"{'count': 1, 'results': [{'id': 501,}]}", [])
             return
         if name == "huge_page" and scope["method"] == "GET":
-            await _answer(send, 200, _json(_huge_page()), [])
+            await _answer(send, 200, _json(huge_page()), [])
             return
         captured = await _capture(self.backend, scope, receive)
         await self._after_work(fault, scope, send, query, captured)
@@ -285,7 +268,7 @@ class FaultyBackend:
             return data
         results: list[Any] = data["results"]
         if name == "bad_items":
-            data["results"] = _spoil(results)
+            data["results"] = spoil(results)
         elif name == "duplicate_ids":
             if "page" not in query and results:
                 self._first_item = dict(results[0])
@@ -329,40 +312,6 @@ class FaultyBackend:
             await _answer(send, 200, _json({"requests": [asdict(a) for a in self.arrivals]}), [])
         else:
             await _answer(send, 404, _json({"detail": "Not found."}), [])
-
-
-def _spoil(results: list[Any]) -> list[Any]:
-    """Every way an item can be wrong: missing, extra and wrongly typed fields."""
-    spoiled = [
-        dict(item, surprise={"nested": [1, 2]}) for item in results if isinstance(item, dict)
-    ]
-    changes: list[Callable[[dict[str, Any]], object]] = [
-        lambda item: [item.pop(key, None) for key in ("status", "size_mb", "created_at")],
-        lambda item: item.update(size_mb="big"),
-        lambda item: item.update(id=None),
-        lambda item: item.update(created_at="yesterday", expires_at=17, backup_type=["x"]),
-        lambda item: item.update(server="web", description={"text": "?"}),
-    ]
-    for item, change in zip(spoiled, changes, strict=False):
-        change(item)
-    return spoiled
-
-
-def _huge_page() -> dict[str, Any]:
-    results = [
-        {
-            "id": 900_000 + i,
-            "server": {"id": 12345, "name": "web-server-01"},
-            "backup_type": "automatic",
-            "status": "completed",
-            "size_mb": 1000 + i,
-            "created_at": "2025-01-01T03:00:00Z",
-            "expires_at": None,
-            "description": f"bulk {i}",
-        }
-        for i in range(HUGE_PAGE)
-    ]
-    return {"count": HUGE_PAGE, "next": None, "previous": None, "results": results}
 
 
 def _json(data: Any) -> bytes:
