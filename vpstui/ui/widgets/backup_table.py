@@ -11,11 +11,10 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -27,43 +26,21 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vpstui.api.models import Backup
-from vpstui.format import DASH, compact_age, expires_text, expiring_soon, human_size, safe_text
+from vpstui.format import safe_text
+from vpstui.ui.widgets.columns import (
+    COLUMN_KEYS,
+    COLUMNS,
+    DESCENDING_FIRST,
+    column_at,
+    column_widths,
+    render_header,
+    render_row,
+)
 from vpstui.ui.widgets.rows import RowsDiff, RowStore
 
-SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 #: From this many rows on, sort keys and search text are prepared in a thread so the
 #: event loop never stalls for long (about 100 ms of Python work at 100,000 rows).
 THREADED_ROWS = 20_000
-
-
-@dataclass(frozen=True, slots=True)
-class Column:
-    key: str
-    label: str
-    width: int
-    #: The width this column may shrink to when the terminal is narrow.
-    min_width: int
-
-
-COLUMNS: tuple[Column, ...] = (
-    Column("id", "ID", 7, 5),
-    Column("server", "Server", 16, 9),
-    Column("type", "Type", 6, 6),
-    Column("status", "Status", 13, 11),
-    Column("size", "Size", 9, 8),
-    Column("created", "Created", 9, 7),
-    Column("expires", "Expires", 9, 7),
-    Column("description", "Description", 0, 0),
-)
-COLUMN_KEYS = tuple(column.key for column in COLUMNS)
-#: Columns whose natural order is "biggest/newest first".
-_DESCENDING_FIRST = {"id", "size", "created", "expires"}
-
-
-def _short_type(backup_type: str | None) -> str:
-    if backup_type == "automatic":
-        return "auto"
-    return safe_text(backup_type or DASH, 12)
 
 
 class BackupTable(ScrollView, can_focus=True):
@@ -316,7 +293,7 @@ class BackupTable(ScrollView, can_focus=True):
             raise ValueError(f"unknown column {column!r}")
         if reverse is None:
             reverse = (
-                not self.sort_reverse if column == self.sort_column else column in _DESCENDING_FIRST
+                not self.sort_reverse if column == self.sort_column else column in DESCENDING_FIRST
             )
         self.set_reactive(BackupTable.sort_column, column)
         self.set_reactive(BackupTable.sort_reverse, reverse)
@@ -339,7 +316,7 @@ class BackupTable(ScrollView, can_focus=True):
     def action_next_sort(self) -> None:
         index = (COLUMN_KEYS.index(self.sort_column) + 1) % len(COLUMN_KEYS)
         column = COLUMN_KEYS[index]
-        self.sort_by(column, column in _DESCENDING_FIRST)
+        self.sort_by(column, column in DESCENDING_FIRST)
         self.notify(f"Sorted by {COLUMNS[index].label.lower()}", timeout=1.5)
 
     def action_reverse_sort(self) -> None:
@@ -353,25 +330,7 @@ class BackupTable(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
 
     def _layout(self, width: int) -> None:
-        """Column widths for `width` cells: the description gets what is left."""
-        widths = [c.width for c in COLUMNS]
-        widths[1] = self._server_width
-        fixed = sum(widths[:-1]) + len(COLUMNS) - 1
-        spare = width - fixed
-        if spare >= 8:
-            widths[-1] = spare
-        else:
-            # Too narrow for a useful description: hide it, give the server name the rest,
-            # and only then shrink the other columns towards their minimum widths.
-            widths[-1] = 0
-            widths[1] += max(spare, 0)
-            for i in (1, 3, 5, 6, 0, 4):
-                if spare >= 0:
-                    break
-                take = min(widths[i] - COLUMNS[i].min_width, -spare)
-                widths[i] -= take
-                spare += take
-        self._widths = widths
+        self._widths = column_widths(width, self._server_width)
 
     def fit_server_names(self, longest: int) -> None:
         """Size the Server column for the longest server name (within reason)."""
@@ -415,86 +374,38 @@ class BackupTable(ScrollView, can_focus=True):
         return self._render_row(self._rows[backup_id], backup_id == self._cursor_id, width, base)
 
     def _render_header(self, width: int, base: Style) -> Strip:
-        header = base + self.get_component_rich_style("backup-table--header")
-        sorted_style = base + self.get_component_rich_style("backup-table--sorted")
-        segments: list[Segment] = []
-        for column, cell_width in zip(COLUMNS, self._widths, strict=True):
-            if cell_width <= 0:
-                continue
-            label = column.label
-            style = header
-            if column.key == self.sort_column:
-                label += " ▼" if self.sort_reverse else " ▲"
-                style = sorted_style
-            segments.append(Segment(set_cell_size(" " + label, cell_width + 1), style))
-        return Strip(segments).adjust_cell_length(width, header)
+        get = self.get_component_rich_style
+        return render_header(
+            self._widths,
+            self.sort_column,
+            self.sort_reverse,
+            base + get("backup-table--header"),
+            base + get("backup-table--sorted"),
+            width,
+        )
 
     def _render_row(self, backup: Backup, is_cursor: bool, width: int, base: Style) -> Strip:
-        get = self.get_component_rich_style
-        now = self._now()
-        status = backup.status or "unknown"
-        if backup.in_progress:
-            status_style = get("backup-table--in-progress")
-            status_text = (
-                f"{SPINNER[self._spin % len(SPINNER)]} {safe_text(status.replace('_', ' '), 16)}"
-            )
-        elif status == "completed":
-            status_style, status_text = get("backup-table--completed"), "✓ completed"
-        elif status in ("failed", "error"):
-            status_style, status_text = get("backup-table--failed"), f"✗ {safe_text(status, 16)}"
-        else:
-            status_style = get("backup-table--other")
-            status_text = f"• {safe_text(status.replace('_', ' '), 16)}"
-        soon = expiring_soon(backup, now)
-        expires = expires_text(backup, now)
-        if soon and expires != "expired":
-            expires = "⚠ " + expires
-        dim = get("backup-table--dim")
-        cells: list[tuple[str, Style | None]] = [
-            (str(backup.id), None),
-            (safe_text(backup.server_name, 60), None),
-            (_short_type(backup.backup_type), None if backup.is_manual else dim),
-            (status_text, status_style),
-            (human_size(backup.size_mb) if not backup.in_progress else DASH, None),
-            (compact_age(backup.created_at, now), None),
-            (
-                expires,
-                get("backup-table--expiring") if soon else (dim if expires == "never" else None),
-            ),
-            (safe_text(backup.description or "", 300), None),
-        ]
         row_style = base
         if is_cursor:
-            row_style = base + get(
+            row_style = base + self.get_component_rich_style(
                 "backup-table--cursor" if self.has_focus else "backup-table--cursor-blurred"
             )
-        segments: list[Segment] = []
-        for (text, style), column, cell_width in zip(cells, COLUMNS, self._widths, strict=True):
-            if cell_width <= 0:
-                continue
-            if column.key in ("size", "id"):
-                text = text.rjust(cell_width - 1)
-            elif cell_len(text) > cell_width:
-                text = set_cell_size(text, cell_width - 1) + "…"
-            cell_style = row_style + style if style is not None else row_style
-            if is_cursor and style is not None and self.has_focus:
-                cell_style = row_style + Style(bold=True)
-            segments.append(Segment(" ", row_style))
-            segments.append(Segment(set_cell_size(text, cell_width), cell_style))
-        return Strip(segments).adjust_cell_length(width, row_style)
+        return render_row(
+            backup,
+            self._widths,
+            self._now(),
+            self._spin,
+            self.get_component_rich_style,
+            row_style,
+            bold_styled=is_cursor and self.has_focus,
+            width=width,
+        )
 
     # --- mouse ------------------------------------------------------------------------------
 
     def column_at(self, x: int) -> str | None:
         """The column key under screen column `x` (relative to the widget)."""
-        left = 0
-        for column, cell_width in zip(COLUMNS, self._widths, strict=True):
-            if cell_width <= 0:
-                continue
-            if left <= x < left + cell_width + 1:
-                return column.key
-            left += cell_width + 1
-        return None
+        return column_at(x, self._widths)
 
     async def _on_click(self, event: events.Click) -> None:
         if event.y == 0:

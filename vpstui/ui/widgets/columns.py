@@ -1,0 +1,159 @@
+"""The backup table's columns: their widths at a given terminal width, and how one row or
+the header is drawn. Every string from the API is drawn through `safe_text`, as inert text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual.strip import Strip
+
+from vpstui.api.models import Backup
+from vpstui.format import DASH, compact_age, expires_text, expiring_soon, human_size, safe_text
+
+SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    key: str
+    label: str
+    width: int
+    #: The width this column may shrink to when the terminal is narrow.
+    min_width: int
+
+
+COLUMNS: tuple[Column, ...] = (
+    Column("id", "ID", 7, 5),
+    Column("server", "Server", 16, 9),
+    Column("type", "Type", 6, 6),
+    Column("status", "Status", 13, 11),
+    Column("size", "Size", 9, 8),
+    Column("created", "Created", 9, 7),
+    Column("expires", "Expires", 9, 7),
+    Column("description", "Description", 0, 0),
+)
+COLUMN_KEYS = tuple(column.key for column in COLUMNS)
+#: Columns whose natural order is "biggest/newest first".
+DESCENDING_FIRST = {"id", "size", "created", "expires"}
+
+
+def _short_type(backup_type: str | None) -> str:
+    if backup_type == "automatic":
+        return "auto"
+    return safe_text(backup_type or DASH, 12)
+
+
+def column_widths(width: int, server_width: int) -> list[int]:
+    """Column widths for `width` cells: the description gets what is left."""
+    widths = [c.width for c in COLUMNS]
+    widths[1] = server_width
+    fixed = sum(widths[:-1]) + len(COLUMNS) - 1
+    spare = width - fixed
+    if spare >= 8:
+        widths[-1] = spare
+    else:
+        # Too narrow for a useful description: hide it, give the server name the rest,
+        # and only then shrink the other columns towards their minimum widths.
+        widths[-1] = 0
+        widths[1] += max(spare, 0)
+        for i in (1, 3, 5, 6, 0, 4):
+            if spare >= 0:
+                break
+            take = min(widths[i] - COLUMNS[i].min_width, -spare)
+            widths[i] -= take
+            spare += take
+    return widths
+
+
+def column_at(x: int, widths: list[int]) -> str | None:
+    """The key of the column drawn at cell `x`, or None."""
+    left = 0
+    for column, cell_width in zip(COLUMNS, widths, strict=True):
+        if cell_width <= 0:
+            continue
+        if left <= x < left + cell_width + 1:
+            return column.key
+        left += cell_width + 1
+    return None
+
+
+def render_header(
+    widths: list[int],
+    sort_column: str,
+    reverse: bool,
+    header: Style,
+    sorted_style: Style,
+    width: int,
+) -> Strip:
+    """The header line, the sorted column marked ▼ (descending) or ▲."""
+    segments: list[Segment] = []
+    for column, cell_width in zip(COLUMNS, widths, strict=True):
+        if cell_width <= 0:
+            continue
+        label = column.label
+        style = header
+        if column.key == sort_column:
+            label += " ▼" if reverse else " ▲"
+            style = sorted_style
+        segments.append(Segment(set_cell_size(" " + label, cell_width + 1), style))
+    return Strip(segments).adjust_cell_length(width, header)
+
+
+def render_row(
+    backup: Backup,
+    widths: list[int],
+    now: datetime,
+    spin: int,
+    get: Callable[[str], Style],
+    row_style: Style,
+    *,
+    bold_styled: bool,
+    width: int,
+) -> Strip:
+    """One backup as a line. `get` gives the table's component styles by name."""
+    status = backup.status or "unknown"
+    if backup.in_progress:
+        status_style = get("backup-table--in-progress")
+        status_text = f"{SPINNER[spin % len(SPINNER)]} {safe_text(status.replace('_', ' '), 16)}"
+    elif status == "completed":
+        status_style, status_text = get("backup-table--completed"), "✓ completed"
+    elif status in ("failed", "error"):
+        status_style, status_text = get("backup-table--failed"), f"✗ {safe_text(status, 16)}"
+    else:
+        status_style = get("backup-table--other")
+        status_text = f"• {safe_text(status.replace('_', ' '), 16)}"
+    soon = expiring_soon(backup, now)
+    expires = expires_text(backup, now)
+    if soon and expires != "expired":
+        expires = "⚠ " + expires
+    dim = get("backup-table--dim")
+    cells: list[tuple[str, Style | None]] = [
+        (str(backup.id), None),
+        (safe_text(backup.server_name, 60), None),
+        (_short_type(backup.backup_type), None if backup.is_manual else dim),
+        (status_text, status_style),
+        (human_size(backup.size_mb) if not backup.in_progress else DASH, None),
+        (compact_age(backup.created_at, now), None),
+        (expires, get("backup-table--expiring") if soon else (dim if expires == "never" else None)),
+        (safe_text(backup.description or "", 300), None),
+    ]
+    segments: list[Segment] = []
+    for (text, style), column, cell_width in zip(cells, COLUMNS, widths, strict=True):
+        if cell_width <= 0:
+            continue
+        if column.key in ("size", "id"):
+            text = text.rjust(cell_width - 1)
+        elif cell_len(text) > cell_width:
+            text = set_cell_size(text, cell_width - 1) + "…"
+        cell_style = row_style + style if style is not None else row_style
+        if bold_styled and style is not None:
+            cell_style = row_style + Style(bold=True)
+        segments.append(Segment(" ", row_style))
+        segments.append(Segment(set_cell_size(text, cell_width), cell_style))
+    return Strip(segments).adjust_cell_length(width, row_style)
