@@ -102,8 +102,8 @@ def test_create_a_backup_and_watch_it_complete(
     pane.wait_for(lambda s: s.splitlines()[1].startswith(" web-server-01 "), what="the search text")
     pane.keys("Enter")
     pane.wait_for(
-        lambda s: "web-server-01 · " in s.splitlines()[0],
-        what="the header naming web-server-01 as the scope",
+        lambda s: "▕ web-server-01 · " in s.splitlines()[1],
+        what="the line over the table naming web-server-01 as the scope",
     )
 
     pane.keys("n")
