@@ -13,7 +13,7 @@ from vpstui.ui.app import VpsApp
 from vpstui.ui.dialogs import CreateDialog, DeleteDialog, RestoreDialog
 from vpstui.ui.screens.main import MainScreen
 
-from .test_main_screen import main_of, settle
+from .test_main_screen import main_of, settle, wait_until
 
 AppFactory = Callable[..., VpsApp]
 
@@ -36,9 +36,8 @@ async def test_create_selects_the_new_row_and_polls_it_to_completion(
         new = table.cursor_backup
         assert new is not None and new.description == "before upgrade" and new.in_progress
         clock.advance(60)
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: table.backups[new.id].is_completed)
         await settle(app, pilot)
-        assert table.backups[new.id].is_completed
         assert table.cursor_backup is not None and table.cursor_backup.id == new.id
 
 
@@ -83,12 +82,11 @@ async def test_restore_is_followed_until_the_server_is_back(
         assert backend.count("POST", "/api/v1/servers/13210/restore/") == 1
         assert isinstance(app.screen, MainScreen)
         assert backend.state.servers[13210].status == "restoring"
-        await pilot.pause(0.3)
-        assert "restoring mail-relay" in str(app.screen.query_one("#status-bar").render())
+        bar = app.screen.query_one("#status-bar")
+        await wait_until(pilot, lambda: "restoring mail-relay" in str(bar.render()))
         clock.advance(120)
-        await pilot.pause(0.3)
+        await wait_until(pilot, lambda: bool(bells))
         await settle(app, pilot)
-        assert bells
         assert any("finished" in n.message for n in app._notifications)
         assert "restoring" not in str(app.screen.query_one("#status-bar").render())
 

@@ -35,6 +35,15 @@ async def settle(app: VpsApp, pilot: object) -> None:
             break
 
 
+async def wait_until(pilot: object, predicate: Callable[[], bool], timeout: float = 3.0) -> None:
+    """Let the app run until `predicate()` holds (bounded); the tick is what we wait for."""
+    for _ in range(int(timeout / 0.05)):
+        if predicate():
+            return
+        await pilot.pause(0.05)  # type: ignore[attr-defined]
+    raise AssertionError("condition not met in time")
+
+
 def main_of(app: VpsApp) -> MainScreen:
     screen = app.main
     assert screen is not None
@@ -192,9 +201,8 @@ async def test_polling_turns_in_progress_into_completed_and_notifies(
         assert table.backups[2521].in_progress
         before = len([q for q in list_requests(backend) if "page" not in q])
         clock.advance(120)
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: table.backups[2521].is_completed)
         await settle(app, pilot)
-        assert table.backups[2521].is_completed
         first_pages = [q for q in list_requests(backend) if "page" not in q]
         assert len(first_pages) == before + 1  # one list request per tick, plus its pages
         messages = [n.message for n in app._notifications]
@@ -216,7 +224,7 @@ async def test_no_requests_while_idle_between_slow_refreshes(
         await pilot.pause(0.1)
         assert len(backend.requests) == count
         clock.advance(31)
-        await pilot.pause(0.1)
+        await wait_until(pilot, lambda: len(backend.requests) >= count + 2)
         await settle(app, pilot)
         new = [(r.path, r.query) for r in backend.requests[count:]]
         assert new == [("/api/v1/backups/", {}), ("/api/v1/backups/", {"page": "2"})]
@@ -264,7 +272,7 @@ async def test_failed_refresh_keeps_rows_marks_stale_and_recovers(
         assert "stale" in str(main.query_one("#status-bar").render())
         transport.fault = None
         clock.advance(60)
-        await pilot.pause(0.2)
+        await wait_until(pilot, lambda: main.connection.error is None)
         await settle(app, pilot)
         assert not banner.display
         assert main.connection.error is None
