@@ -35,9 +35,9 @@ async def settle(app: VpsApp, pilot: object) -> None:
             break
 
 
-async def wait_until(pilot: object, predicate: Callable[[], bool], timeout: float = 3.0) -> None:
+async def wait_until(pilot: object, predicate: Callable[[], bool], seconds: float = 3.0) -> None:
     """Let the app run until `predicate()` holds (bounded); the tick is what we wait for."""
-    for _ in range(int(timeout / 0.05)):
+    for _ in range(int(seconds / 0.05)):
         if predicate():
             return
         await pilot.pause(0.05)  # type: ignore[attr-defined]
