@@ -52,10 +52,18 @@ class GatedTransport(httpx.AsyncBaseTransport):
         self.inner = inner
         self.gate = asyncio.Event()
         self.gate.set()
+        #: Set to hold GETs too, until `release_gets()`.
+        self.hold_gets = False
+        self._gets = asyncio.Event()
+
+    def release_gets(self) -> None:
+        self._gets.set()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if request.method in ("POST", "DELETE"):
             await self.gate.wait()
+        elif self.hold_gets:
+            await self._gets.wait()
         return await self.inner.handle_async_request(request)
 
 
@@ -318,6 +326,30 @@ async def test_create_long_description_blocked(
         await pilot.press("backspace")
         await pilot.pause()
         assert not button(app, "confirm").disabled
+    assert backend.count("POST") == 0
+
+
+async def test_create_waits_for_the_quota_before_sending(
+    client: VpsClient,
+    servers: list[Server],
+    clock: FakeClock,
+    backend: DemoBackend,
+    gated: GatedTransport,
+) -> None:
+    """Enter while the quota is still being read sends nothing: at 10 of 10 it must explain."""
+    gated.hold_gets = True
+    app = DialogHost(lambda: CreateDialog(client, servers, DB_PRIMARY, clock))
+    async with app.run_test(size=SMALL) as pilot:
+        await pilot.pause()
+        await pilot.press(*"quick", "enter")
+        await pilot.pause()
+        assert button(app, "confirm").disabled
+        assert "Checking the server's manual backup quota" in flat(app)
+        gated.release_gets()
+        await settle(app, pilot)
+        assert "10 of 10" in flat(app)
+        await pilot.press("enter")
+        await settle(app, pilot)
     assert backend.count("POST") == 0
 
 

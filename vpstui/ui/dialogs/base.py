@@ -19,7 +19,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Static
+from textual.widgets import Button, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from vpstui.api import ApiError
@@ -75,7 +75,7 @@ class DialogBase(ModalScreen[ResultType]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", show=False),
+        Binding("escape", "cancel", "Cancel"),
     ]
 
     #: The dialog's title line.
@@ -104,6 +104,7 @@ class DialogBase(ModalScreen[ResultType]):
                 yield Static("", id="dialog-note", markup=False)
                 with Horizontal(id="dialog-buttons"):
                     yield from self.compose_buttons()
+        yield Footer()  # the dialog's own keys, instead of the main screen's
 
     def compose_body(self) -> Iterable[Widget]:
         """The dialog's content (inside a scrollable area)."""

@@ -98,6 +98,9 @@ class CreateDialog(DialogBase[CreateResult]):
         #: The server id whose quota is shown, and whether it is full / known.
         self._quota_server: int | None = None
         self._quota_full = False
+        #: True while the quota is being read: Create waits for it (at 10 of 10 it must
+        #: explain instead of sending a request the API will refuse).
+        self._quota_checking = False
         #: The manual backups known before sending (by server), to spot a new one after.
         self._known_manual: dict[int, set[int]] = {}
         self._sent: tuple[int, str | None, set[int] | None] | None = None
@@ -160,6 +163,8 @@ class CreateDialog(DialogBase[CreateResult]):
             return "Choose a server first."
         if len(self.description) > DESCRIPTION_LIMIT:
             return TOO_LONG
+        if self._quota_checking:
+            return "Checking the server's manual backup quota…"
         if self._quota_full and self._quota_server == self.server_id:
             return (
                 f"This server already has {MANUAL_BACKUP_LIMIT} manual backups; delete one first."
@@ -180,6 +185,7 @@ class CreateDialog(DialogBase[CreateResult]):
         quota.remove_class("-full")
         self._quota_full = False
         self._quota_server = server_id
+        self._quota_checking = server_id is not None
         if server_id is None:
             quota.update(Text(""))
             self.update_controls()
@@ -204,6 +210,7 @@ class CreateDialog(DialogBase[CreateResult]):
             return  # an answer for a server no longer chosen
         # Only this server's manual backups count, whatever the API sent.
         manual = [b for b in event.manual if b.server_id == event.server_id and b.is_manual]
+        self._quota_checking = False
         self._known_manual[event.server_id] = {b.id for b in manual}
         self._quota_full = len(manual) >= MANUAL_BACKUP_LIMIT
         quota = self.query_one("#quota", Static)
@@ -215,6 +222,7 @@ class CreateDialog(DialogBase[CreateResult]):
         event.stop()
         if event.server_id != self.server_id:
             return
+        self._quota_checking = False
         self.query_one("#quota", Static).update(
             Text(
                 f"Could not check the manual backup quota ({safe_text(event.error)}). "

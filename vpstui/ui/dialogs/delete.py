@@ -36,7 +36,7 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
     TITLE_TEXT = "Delete backup"
     AUDIT_ACTION = "delete"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "confirm", "Delete", show=False),
+        Binding("y", "confirm", "Delete"),
         Binding("n", "cancel", "Cancel", show=False),
     ]
 

@@ -53,7 +53,7 @@ class DetailsDialog(DialogBase[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "cancel", "Close", show=False),
         Binding("q", "cancel", "Close", show=False),
-        Binding("c", "copy", "Copy", show=False),
+        Binding("c", "copy", "Copy"),
     ]
 
     def __init__(

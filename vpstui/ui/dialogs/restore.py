@@ -103,7 +103,8 @@ class RestoreDialog(DialogBase[RestoreResult]):
                 id="stopped",
             )
         yield Static(Text("Type the server name to confirm:"), classes="label")
-        yield Input(placeholder=safe_text(self.server_name), id="confirm-name")
+        # Not the name itself as placeholder: dim text there looked already typed in.
+        yield Input(placeholder="type the server name here", id="confirm-name")
 
     def compose_footer(self) -> Iterable[Widget]:
         refusal = self.refusal()
