@@ -2,39 +2,21 @@
 
 from __future__ import annotations
 
-import asyncio
-import gc
-import time
-from collections.abc import Iterable
-from datetime import datetime
-from functools import cached_property
 from typing import TYPE_CHECKING, ClassVar
 
 import msgspec
-from textual import on, work
+from textual import on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from vpstui.api.errors import ApiError, AuthenticationError, NotFoundError, RateLimitedError
-from vpstui.api.models import Backup, Server
-from vpstui.format import backup_summary, human_size, safe_text, status_word
-from vpstui.summary import ServerSummary, servers_from_backups, summarize
-from vpstui.ui.messages import (
-    BackupsFailed,
-    BackupsLoaded,
-    BackupsPageLoaded,
-    Scope,
-    ServerFollowed,
-    ServersFailed,
-    ServersLoaded,
-)
+from vpstui.api.models import Backup
+from vpstui.format import backup_summary, status_word
 from vpstui.ui.schedule import RefreshSchedule
-from vpstui.ui.widgets.backup_table import THREADED_ROWS, BackupTable
-from vpstui.ui.widgets.rows import diff_rows
+from vpstui.ui.screens.live import LiveScreen
+from vpstui.ui.widgets.backup_table import BackupTable
 from vpstui.ui.widgets.server_picker import ServerPicker
 from vpstui.ui.widgets.status_bar import Connection, ScopeBar, StaleBanner, StatusBar
 
@@ -44,14 +26,10 @@ if TYPE_CHECKING:
 TYPE_CYCLE: tuple[str | None, ...] = (None, "manual", "automatic")
 #: Below this width the server picker is hidden until `s` shows it.
 NARROW = 110
-#: With nothing in progress, the tick does its work only every this many ticks.
-QUIET_TICKS = 5
-#: While a long listing loads, rows are added to the table at most this often (seconds).
-PROGRESS_EVERY = 0.25
 
 
-class MainScreen(Screen[None]):
-    """Browse backups and act on them."""
+class MainScreen(LiveScreen):
+    """Browse backups and act on them (the live data handling is in `LiveScreen`)."""
 
     CSS_PATH = "main.tcss"
 
@@ -72,24 +50,6 @@ class MainScreen(Screen[None]):
     ]
 
     app: VpsApp
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.scope: Scope = (None, None)
-        self.servers: list[Server] = []
-        self.servers_derived = False
-        self._summaries: dict[int, ServerSummary] = {}
-        self._all_cache: dict[int, Backup] = {}
-        self._loaded_scope: Scope | None = None
-        self._loading = False
-        self._restoring: dict[int, str] = {}
-        self._following = False
-        self._ticks = 0
-        self.schedule = RefreshSchedule()
-        #: The selected server answered 404: Esc goes back to All servers.
-        self._scope_gone = False
-        self._last_problems: list[str] = []
-
     # --- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -121,312 +81,6 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
-
-    @cached_property
-    def table(self) -> BackupTable:
-        return self.query_one(BackupTable)
-
-    @cached_property
-    def picker(self) -> ServerPicker:
-        return self.query_one(ServerPicker)
-
-    @cached_property
-    def _status_bar(self) -> StatusBar:
-        return self.query_one(StatusBar)
-
-    @cached_property
-    def _scope_bar(self) -> ScopeBar:
-        return self.query_one(ScopeBar)
-
-    @cached_property
-    def _stale_banner(self) -> StaleBanner:
-        return self.query_one(StaleBanner)
-
-    def _now(self) -> datetime:
-        return self.app.clock.now()
-
-    def _show_status(self) -> None:
-        state = self.connection
-        table = self.table
-        state.shown = table.row_count
-        state.total = len(table.backups)
-        state.in_progress = table.in_progress
-        state.restoring = list(self._restoring.values())
-        state.scope = self._scope_name()
-        state.type_filter = self.scope[1]
-        now = self._now()
-        self._status_bar.show(state, now)
-        self._scope_bar.show(state)
-        self._stale_banner.show(state, now)
-
-    def _scope_name(self) -> str:
-        server_id = self.scope[0]
-        if server_id is None:
-            return "All servers"
-        return next((s.name for s in self.servers if s.id == server_id), f"server {server_id}")
-
-    def server(self, server_id: int) -> Server | None:
-        return next((s for s in self.servers if s.id == server_id), None)
-
-    # --- loading ----------------------------------------------------------------------------
-
-    @work(group="servers", exclusive=True, exit_on_error=False)
-    async def load_servers(self) -> None:
-        try:
-            servers = await self.app.api.list_servers()
-        except ApiError as error:
-            self.post_message(ServersFailed(error))
-            return
-        self.post_message(ServersLoaded(list(servers)))
-
-    def load_backups(self, *, progressive: bool = False) -> None:
-        """Fetch the current scope; cancels a load that is no longer wanted."""
-        self._loading = True
-        self.connection.loading = True
-        self.connection.loaded = 0
-        self.connection.expected = None
-        self._fetch_backups(self.scope, progressive)
-        self._show_status()
-
-    @work(group="backups", exclusive=True, exit_on_error=False)
-    async def _fetch_backups(self, scope: Scope, progressive: bool) -> None:
-        backups: list[Backup] = []
-        pending: list[Backup] = []
-        skipped, problems = 0, []
-        posted_at: float | None = None
-        try:
-            async for page in self.app.api.iter_backup_pages(*scope):
-                backups.extend(page.items)
-                skipped, problems = page.skipped, page.problems
-                if progressive and not page.done:
-                    # The first page at once; then batches, so a 1,000-page listing
-                    # doesn't flood the screen with messages (it would starve input).
-                    pending.extend(page.items)
-                    now = time.monotonic()
-                    if posted_at is None or now - posted_at >= PROGRESS_EVERY:
-                        loaded = BackupsPageLoaded(scope, pending, page.loaded, page.count)
-                        self.post_message(loaded)
-                        pending, posted_at = [], now
-        except ApiError as error:
-            self.post_message(BackupsFailed(scope, error))
-            return
-        # Off the event loop: plain loops over 100,000 backups take a few hundred ms.
-        summaries = None
-        if scope[1] is None:
-            summaries = await asyncio.to_thread(summarize, backups, self._now())
-        diff = None
-        if scope == self._loaded_scope:
-            version, snapshot = self.table.snapshot()
-            diff = await asyncio.to_thread(diff_rows, version, snapshot, backups)
-        self.post_message(
-            BackupsLoaded(scope, backups, skipped, problems, progressive, summaries, diff)
-        )
-
-    @on(ServersLoaded)
-    def _servers_loaded(self, message: ServersLoaded) -> None:
-        self.servers = message.servers
-        self.servers_derived = message.derived
-        if self._preselect:
-            wanted = self._preselect.lower()
-            match = next((s for s in self.servers if s.name.lower() == wanted), None)
-            if match is None:
-                self.notify(
-                    f"No server named {safe_text(self._preselect, 40)!r}.", severity="warning"
-                )
-            else:
-                self.scope = (match.id, self.scope[1])
-                self.load_backups(progressive=True)
-            self._preselect = None
-        self._update_picker()
-        self._show_status()
-
-    @on(ServersFailed)
-    def _servers_failed(self, message: ServersFailed) -> None:
-        error = message.error
-        if isinstance(error, AuthenticationError) and error.status == 401:
-            self.app.token_rejected(str(error))
-            return
-        if error.status in (403, 404):
-            # This token may not list servers: the backups name them.
-            self.servers_derived = True
-            self.servers = servers_from_backups(
-                self._all_cache.values() or self.table.backups.values()
-            )
-            self._update_picker()
-            return
-        self.notify(f"Server list unavailable: {error}", severity="warning", timeout=8)
-
-    def _update_picker(self) -> None:
-        if self.servers_derived:
-            known = {s.id for s in self.servers}
-            extra = [s for s in servers_from_backups(self._all_cache.values()) if s.id not in known]
-            self.servers = self.servers + extra
-        total = None
-        if self._all_cache:
-            total = ServerSummary(0, "All servers")
-            for summary in self._summaries.values():
-                total.backups += summary.backups
-                total.total_mb += summary.total_mb
-                total.in_progress += summary.in_progress
-        self.picker.set_servers(self.servers, self._summaries, total)
-        self.picker.select(self.scope[0])
-        if self.servers:
-            self.table.fit_server_names(max(len(s.name) for s in self.servers))
-
-    @on(BackupsPageLoaded)
-    def _page_loaded(self, message: BackupsPageLoaded) -> None:
-        if message.scope != self.scope:
-            return
-        self.table.add_backups(message.items)
-        self.connection.loaded = message.loaded
-        self.connection.expected = message.count
-        self._show_status()
-
-    @on(BackupsLoaded)
-    def _backups_loaded(self, message: BackupsLoaded) -> None:
-        if message.scope != self.scope:
-            return
-        now = self._now()
-        table = self.table
-        if self._loaded_scope == message.scope:
-            self._announce_changes(message.diff.changed if message.diff else message.backups)
-        table.empty_text = "No backups here yet. Press n to create one."
-        if message.diff is not None:
-            table.apply_diff(message.diff)
-        else:
-            table.set_backups(message.backups)
-            table.prepare_filter()  # a big table's search text, ready before `/`
-            if table.row_count >= THREADED_ROWS:
-                # Hundreds of thousands of long-lived objects make every full garbage
-                # collection a ~100 ms stall; freezing them takes them out of its walk.
-                gc.freeze()
-        self._loaded_scope = message.scope
-        server_id = message.scope[0]
-        if message.summaries is not None:
-            fresh = message.summaries
-            before = dict(self._summaries)
-            if server_id is None:
-                self._all_cache = table.backups  # never changed in place: safe to share
-                self._summaries = fresh
-            else:
-                self._summaries[server_id] = fresh.get(server_id, ServerSummary(server_id, ""))
-            if self._summaries != before:
-                self._update_picker()
-        self._loading = False
-        state = self.connection
-        state.loading = False
-        state.last_ok = now
-        state.error = None
-        state.retry_at = None
-        state.skipped = message.skipped
-        if message.skipped:
-            self.notify(
-                f"{message.skipped} item(s) from the API could not be read and are not shown.",
-                severity="warning",
-            )
-        if message.problems and message.problems != self._last_problems:
-            self.notify("The API's answer was odd: " + "; ".join(message.problems[:3]), timeout=10)
-        self._last_problems = message.problems
-        self._scope_gone = False
-        self.schedule.succeeded(now, table.in_progress > 0)
-        self._show_status()
-
-    @on(BackupsFailed)
-    def _backups_failed(self, message: BackupsFailed) -> None:
-        if message.scope != self.scope:
-            return
-        error = message.error
-        self._loading = False
-        state = self.connection
-        state.loading = False
-        if isinstance(error, AuthenticationError) and error.status == 401 and state.last_ok is None:
-            self.app.token_rejected(str(error))
-            return
-        reason = str(error)
-        if isinstance(error, NotFoundError) and self.scope[0] is not None:
-            self._scope_gone = True
-            reason = (
-                f"{self._scope_name()} no longer exists (404): it may have been deleted. "
-                "Press Esc to show All servers."
-            )
-            self.notify(reason, severity="error", timeout=15)
-        retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
-        state.error = reason
-        state.retry_at = self.schedule.failed(self._now(), retry_after)
-        if state.last_ok is None:
-            self.table.empty_text = f"Could not load backups. {safe_text(str(error), 200)}"
-            self.table.refresh()
-        self._show_status()
-
-    def _announce_changes(self, new: Iterable[Backup]) -> None:
-        """Notify about backups that finished (or failed) since the last refresh."""
-        was_running = self.table.running_ids()
-        if not was_running:
-            return
-        for backup in new:
-            if backup.id not in was_running or backup.in_progress:
-                continue
-            where = f"Backup {backup.id} on {safe_text(backup.server_name, 40)}"
-            if backup.is_completed:
-                self.notify(
-                    f"{where} completed — {human_size(backup.size_mb)}", title="Backup done"
-                )
-            else:
-                self.notify(
-                    f"{where} {status_word(backup.status)}.",
-                    title="Backup failed",
-                    severity="error",
-                )
-
-    # --- the clock tick ---------------------------------------------------------------------
-
-    def _tick(self) -> None:
-        self._ticks += 1
-        quiet = not (
-            self.table.in_progress or self._restoring or self._loading or self.connection.error
-        )
-        if quiet and self._ticks % QUIET_TICKS:
-            # Nothing is moving: the header's "updated 3m ago" and a 60 s idle refresh
-            # don't need a look every second (idle CPU stays at a bare app's level).
-            return
-        now = self._now()
-        if self.table.in_progress:
-            self.table.tick()
-        if not self._loading and self.schedule.due(now):
-            self.schedule.next_at = None
-            self.load_backups()
-        if self._restoring and not self._following:
-            self._follow_restores()
-        self._show_status()
-
-    @work(group="follow", exclusive=True, exit_on_error=False)
-    async def _follow_restores(self) -> None:
-        self._following = True
-        try:
-            for server_id in list(self._restoring):
-                try:
-                    server = await self.app.api.get_server(server_id)
-                except ApiError:
-                    continue  # try again next tick; the header still says "restoring"
-                self.post_message(ServerFollowed(server))
-        finally:
-            self._following = False
-
-    @on(ServerFollowed)
-    def _server_followed(self, message: ServerFollowed) -> None:
-        server = message.server
-        self.servers = [server if s.id == server.id else s for s in self.servers]
-        if server.status != "restoring" and server.id in self._restoring:
-            del self._restoring[server.id]
-            self.app.bell()
-            self.notify(
-                f"Restore of {safe_text(server.name, 40)} finished; "
-                f"status: {status_word(server.status)}.",
-                title="Restore done",
-                timeout=15,
-            )
-            self._update_picker()
-        self._show_status()
 
     # --- scope: server, type, text filter ---------------------------------------------------
 
