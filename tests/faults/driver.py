@@ -21,10 +21,14 @@ def screen_text(app: App[Any]) -> str:
 
 
 def flat(app: App[Any]) -> str:
-    """The screen text with line breaks and borders folded away (for wrapped text)."""
-    lines = [
-        line.replace("│", " ").replace("▌", " ").strip() for line in screen_text(app).splitlines()
-    ]
+    """The screen text with line breaks and borders folded away (for wrapped text). With a
+    dialog open, only the dialog's columns: the table behind it would split wrapped lines."""
+    lines = screen_text(app).splitlines()
+    dialogs = app.screen.query("#dialog")
+    if dialogs:
+        region = dialogs.first().region
+        lines = [line[region.x : region.right] for line in lines[region.y : region.bottom]]
+    lines = [line.replace("│", " ").replace("▌", " ").strip() for line in lines]
     return " ".join(" ".join(lines).split())
 
 

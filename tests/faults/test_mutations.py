@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from textual.pilot import Pilot
+from textual.widgets import Checkbox
 
 from tests.faults.driver import SIZE, assert_healthy, flat, main_of, notes, settle
 from vpstui.audit import read_entries
@@ -245,12 +246,18 @@ async def test_restore_of_backup_deleted_meanwhile_says_not_found(
         await select(app, pilot, target)
         await pilot.press("R")
         await settle(app, pilot)
+        without_safety_backup(app)
         backend.state.delete_backup(target)
         await pilot.press(*"web-server-01", "enter")
         await settle(app, pilot)
         assert isinstance(app.screen, RestoreDialog)
         assert "404" in flat(app)
         assert_healthy(app)
+
+
+def without_safety_backup(app: VpsApp) -> None:
+    """These tests are about the restore request itself: untick the safety backup."""
+    app.screen.query_one("#safety", Checkbox).value = False
 
 
 # --- restore ---------------------------------------------------------------------------------
@@ -267,6 +274,7 @@ async def test_restore_timeout_sent_once_then_rechecked(
         await select(app, pilot, completed_backup(backend))
         await pilot.press("R")
         await settle(app, pilot)
+        without_safety_backup(app)
         faulty.faults.set("slow", path=RESTORE, times=1)
         await pilot.press(*"web-server-01", "enter", "enter")
         await settle(app, pilot)
@@ -286,6 +294,7 @@ async def test_restore_enter_twice_sends_once(
         await select(app, pilot, completed_backup(backend))
         await pilot.press("R")
         await settle(app, pilot)
+        without_safety_backup(app)
         faulty.faults.set("latency", path=RESTORE, seconds=0.2)
         await pilot.press(*"web-server-01", "enter", "enter", "enter")
         await settle(app, pilot)

@@ -207,7 +207,7 @@ async def test_escape_cancels_and_buttons_fit(
     makers: dict[str, Callable[[], Screen[Any]]] = {
         "create": lambda: CreateDialog(client, servers, None, clock),
         "delete": lambda: DeleteDialog(client, backup, clock),
-        "restore": lambda: RestoreDialog(client, backup, server, clock),
+        "restore": lambda: RestoreDialog(client, backup, server, clock, safety_first=False),
         "details": lambda: DetailsDialog(client, backup, server, clock),
     }
     app = DialogHost(makers[kind])
@@ -589,7 +589,9 @@ async def _restore_app(
 ) -> tuple[DialogHost, Backup]:
     backup = next(b for b in await backups_of(client, server_id, "automatic") if b.is_completed)
     server = server_named(servers, server_id)
-    return DialogHost(lambda: RestoreDialog(client, backup, server, clock)), backup
+    return DialogHost(
+        lambda: RestoreDialog(client, backup, server, clock, safety_first=False)
+    ), backup
 
 
 async def test_restore_headline_and_warning(
@@ -673,7 +675,7 @@ async def test_restore_error_keeps_text(
         datetime(2025, 1, 13, 3, 0, tzinfo=UTC), None, None,
     )  # fmt: skip
     server = Server(WEB01, "web-server-01", status="active")
-    app = DialogHost(lambda: RestoreDialog(mocked, backup, server, clock))
+    app = DialogHost(lambda: RestoreDialog(mocked, backup, server, clock, safety_first=False))
     async with app.run_test(size=SMALL) as pilot:
         await settle(app, pilot)
         assert (
@@ -697,7 +699,7 @@ async def test_restore_timeout_says_check_server(
         side_effect=httpx.ReadTimeout("slow")
     )
     backup = Backup(501, WEB01, "web-server-01", "automatic", "completed", 1.0, None, None, None)
-    app = DialogHost(lambda: RestoreDialog(mocked, backup, None, clock))
+    app = DialogHost(lambda: RestoreDialog(mocked, backup, None, clock, safety_first=False))
     async with app.run_test(size=SMALL) as pilot:
         await settle(app, pilot)
         await pilot.press(*"web-server-01", "enter")
@@ -731,7 +733,7 @@ async def test_restore_refused_offers_close_only(
     else:
         backup = msgspec.structs.replace(backup, status="in_progress", size_mb=None)
         expected = "only completed backups can be restored"
-    app = DialogHost(lambda: RestoreDialog(client, backup, server, clock))
+    app = DialogHost(lambda: RestoreDialog(client, backup, server, clock, safety_first=False))
     async with app.run_test(size=SMALL) as pilot:
         await settle(app, pilot)
         assert expected in flat(app)

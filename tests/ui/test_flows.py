@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import httpx
+from textual.widgets import Checkbox
 
 from vpstui.clock import FakeClock
 from vpstui.demo import DemoBackend
@@ -74,6 +75,8 @@ async def test_restore_is_followed_until_the_server_is_back(
         await settle(app, pilot)
         await pilot.press("R")
         assert isinstance(app.screen, RestoreDialog)
+        await settle(app, pilot)
+        app.screen.query_one("#safety", Checkbox).value = False  # see the safety tests
         await pilot.press(*"mail-rela", "enter")
         await settle(app, pilot)
         assert backend.count("POST", "/api/v1/servers/") == 0  # not the exact name yet

@@ -192,7 +192,9 @@ class DialogBase(ModalScreen[ResultType]):
 
     # -- the request ---------------------------------------------------------------------
 
-    def send(self, request: Callable[[], Awaitable[Message]]) -> bool:
+    def send(
+        self, request: Callable[[], Awaitable[Message]], *, audit_attempt: bool = True
+    ) -> bool:
         """Run `request` in a worker unless one is in flight (or the dialog is close-only).
 
         `request` returns the past-tense message to post on success. Returns True if it
@@ -202,7 +204,8 @@ class DialogBase(ModalScreen[ResultType]):
             return False
         self._in_flight = True
         self._focus_after = self.focused
-        self.audit("attempted")
+        if audit_attempt:  # else the request logs its own attempt when it really sends
+            self.audit("attempted")
         self.show_error(None)
         self.show_note("Sending…")
         self.update_controls()
@@ -296,13 +299,25 @@ class DialogBase(ModalScreen[ResultType]):
         self, outcome: Outcome, message: str | None = None, *, backup_id: int | None = None
     ) -> None:
         """Append to the app's audit log, if it keeps one; say once if it cannot be written."""
+        if self.AUDIT_ACTION is not None:
+            self.audit_action(self.AUDIT_ACTION, outcome, message, backup_id=backup_id)
+
+    def audit_action(
+        self,
+        action: Literal["create", "delete", "restore"],
+        outcome: Outcome,
+        message: str | None = None,
+        *,
+        backup_id: int | None = None,
+    ) -> None:
+        """Record `action` (e.g. the safety backup a restore takes first) in the audit log."""
         log = getattr(self.app, "audit_log", None)
-        if self.AUDIT_ACTION is None or not isinstance(log, AuditLog):
+        if not isinstance(log, AuditLog):
             return
         server_id, server, target = self.audit_target()
         failed_before = log.error is not None
         log.record(
-            self.AUDIT_ACTION,
+            action,
             outcome,
             server_id=server_id,
             server=server,

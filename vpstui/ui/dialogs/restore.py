@@ -7,17 +7,19 @@ accepted, or None. A restore that cannot or must not be sent leaves only "Close"
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 
 from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
-from textual.widgets import Button, Input, Static
+from textual.widgets import Button, Checkbox, Input, Static
 
 from vpstui.api import ApiError, Backup, RestoreResult, Server, VpsClient
 from vpstui.clock import Clock
 from vpstui.format import absolute_time, human_size, long_age, safe_text, status_word
-from vpstui.ui.dialogs.base import DialogBase, OutcomeChecked
+from vpstui.ui.dialogs.base import DialogBase, OutcomeChecked, RequestFailed
+from vpstui.ui.dialogs.safety import SafetyStopped, quota_verdict, take_safety_backup
 
 __all__ = ["RestoreDialog", "restore_headline"]
 
@@ -48,6 +50,23 @@ class RestoreStarted(Message):
         self.result = result
 
 
+class SafetyQuota(Message):
+    """The server's manual backups were read (None: reading them failed, with `error`)."""
+
+    def __init__(self, manual: list[Backup] | None, error: str | None = None) -> None:
+        super().__init__()
+        self.manual = manual
+        self.error = error
+
+
+class SafetyProgress(Message):
+    """What the safety backup is doing now, for the status line."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
+
+
 class RestoreDialog(DialogBase[RestoreResult]):
     """Confirm restoring `backup` onto its server by typing the server's name."""
 
@@ -55,7 +74,15 @@ class RestoreDialog(DialogBase[RestoreResult]):
     AUDIT_ACTION = "restore"
 
     def __init__(
-        self, client: VpsClient, backup: Backup, server: Server | None, clock: Clock
+        self,
+        client: VpsClient,
+        backup: Backup,
+        server: Server | None,
+        clock: Clock,
+        *,
+        poll_interval: float = 5.0,
+        max_wait: float = 2 * 3600.0,
+        safety_first: bool = True,
     ) -> None:
         super().__init__()
         self.client = client
@@ -63,6 +90,16 @@ class RestoreDialog(DialogBase[RestoreResult]):
         self.server = server
         self.clock = clock
         self.server_name = server.name if server is not None else backup.server_name
+        self.poll_interval = poll_interval
+        self.max_wait = max_wait
+        #: Whether "take a safety backup first" starts ticked (when the quota allows).
+        self.safety_first = safety_first
+        #: The safety backup taken before the restore (once created).
+        self.safety_backup: Backup | None = None
+        #: None until the quota is known; then whether a safety backup is possible.
+        self._safety_possible: bool | None = None
+        self._waiting = False
+        self._stop = asyncio.Event()
 
     def refusal(self) -> str | None:
         """Why this restore must not be sent at all, or None."""
@@ -102,6 +139,10 @@ class RestoreDialog(DialogBase[RestoreResult]):
                 classes="warning",
                 id="stopped",
             )
+        yield Checkbox(
+            "Take a safety backup first (recommended)", value=self.safety_first, id="safety"
+        )
+        yield Static(Text("Checking the manual backup quota…"), id="safety-status", classes="hint")
         yield Static(Text("Type the server name to confirm:"), classes="label")
         # Not the name itself as placeholder: dim text there looked already typed in.
         yield Input(placeholder="type the server name here", id="confirm-name")
@@ -126,6 +167,72 @@ class RestoreDialog(DialogBase[RestoreResult]):
             self.query_one("#cancel", Button).focus()
         else:
             self.query_one("#confirm-name", Input).focus()
+            self.run_worker(self._read_quota(), group="quota", exit_on_error=False)
+
+    # -- the safety backup ---------------------------------------------------------------
+
+    async def _read_quota(self) -> None:
+        try:
+            manual = await self.client.list_backups(
+                server_id=self.backup.server_id, backup_type="manual"
+            )
+        except ApiError as error:
+            self.post_message(SafetyQuota(None, str(error)))
+            return
+        self.post_message(SafetyQuota([b for b in manual if b.server_id == self.backup.server_id]))
+
+    def on_safety_quota(self, event: SafetyQuota) -> None:
+        event.stop()
+        status = self.query_one("#safety-status", Static)
+        safety = self.query_one("#safety", Checkbox)
+        if event.manual is None:
+            self._safety_possible = True  # the API will say if it is not
+            status.update(
+                Text(f"Could not read the manual backup quota ({safe_text(event.error)}).")
+            )
+        else:
+            self._safety_possible, text = quota_verdict(event.manual)
+            status.update(Text(text))
+            if not self._safety_possible:
+                safety.value = False
+        self.update_controls()
+
+    @property
+    def wants_safety(self) -> bool:
+        return self.query_one("#safety", Checkbox).value
+
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        event.stop()
+        self.show_note(None)
+        self.update_controls()
+
+    def on_safety_progress(self, event: SafetyProgress) -> None:
+        event.stop()
+        self.query_one("#safety-status", Static).update(Text(safe_text(event.text)))
+
+    def action_cancel(self) -> None:
+        """Esc while waiting for the safety backup stops waiting (nothing is in flight then)."""
+        if self.in_flight and self._waiting:
+            self._stop.set()
+            self.show_note("Stopping: the restore will not be sent…")
+            return
+        super().action_cancel()
+
+    def on_request_failed(self, event: RequestFailed) -> None:
+        if not isinstance(event.error, SafetyStopped):
+            super().on_request_failed(event)
+            return
+        # The restore was never sent: nothing to record for it, and the user may decide
+        # again (e.g. restore without a safety backup).
+        event.stop()
+        self._waiting = False
+        self._stop.clear()
+        self.request_done()
+        if event.error.create_outcome == "failed":
+            self.audit_action("create", "failed", str(event.error))
+        elif event.error.create_outcome == "unknown":
+            self.audit_action("create", "unknown", str(event.error))
+        self.show_error(str(event.error))
 
     # -- state ---------------------------------------------------------------------------
 
@@ -139,9 +246,16 @@ class RestoreDialog(DialogBase[RestoreResult]):
         super().update_controls()
         if self.close_only:
             return
+        safety = self.query_one("#safety", Checkbox)
+        safety.disabled = self.in_flight or self._safety_possible is False
         confirm = self.query_one("#confirm", Button)
         if not confirm.disabled:
-            confirm.disabled = not self.name_matches
+            confirm.disabled = not self.name_matches or self._safety_unknown
+
+    @property
+    def _safety_unknown(self) -> bool:
+        """A safety backup is wanted but the quota is not known yet."""
+        return self.wants_safety and self._safety_possible is None
 
     # -- events --------------------------------------------------------------------------
 
@@ -164,12 +278,47 @@ class RestoreDialog(DialogBase[RestoreResult]):
         if not self.name_matches:
             self.show_note(f"Type {safe_text(self.server_name)} exactly to enable Restore")
             return
+        if self._safety_unknown:
+            self.show_note("Checking the manual backup quota… a moment.")
+            return
         server_id, backup_id = self.backup.server_id, self.backup.id
 
         async def restore() -> Message:
             return RestoreStarted(await self.client.restore_backup(server_id, backup_id))
 
-        self.send(restore)
+        if not self.wants_safety:
+            self.send(restore)
+            return
+
+        async def safety_then_restore() -> Message:
+            self.audit_action("create", "attempted", "safety backup before a restore")
+            self._waiting = True
+            try:
+                self.safety_backup = await take_safety_backup(
+                    self.client,
+                    server_id,
+                    backup_id,
+                    poll_interval=self.poll_interval,
+                    max_wait=self.max_wait,
+                    stop=self._stop,
+                    now=self.clock.now,
+                    progress=self._progress,
+                    created=self._safety_created,
+                )
+            finally:
+                self._waiting = False
+            self.post_message(SafetyProgress(f"Safety backup #{self.safety_backup.id} completed."))
+            self.audit("attempted")
+            return await restore()
+
+        self.send(safety_then_restore, audit_attempt=False)
+
+    def _progress(self, text: str) -> None:
+        self.post_message(SafetyProgress(text))
+
+    def _safety_created(self, backup: Backup) -> None:
+        self.safety_backup = backup
+        self.audit_action("create", "succeeded", backup_id=backup.id)
 
     def on_restore_started(self, event: RestoreStarted) -> None:
         event.stop()
