@@ -76,6 +76,7 @@ class BackupTable(ScrollView, can_focus=True):
     BackupTable {
         background: $surface;
         scrollbar-gutter: stable;
+        overflow-x: hidden;
         & > .backup-table--header { background: $panel; color: $text; text-style: bold; }
         & > .backup-table--sorted { background: $panel; color: $accent; text-style: bold; }
         & > .backup-table--cursor { background: $block-cursor-background;
@@ -213,7 +214,7 @@ class BackupTable(ScrollView, can_focus=True):
         if not change():
             return
         order = self._store.order
-        size = Size(self.size.width, len(order) + 1)
+        size = Size(self._width, len(order) + 1)
         if size != self.virtual_size:
             self.virtual_size = size
         if self._store.index_of(self._cursor_id) is None:
@@ -325,19 +326,24 @@ class BackupTable(ScrollView, can_focus=True):
     # --- layout and drawing -----------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        self._layout(event.size.width)
-        self.virtual_size = Size(event.size.width, len(self._order) + 1)
+        self._layout(self._width)
+        self.virtual_size = Size(self._width, len(self._order) + 1)
         self._scroll_cursor_into_view()
 
     def _layout(self, width: int) -> None:
         self._widths = column_widths(width, self._server_width)
+
+    @property
+    def _width(self) -> int:
+        """Cells a row may use: the widget's width less its vertical scrollbar."""
+        return self.scrollable_content_region.width
 
     def fit_server_names(self, longest: int) -> None:
         """Size the Server column for the longest server name (within reason)."""
         width = max(COLUMNS[1].min_width, min(longest + 1, 24))
         if width != self._server_width:
             self._server_width = width
-            self._layout(self.size.width)
+            self._layout(self._width)
             self.refresh()
 
     def on_focus(self) -> None:
@@ -356,7 +362,7 @@ class BackupTable(ScrollView, can_focus=True):
                 self.refresh_line(y)
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        width = self._width
         base = self.rich_style
         if y == 0:
             return self._render_header(width, base)
