@@ -32,6 +32,8 @@ environment:
 config file: {default_config_path()}
 audit log:   {default_audit_path()} (every create, delete and restore; --audit-log)
 try it without an account: vpstui --demo
+scripting (runbooks, cron; exit codes in their --help):
+  vpstui backups list|create|delete …   vpstui restore SERVER BACKUP_ID
 """
 
 
@@ -104,6 +106,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
+    from vpstui.commands import command_index, run_command
+
+    words = list(sys.argv[1:] if argv is None else argv)
+    if command_index(words, build_parser()) is not None:
+        return run_command(words, secrets)  # vpstui backups … / vpstui restore …
     args = build_parser().parse_args(argv)
     if args.audit_log:
         print(default_audit_path())

@@ -1,0 +1,136 @@
+"""`vpstui backups list | create | delete`: the same client and audit log as the TUI."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, NotFoundError
+from vpstui.format import backup_summary, safe_text, status_word
+
+from .exits import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK, CommandError
+from .output import backup_record, csv_text, json_text, newest_first, table_text
+from .session import AuditTarget, Session, note, say, warn
+from .waiting import wait_for_backup
+
+__all__ = ["create_backup", "delete_backup", "list_backups"]
+
+
+async def list_backups(session: Session, args: argparse.Namespace) -> int:
+    """Print the backups (of one server, of one type), newest first."""
+    server = await session.resolve_server(args.server) if args.server else None
+    listing = await session.api.list_backups(
+        server_id=server.id if server else None, backup_type=args.type
+    )
+    if listing.skipped:
+        first = f" (first: {safe_text(listing.problems[0], 120)})" if listing.problems else ""
+        warn(f"{listing.skipped} item(s) the API sent could not be read and were skipped{first}.")
+    backups = newest_first(listing)
+    if args.json:
+        sys.stdout.write(json_text(backups) + "\n")
+    elif args.csv:
+        sys.stdout.write(csv_text(backups))
+    elif backups:
+        sys.stdout.write(table_text(backups))
+    else:
+        note("No backups.")
+    return EXIT_OK
+
+
+async def create_backup(session: Session, args: argparse.Namespace) -> int:
+    """Start a manual backup of a server; with --wait, until it is completed."""
+    api = session.api
+    server = await session.resolve_server(args.server)
+    name = safe_text(server.name, 60)
+    manual = await api.list_backups(server_id=server.id, backup_type="manual")
+    before = {b.id for b in manual}
+    if len(manual) >= MANUAL_BACKUP_LIMIT:
+        raise CommandError(
+            f"{name} already has {len(manual)} of {MANUAL_BACKUP_LIMIT} manual backups; "
+            "delete one first. Nothing was sent."
+        )
+    note(
+        f"Creating a manual backup of {name} (id {server.id}); "
+        f"manual backups: {len(manual)} of {MANUAL_BACKUP_LIMIT}."
+    )
+    description = args.description or None
+    target = AuditTarget(server.id, server.name)
+    found: list[Backup] = []
+
+    async def check() -> tuple[bool, str]:
+        listed = await api.list_backups(server_id=server.id, backup_type="manual")
+        new = [b for b in listed if b.id not in before and (b.description or None) == description]
+        if not new:
+            return False, "Checked the list: no backup was created. It is safe to try again."
+        found.append(max(new, key=lambda b: b.id))
+        return True, f"Checked the list: the backup was created after all — #{found[-1].id}."
+
+    try:
+        result = await session.send_once(
+            "create", target, lambda: api.create_backup(server.id, description)
+        )
+    except ApiError as error:
+        if not error.outcome_unknown:
+            raise
+        note(await session.recheck("create", target, error, check))
+        backup = found[-1]
+    else:
+        backup = result.backup
+        session.record("create", "succeeded", target, result.message, backup_id=backup.id)
+    started = f"Created backup #{backup.id} of {name} ({status_word(backup.status)})."
+    if args.wait:
+        note(started)
+        backup = await wait_for_backup(session, backup, args.wait_timeout)
+        done = f"Backup #{backup.id} of {name} is completed: {backup_summary(backup)}."
+    else:
+        done = started
+    if args.json:
+        say(json.dumps(backup_record(backup), indent=2, ensure_ascii=True))
+        note(done)
+    else:
+        say(done)
+    return EXIT_OK
+
+
+async def delete_backup(session: Session, args: argparse.Namespace) -> int:
+    """Delete one backup permanently, after typing its id (or with --yes)."""
+    api = session.api
+    session.require_consent(args.yes, f"delete backup #{args.backup_id}")
+    backup = await session.find_backup(args.backup_id)
+    if backup.in_progress:
+        raise CommandError(
+            f"Backup #{backup.id} is still {status_word(backup.status)} and cannot be deleted "
+            "yet. Nothing was sent.",
+            EXIT_FAILED,
+        )
+    note(f"Delete {backup_summary(backup)}")
+    note("Deleting a backup is permanent and cannot be undone.")
+    session.confirm(
+        args.yes,
+        f"Type the backup ID ({backup.id}) to delete it: ",
+        str(backup.id),
+        f"delete backup #{backup.id}",
+    )
+    target = AuditTarget(backup.server_id, backup.server_name, backup.id)
+
+    async def check() -> tuple[bool, str]:
+        listed = await api.list_backups(server_id=backup.server_id)
+        if any(b.id == backup.id for b in listed):
+            return False, f"Checked the list: backup #{backup.id} still exists."
+        return True, f"Checked the list: backup #{backup.id} is gone (deleted)."
+
+    try:
+        await session.send_once("delete", target, lambda: api.delete_backup(backup.id))
+    except NotFoundError as error:
+        raise CommandError(
+            f"Backup #{backup.id} was already deleted (404). {safe_text(error)}", EXIT_NOT_FOUND
+        ) from error
+    except ApiError as error:
+        if not error.outcome_unknown:
+            raise
+        note(await session.recheck("delete", target, error, check))
+    else:
+        session.record("delete", "succeeded", target, f"Backup {backup.id} deleted.")
+    say(f"Deleted backup #{backup.id} of {safe_text(backup.server_name, 60)}.")
+    return EXIT_OK

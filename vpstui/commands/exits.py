@@ -1,0 +1,57 @@
+"""Exit codes of the scripting subcommands, and the exception that ends a command with one.
+
+0    done
+1    the API refused or failed, or the operation failed (a backup that ended "failed")
+2    usage or configuration error, no token, or no confirmation: nothing was sent
+3    not found: no such server or backup
+4    gave up waiting (--wait-timeout); the operation goes on at the API
+5    outcome unknown: sent, but the answer was lost and re-reading could not tell
+130  interrupted (Ctrl-C)
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "EXIT_CODES",
+    "EXIT_FAILED",
+    "EXIT_INTERRUPTED",
+    "EXIT_NOT_FOUND",
+    "EXIT_OK",
+    "EXIT_TIMED_OUT",
+    "EXIT_UNKNOWN",
+    "EXIT_USAGE",
+    "CommandError",
+]
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+EXIT_NOT_FOUND = 3
+EXIT_TIMED_OUT = 4
+EXIT_UNKNOWN = 5
+EXIT_INTERRUPTED = 130
+
+#: Every exit code and what it means, for `--help` and the README.
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "done",
+    EXIT_FAILED: 'the API refused or failed, or the operation failed (a backup ended "failed")',
+    EXIT_USAGE: "usage or config error, no token, ambiguous server, read-only, or not "
+    "confirmed: nothing was sent",
+    EXIT_NOT_FOUND: "not found: no such server or backup",
+    EXIT_TIMED_OUT: "gave up waiting (--wait-timeout); the operation goes on at the API",
+    EXIT_UNKNOWN: "outcome unknown: sent, but the answer was lost and re-reading could not "
+    "tell; check before retrying",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+}
+
+
+class CommandError(Exception):
+    """Ends a command: `message` goes to stderr, `code` becomes the exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_FAILED) -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+    def __str__(self) -> str:
+        return self.message
