@@ -8,6 +8,7 @@ point elsewhere:
     token_command = "pass show vps.org/api-token"   # or: token = "...", token_file = "..."
     poll_interval = 5       # seconds between refreshes while a backup is in progress
     idle_refresh = 60       # seconds between refreshes otherwise (0: never)
+    stale_after_hours = 36  # warn when a server's newest completed backup is older
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ ENV_CONFIG = "VPSTUI_CONFIG"
 
 DEFAULT_POLL_INTERVAL = 5.0
 DEFAULT_IDLE_REFRESH = 60.0
+DEFAULT_STALE_AFTER_HOURS = 36.0
 TOKEN_COMMAND_TIMEOUT = 15.0
 
 
@@ -58,6 +60,8 @@ class Settings:
     token_source: str | None = None
     poll_interval: float = DEFAULT_POLL_INTERVAL
     idle_refresh: float = DEFAULT_IDLE_REFRESH
+    #: A server whose newest completed backup is older than this (hours) gets a warning.
+    stale_after_hours: float = DEFAULT_STALE_AFTER_HOURS
     server: str | None = None
     demo: bool = False
     config_path: Path | None = None
@@ -101,13 +105,13 @@ def _permission_warning(path: Path) -> str:
     )
 
 
-def _number(value: Any, name: str, *, minimum: float) -> float:
+def _number(value: Any, name: str, *, minimum: float, unit: str = "seconds") -> float:
     try:
         number = float(value)
     except (TypeError, ValueError):
-        raise ConfigError(f"{name} must be a number of seconds (got {value!r}).") from None
+        raise ConfigError(f"{name} must be a number of {unit} (got {value!r}).") from None
     if number != number or number < minimum:
-        raise ConfigError(f"{name} must be at least {minimum:g} seconds (got {value!r}).")
+        raise ConfigError(f"{name} must be at least {minimum:g} {unit} (got {value!r}).")
     return number
 
 
@@ -171,6 +175,7 @@ def load_settings(
     config: str | None = None,
     poll_interval: float | None = None,
     idle_refresh: float | None = None,
+    stale_after_hours: float | None = None,
     server: str | None = None,
     demo: bool = False,
     environ: Mapping[str, str] | None = None,
@@ -204,6 +209,14 @@ def load_settings(
         else data.get("idle_refresh", DEFAULT_IDLE_REFRESH),
         "idle_refresh",
         minimum=0,
+    )
+    settings.stale_after_hours = _number(
+        stale_after_hours
+        if stale_after_hours is not None
+        else data.get("stale_after_hours", DEFAULT_STALE_AFTER_HOURS),
+        "stale_after_hours",
+        minimum=0.1,
+        unit="hours",
     )
 
     if demo or not resolve_token:

@@ -59,8 +59,14 @@ def clear(url: str) -> None:
 
 
 def flat(screen: str) -> str:
-    """The screen with box borders and line breaks folded away (for wrapped text)."""
-    return " ".join(screen.replace("│", " ").split())
+    """The screen with box borders and line breaks folded away (for wrapped text). Lines
+    crossing a dialog's box keep only what is inside it: the table behind would split
+    wrapped lines."""
+    lines = []
+    for line in screen.splitlines():
+        left, right = line.find("│"), line.rfind("│")
+        lines.append(line[left + 1 : right] if 0 <= left < right else line)
+    return " ".join(" ".join(lines).split())
 
 
 def posts(url: str) -> int:

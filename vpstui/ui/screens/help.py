@@ -29,6 +29,7 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
             ("s", "Choose a server (type to search, Enter to pick)"),
             ("/", "Filter rows by id, server or description; Esc clears"),
             ("t", "Type filter: all → manual → automatic"),
+            ("i", "Hide / show the insight panel over the table"),
             ("o / O", "Sort by the next column / reverse (or click a header)"),
             ("ctrl+r / F5", "Refresh now"),
         ),

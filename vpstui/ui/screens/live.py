@@ -21,9 +21,15 @@ from textual import on, work
 from textual.screen import Screen
 
 from vpstui.api.errors import ApiError, AuthenticationError, NotFoundError, RateLimitedError
-from vpstui.api.models import Backup, Server
+from vpstui.api.models import MANUAL_BACKUP_LIMIT, Backup, Server
 from vpstui.format import human_size, safe_text, status_word
-from vpstui.summary import ServerSummary, servers_from_backups, summarize
+from vpstui.summary import (
+    AccountOverview,
+    ServerSummary,
+    account_overview,
+    servers_from_backups,
+    summarize,
+)
 from vpstui.ui.messages import (
     BackupsFailed,
     BackupsLoaded,
@@ -35,6 +41,7 @@ from vpstui.ui.messages import (
 )
 from vpstui.ui.schedule import RefreshSchedule
 from vpstui.ui.widgets.backup_table import THREADED_ROWS, BackupTable
+from vpstui.ui.widgets.insight import InsightPanel, overdue_text
 from vpstui.ui.widgets.rows import diff_rows
 from vpstui.ui.widgets.server_picker import ServerPicker
 from vpstui.ui.widgets.status_bar import Connection, ScopeBar, StaleBanner, StatusBar
@@ -60,6 +67,11 @@ class LiveScreen(Screen[None]):
         self.servers: list[Server] = []
         self.servers_derived = False
         self._summaries: dict[int, ServerSummary] = {}
+        #: `_summaries` covers the whole account (an All servers listing of every type).
+        self._summaries_complete = False
+        self._overview: AccountOverview | None = None
+        #: Servers already announced as overdue: at most one notification each a session.
+        self._warned_overdue: set[int] = set()
         self._all_cache: dict[int, Backup] = {}
         self._loaded_scope: Scope | None = None
         self._loading = False
@@ -93,6 +105,10 @@ class LiveScreen(Screen[None]):
     def _stale_banner(self) -> StaleBanner:
         return self.query_one(StaleBanner)
 
+    @cached_property
+    def insight(self) -> InsightPanel:
+        return self.query_one(InsightPanel)
+
     def _now(self) -> datetime:
         return self.app.clock.now()
 
@@ -109,6 +125,18 @@ class LiveScreen(Screen[None]):
         self._status_bar.show(state, now)
         self._scope_bar.show(state)
         self._stale_banner.show(state, now)
+        self._show_insight(now)
+
+    def _show_insight(self, now: datetime) -> None:
+        insight = self.insight
+        if not insight.display:
+            return
+        limit = self.app.settings.stale_after_hours
+        server_id = self.scope[0]
+        if server_id is None:
+            insight.show_account(self._overview, now, limit)
+        else:
+            insight.show_server(self._summaries.get(server_id), self._scope_name(), now, limit)
 
     def _scope_name(self) -> str:
         server_id = self.scope[0]
@@ -164,7 +192,9 @@ class LiveScreen(Screen[None]):
         # Off the event loop: plain loops over 100,000 backups take a few hundred ms.
         summaries = None
         if scope[1] is None:
-            summaries = await asyncio.to_thread(summarize, backups, self._now())
+            summaries = await asyncio.to_thread(
+                summarize, backups, self._now(), self.app.settings.stale_after_hours
+            )
         diff = None
         if scope == self._loaded_scope:
             version, snapshot = self.table.snapshot()
@@ -219,10 +249,40 @@ class LiveScreen(Screen[None]):
                 total.backups += summary.backups
                 total.total_mb += summary.total_mb
                 total.in_progress += summary.in_progress
-        self.picker.set_servers(self.servers, self._summaries, total)
+        now = self._now()
+        overview = account_overview(
+            self._summaries,
+            self.servers,
+            complete=self._summaries_complete,
+            manual_limit=MANUAL_BACKUP_LIMIT,
+        )
+        self._overview = overview if self._summaries_complete or self._summaries else None
+        shown = self._summaries
+        if any(s.server_id not in shown for s in overview.attention):
+            shown = {s.server_id: s for s in overview.attention} | shown  # servers with none
+        self.picker.set_servers(self.servers, shown, total, now)
         self.picker.select(self.scope[0])
         if self.servers:
             self.table.fit_server_names(max(len(s.name) for s in self.servers))
+        self._warn_overdue(overview, now)
+        self._show_insight(now)
+
+    def _warn_overdue(self, overview: AccountOverview, now: datetime) -> None:
+        """One notification for servers newly found without a recent completed backup."""
+        new = [s for s in overview.attention if s.server_id not in self._warned_overdue]
+        if not new:
+            return
+        self._warned_overdue.update(s.server_id for s in new)
+        named = ", ".join(f"{safe_text(s.name, 30)} ({overdue_text(s, now)})" for s in new[:5])
+        more = f" and {len(new) - 5:,} more" if len(new) > 5 else ""
+        limit = self.app.settings.stale_after_hours
+        self.notify(
+            f"No completed backup from the last {limit:g} h: {named}{more}. Marked ⚠ in the "
+            "server list.",
+            title="Backups overdue",
+            severity="warning",
+            timeout=10,
+        )
 
     @on(BackupsPageLoaded)
     def _page_loaded(self, message: BackupsPageLoaded) -> None:
@@ -259,6 +319,7 @@ class LiveScreen(Screen[None]):
             if server_id is None:
                 self._all_cache = table.backups  # never changed in place: safe to share
                 self._summaries = fresh
+                self._summaries_complete = True
             else:
                 self._summaries[server_id] = fresh.get(server_id, ServerSummary(server_id, ""))
             if self._summaries != before:

@@ -17,6 +17,7 @@ from vpstui.format import backup_summary, status_word
 from vpstui.ui.schedule import RefreshSchedule
 from vpstui.ui.screens.live import LiveScreen
 from vpstui.ui.widgets.backup_table import BackupTable
+from vpstui.ui.widgets.insight import InsightPanel
 from vpstui.ui.widgets.server_picker import ServerPicker
 from vpstui.ui.widgets.status_bar import Connection, ScopeBar, StaleBanner, StatusBar
 
@@ -31,7 +32,7 @@ NARROW = 110
 class MainScreen(LiveScreen):
     """Browse backups and act on them (the live data handling is in `LiveScreen`)."""
 
-    CSS_PATH = "main.tcss"
+    CSS_PATH = ["main.tcss", "../widgets/insight.tcss"]
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "create", "New"),
@@ -42,6 +43,7 @@ class MainScreen(LiveScreen):
         # over a slow link, a paste) already go to the field it focuses.
         Binding("slash", "filter", "Filter", priority=True),
         Binding("t", "cycle_type", "Type", show=False),
+        Binding("i", "toggle_insight", "Insight", show=False),
         Binding("s", "servers", "Servers", priority=True),
         Binding("c", "copy_id", "Copy", show=False),
         Binding("C", "copy_summary", "Copy summary", show=False),
@@ -59,6 +61,7 @@ class MainScreen(LiveScreen):
             yield ServerPicker(id="picker")
             with Vertical(id="table-area"):
                 yield ScopeBar(id="scope-bar")
+                yield InsightPanel(id="insight")
                 yield Input(placeholder="Filter by id, server or description…", id="filter")
                 yield BackupTable(now=self.app.clock.now, id="backups")
         yield Footer()
@@ -116,6 +119,11 @@ class MainScreen(LiveScreen):
         index = (TYPE_CYCLE.index(self.scope[1]) + 1) % len(TYPE_CYCLE)
         self.set_scope(self.scope[0], TYPE_CYCLE[index])
         self.notify(f"Showing {TYPE_CYCLE[index] or 'all'} backups", timeout=1.5)
+
+    def action_toggle_insight(self) -> None:
+        """i: hide or show the insight panel over the table."""
+        self.insight.display = not self.insight.display
+        self._show_insight(self._now())
 
     def _typing(self) -> bool:
         """A text field has focus: letters are text, not commands."""
@@ -220,6 +228,7 @@ class MainScreen(LiveScreen):
             summary.backups += 1
             summary.manual += 1
             summary.in_progress += 1
+            summary.manual_in_progress += 1
             self._update_picker()
         self.schedule.soon(self._now())
         self._show_status()

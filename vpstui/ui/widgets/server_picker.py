@@ -1,4 +1,5 @@
-"""`ServerPicker`: "All servers" plus each server with status, backup count and size.
+"""`ServerPicker`: "All servers" plus each server with status, backup count and size;
+a server whose newest completed backup is too old (or that has none) is marked ⚠.
 
 Type to narrow the list by name; up/down and Enter work from the search field, so
 `s`, a few letters and Enter switch servers without touching the mouse.
@@ -6,6 +7,7 @@ Type to narrow the list by name; up/down and Enter work from the search field, s
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -20,6 +22,7 @@ from textual.widgets.option_list import Option
 from vpstui.api.models import Server
 from vpstui.format import human_size, safe_text
 from vpstui.summary import ServerSummary
+from vpstui.ui.widgets.insight import age_text
 
 ALL = "all"
 #: Options shown at once: past this, typing narrows the list (an account with 3,000
@@ -68,6 +71,7 @@ class ServerPicker(Vertical):
         self._servers: list[Server] = []
         self._summaries: dict[int, ServerSummary] = {}
         self._total: ServerSummary | None = None
+        self._now: datetime | None = None
         self.selected: int | None = None
 
     def compose(self) -> ComposeResult:
@@ -86,11 +90,13 @@ class ServerPicker(Vertical):
         servers: list[Server],
         summaries: dict[int, ServerSummary],
         total: ServerSummary | None = None,
+        now: datetime | None = None,
     ) -> None:
-        """Show these servers with what is known of their backups."""
+        """Show these servers with what is known of their backups (ages as of `now`)."""
         self._servers = sorted(servers, key=lambda server: server.name.lower())
         self._summaries = summaries
         self._total = total
+        self._now = now
         self._rebuild()
 
     def select(self, server_id: int | None) -> None:
@@ -98,7 +104,14 @@ class ServerPicker(Vertical):
         self.selected = server_id
         self._rebuild()
 
-    def _label(self, name: str, status: str | None, summary: ServerSummary | None) -> Text:
+    def _label(
+        self,
+        name: str,
+        status: str | None,
+        summary: ServerSummary | None,
+        *,
+        server: bool = True,
+    ) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(safe_text(name, 40), style="bold")
         if status and status != "active":
@@ -108,10 +121,19 @@ class ServerPicker(Vertical):
         if summary is None:
             text.append("  backups: …", style="dim")
         else:
-            count = "1 backup" if summary.backups == 1 else f"{summary.backups:,} backups"
-            text.append(f"  {count} · {human_size(summary.total_mb)}", style="dim")
+            if not summary.backups:
+                text.append("  no backups", style="dim")
+            else:
+                count = "1 backup" if summary.backups == 1 else f"{summary.backups:,} backups"
+                text.append(f"  {count} · {human_size(summary.total_mb)}", style="dim")
             if summary.in_progress:
                 text.append(f"\n  {summary.in_progress} in progress", style="yellow")
+            if server and summary.freshness == "none":
+                text.append("\n  ⚠ no completed backup", style="bold red")
+            elif server and summary.freshness == "stale" and self._now is not None:
+                hours = summary.age_hours(self._now)
+                age = age_text(hours) if hours is not None else "?"
+                text.append(f"\n  ⚠ newest backup {age} old", style="bold yellow")
         return text
 
     def _rebuild(self) -> None:
@@ -121,7 +143,8 @@ class ServerPicker(Vertical):
         needle = self.query_one(ServerSearch).value.strip().lower()
         items: list[Option] = []
         if not needle or needle in "all servers":
-            items.append(Option(self._label("All servers", None, self._total), id=ALL))
+            all_servers = self._label("All servers", None, self._total, server=False)
+            items.append(Option(all_servers, id=ALL))
         hidden = 0
         for server in self._servers:
             if needle and needle not in server.name.lower() and needle != str(server.id):

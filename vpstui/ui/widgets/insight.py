@@ -1,0 +1,247 @@
+"""`InsightPanel`: the selected server (or the whole account) at a glance, over the table.
+
+For one server: how fresh its newest completed backup is, the size trend of its
+automatic backups, the manual quota as a meter, and what expires within 48 hours.
+For All servers: account totals and the servers that need attention. Everything
+reads without colour (a symbol and words), and every API string goes through
+`safe_text`. On a small terminal it is one line; `i` hides or shows it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from rich.text import Text
+from textual import events
+from textual.widgets import Static
+
+from vpstui.api.models import MANUAL_BACKUP_LIMIT
+from vpstui.format import EXPIRING_SOON_HOURS, human_size, safe_text
+from vpstui.summary import AccountOverview, ServerSummary
+
+__all__ = ["InsightPanel", "age_text", "meter", "overdue_text", "sparkline"]
+
+#: Below either size the panel is a single line.
+COMPACT_WIDTH = 110
+COMPACT_HEIGHT = 30
+#: Trend points drawn in the one-line form.
+COMPACT_TREND = 10
+#: Servers named on the attention line (the picker marks every one of them).
+NAMED = 20
+
+BARS = "▁▂▃▄▅▆▇█"
+#: A spread smaller than this share of the largest value is noise: drawn flat.
+FLAT = 0.002
+
+
+def sparkline(values: Sequence[float], width: int | None = None) -> str:
+    """Block characters for `values` (oldest first), scaled from their least to their
+    largest; only the newest `width` of them when `width` is given."""
+    if width is not None:
+        values = values[-width:]
+    if not values:
+        return ""
+    low, high = min(values), max(values)
+    spread = high - low
+    if spread <= abs(high) * FLAT:
+        return BARS[3] * len(values)
+    top = len(BARS) - 1
+    return "".join(BARS[min(top, int((value - low) / spread * len(BARS)))] for value in values)
+
+
+def meter(count: int, limit: int = MANUAL_BACKUP_LIMIT) -> str:
+    """`count` of `limit` as a bar: "▰▰▰▰▰▰▰▱▱▱ 7/10"."""
+    filled = max(0, min(count, limit))
+    return "▰" * filled + "▱" * (limit - filled) + f" {count}/{limit}"
+
+
+def age_text(hours: float) -> str:
+    """Hours as a short age: "40m", "37h" (up to three days, to compare with a limit in
+    hours), then "5d"."""
+    if hours < 1:
+        return f"{max(0, int(hours * 60))}m"
+    if hours < 72:
+        return f"{int(hours)}h"
+    return f"{int(hours // 24)}d"
+
+
+def overdue_text(summary: ServerSummary, now: datetime) -> str:
+    """How a server needing attention is marked: "37h" old, or "none" completed."""
+    hours = summary.age_hours(now)
+    return "none" if hours is None else age_text(hours)
+
+
+def _limit(hours: float) -> str:
+    return f"{hours:g} h"
+
+
+def _trend_change(values: Sequence[float]) -> str:
+    first, last = values[0], values[-1]
+    if first <= 0:
+        return ""
+    change = (last - first) / first * 100
+    if abs(change) < 0.5:
+        return "±0%"
+    return f"{change:+.0f}%"
+
+
+class InsightPanel(Static):
+    """A few lines between the scope line and the table; `show_server` / `show_account`."""
+
+    _shown: Text | None = None
+    #: The last `show_*` call, to draw again at a new size.
+    _redraw: Callable[[], None] | None = None
+
+    def _compact(self) -> bool:
+        width, height = self.app.size
+        return width < COMPACT_WIDTH or height < COMPACT_HEIGHT
+
+    def _put(self, text: Text) -> None:
+        self.set_class(self._compact(), "-compact")
+        if text != self._shown:  # called on the tick: repaint only on change
+            self._shown = text
+            self.update(text)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._redraw is not None:
+            self._redraw()
+
+    # --- one server -----------------------------------------------------------------------
+
+    def show_server(
+        self,
+        summary: ServerSummary | None,
+        name: str,
+        now: datetime,
+        stale_after_hours: float,
+    ) -> None:
+        """What `summary` says about the server called `name`; None: not known yet."""
+        self._redraw = lambda: self.show_server(summary, name, now, stale_after_hours)
+        if summary is None:
+            self._put(Text(f"{safe_text(name, 40)}: gathering backup facts…", style="dim"))
+            return
+        if self._compact():
+            self._put(self._server_line(summary, now, stale_after_hours))
+        else:
+            self._put(self._server_lines(summary, now, stale_after_hours))
+
+    def _verdict(self, text: Text, summary: ServerSummary, now: datetime, limit: float) -> None:
+        hours = summary.age_hours(now)
+        if hours is None:
+            text.append("⚠ no completed backup", style="bold red")
+        elif summary.freshness == "stale":
+            text.append(
+                f"⚠ newest completed backup {age_text(hours)} ago, over the {_limit(limit)} limit",
+                style="bold yellow",
+            )
+        else:
+            text.append("✓ ", style="green")
+            text.append(f"newest completed backup {age_text(hours)} ago")
+
+    def _server_lines(self, summary: ServerSummary, now: datetime, limit: float) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        self._verdict(text, summary, now, limit)
+        count = "1 backup" if summary.backups == 1 else f"{summary.backups:,} backups"
+        text.append(f" · {count} · {human_size(summary.total_mb)} in all", style="dim")
+        text.append("\ntrend   ", style="bold")
+        trend = summary.trend_mb
+        if not trend:
+            text.append("no completed automatic backups yet", style="dim")
+        elif len(trend) == 1:
+            text.append(f"{human_size(trend[0])} (one automatic backup)")
+        else:
+            text.append(sparkline(trend), style="cyan")
+            text.append(
+                f"  {human_size(trend[0])} → {human_size(trend[-1])} "
+                f"({_trend_change(trend)}) · last {len(trend)} automatic"
+            )
+        text.append("\nmanual  ", style="bold")
+        self._quota(text, summary)
+        self._expiring(text, summary, f"expire within {EXPIRING_SOON_HOURS} h")
+        if summary.failed:
+            text.append(f" · ✗ {summary.failed} failed", style="red")
+        return text
+
+    def _server_line(self, summary: ServerSummary, now: datetime, limit: float) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis")
+        hours = summary.age_hours(now)
+        if hours is None:
+            text.append("⚠ no completed backup", style="bold red")
+        elif summary.freshness == "stale":
+            text.append(f"⚠ {age_text(hours)} old (over {_limit(limit)})", style="bold yellow")
+        else:
+            text.append("✓ ", style="green")
+            text.append(f"{age_text(hours)} ago")
+        if len(summary.trend_mb) > 1:
+            text.append(" · ")
+            text.append(sparkline(summary.trend_mb, COMPACT_TREND), style="cyan")
+            text.append(f" {_trend_change(summary.trend_mb[-COMPACT_TREND:])}")
+        text.append(" · manual ")
+        self._quota(text, summary)
+        self._expiring(text, summary, f"expire <{EXPIRING_SOON_HOURS}h")
+        return text
+
+    def _quota(self, text: Text, summary: ServerSummary) -> None:
+        full = summary.manual >= MANUAL_BACKUP_LIMIT
+        style = "bold red" if full else ("yellow" if summary.manual >= 8 else "")
+        text.append(meter(summary.manual), style=style)
+        if full:
+            text.append(" full", style="bold red")
+        if summary.manual_in_progress:
+            text.append(f" ({summary.manual_in_progress} in progress)", style="yellow")
+
+    def _expiring(self, text: Text, summary: ServerSummary, words: str) -> None:
+        if summary.expiring_soon:
+            text.append(f" · {summary.expiring_soon} {words}", style="yellow")
+        else:
+            text.append(f" · none {words}", style="dim")
+
+    # --- the account ----------------------------------------------------------------------
+
+    def show_account(
+        self, overview: AccountOverview | None, now: datetime, stale_after_hours: float
+    ) -> None:
+        """Totals and the servers needing attention; None: nothing loaded yet."""
+        self._redraw = lambda: self.show_account(overview, now, stale_after_hours)
+        if overview is None:
+            self._put(Text("Gathering backup facts…", style="dim"))
+            return
+        compact = self._compact()
+        text = Text(no_wrap=True, overflow="ellipsis")
+        servers = "1 server" if overview.servers == 1 else f"{overview.servers:,} servers"
+        text.append(f"{servers} · {human_size(overview.total_mb)}")
+        if not compact:
+            text.append(f" in {overview.backups:,} backups")
+            text.append(f" · {overview.expiring_soon:,} expire within {EXPIRING_SOON_HOURS} h")
+            if overview.in_progress:
+                text.append(f" · {overview.in_progress:,} in progress", style="yellow")
+            text.append("\n")
+        else:
+            text.append(" · ")
+        attention = overview.attention
+        if not attention:
+            text.append("✓ ", style="green")
+            text.append(
+                f"every server has a completed backup from the last {_limit(stale_after_hours)}"
+            )
+        else:
+            count = len(attention)
+            if compact:
+                text.append(f"⚠ {count:,} overdue: ", style="bold yellow")
+            else:
+                who = "1 server has" if count == 1 else f"{count:,} servers have"
+                text.append(
+                    f"⚠ {who} no completed backup from the last {_limit(stale_after_hours)}: ",
+                    style="bold yellow",
+                )
+            named = ", ".join(
+                f"{safe_text(s.name, 30)} {overdue_text(s, now)}" for s in attention[:NAMED]
+            )
+            text.append(named + (", …" if count > NAMED else ""))
+        if overview.quota_full and not compact:
+            names = ", ".join(safe_text(name, 30) for name in overview.quota_full[:NAMED])
+            more = ", …" if len(overview.quota_full) > NAMED else ""
+            text.append(f"\nmanual quota full ({MANUAL_BACKUP_LIMIT}/{MANUAL_BACKUP_LIMIT}): ")
+            text.append(names + more, style="red")
+        self._put(text)
