@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from vpstui import __version__
 from vpstui.audit import ENV_STATE_DIR, default_audit_path
-from vpstui.config import ENV_API_URL, ENV_CONFIG, ENV_TOKEN, ConfigError, Settings, load_settings
+from vpstui.config import (
+    ENV_API_URL,
+    ENV_CONFIG,
+    ENV_PROFILE,
+    ENV_TOKEN,
+    ConfigError,
+    Settings,
+    load_settings,
+)
+
+if TYPE_CHECKING:
+    from vpstui.api.client import VpsClient
 
 EXIT_USAGE = 2
 
@@ -27,6 +39,7 @@ environment:
   {ENV_TOKEN:<22} API token
   {ENV_API_URL:<22} API base URL (default https://admin.vps.org)
   {ENV_CONFIG:<22} config file path
+  {ENV_PROFILE:<22} profile to use ([profiles.NAME] in the config file)
   {ENV_STATE_DIR:<22} where the audit log and crash reports go
 
 config file: {default_config_path()}
@@ -48,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--api-url", metavar="URL", help="API base URL")
     parser.add_argument("--token-file", metavar="PATH", help="read the API token from a file")
     parser.add_argument("--config", metavar="PATH", help="config file to use")
+    parser.add_argument(
+        "--profile", metavar="NAME", help="use [profiles.NAME] from the config file"
+    )
+    parser.add_argument(
+        "--read-only",
+        action="store_true",
+        help="browse only: creating, deleting and restoring are off",
+    )
     parser.add_argument(
         "--server", metavar="ID_OR_NAME", help="open on this server instead of All servers"
     )
@@ -124,6 +145,8 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
             idle_refresh=args.idle_refresh,
             server=args.server,
             demo=args.demo,
+            profile=args.profile,
+            read_only=args.read_only,
         )
     except ConfigError as error:
         print(f"vpstui: {error}", file=sys.stderr)
@@ -134,38 +157,84 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
     if not settings.demo and settings.token is None and not interactive:
         print(missing_token_message(), file=sys.stderr, end="")
         return EXIT_USAGE
-    return run_app(settings, timeout=args.timeout)
+    return run_app(settings, timeout=args.timeout, args=args)
 
 
-def run_app(settings: Settings, timeout: float | None = None) -> int:
-    """Build the client (demo or real) and run the TUI until the user quits."""
+def build_client(settings: Settings, timeout: float | None = None) -> VpsClient | None:
+    """The API client for `settings` (the simulated one for the demo); None without a token.
+
+    Raises `ApiError` when the API URL cannot be used."""
     import httpx
 
     from vpstui.api.client import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, VpsClient
+
+    if settings.demo:
+        from vpstui.demo import DEMO_BASE_URL, DemoBackend
+
+        backend = DemoBackend(latency=0.15)
+        return VpsClient(token="demo", base_url=DEMO_BASE_URL, transport=backend.transport())
+    if settings.token is None:
+        return None
+    limits = (DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT)
+    if timeout is not None and timeout > 0:
+        limits = (httpx.Timeout(min(timeout, 5.0), read=timeout), timeout)
+    return VpsClient(
+        token=settings.token,
+        base_url=settings.api_url,
+        timeout=limits[0],
+        total_timeout=limits[1],
+    )
+
+
+def profile_opener(args: argparse.Namespace) -> Callable[[str], tuple[Settings, VpsClient]]:
+    """How the app switches profiles: resolve `[profiles.NAME]` and build its client.
+
+    The flags that name an account (`--api-url`, `--token-file`, `--server`) are left
+    out, so the profile's own take effect; `--read-only` and the intervals carry over.
+    Runs in a worker thread (a token_command may take a while); raises `ConfigError`.
+    """
+
+    def open_profile(name: str) -> tuple[Settings, VpsClient]:
+        from vpstui.api.errors import ApiError
+
+        settings = load_settings(
+            config=args.config,
+            poll_interval=args.poll_interval,
+            idle_refresh=args.idle_refresh,
+            profile=name,
+            read_only=args.read_only,
+        )
+        try:
+            api = build_client(settings, timeout=args.timeout)
+        except ApiError as error:
+            raise ConfigError(str(error)) from None
+        if api is None:
+            raise ConfigError(
+                f"Profile {name} has no token: set token_command, token_file or token in "
+                f"[profiles.{name}] (or {ENV_TOKEN})."
+            )
+        return settings, api
+
+    return open_profile
+
+
+def run_app(
+    settings: Settings, timeout: float | None = None, args: argparse.Namespace | None = None
+) -> int:
+    """Build the client (demo or real) and run the TUI until the user quits.
+
+    With the parsed `args`, the app can switch to another profile from the command palette.
+    """
     from vpstui.api.errors import ApiError
 
-    api: VpsClient | None = None
     try:
-        if settings.demo:
-            from vpstui.demo import DEMO_BASE_URL, DemoBackend
-
-            backend = DemoBackend(latency=0.15)
-            api = VpsClient(token="demo", base_url=DEMO_BASE_URL, transport=backend.transport())
-        elif settings.token is not None:
-            limits = (DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT)
-            if timeout is not None and timeout > 0:
-                limits = (httpx.Timeout(min(timeout, 5.0), read=timeout), timeout)
-            api = VpsClient(
-                token=settings.token,
-                base_url=settings.api_url,
-                timeout=limits[0],
-                total_timeout=limits[1],
-            )
+        api = build_client(settings, timeout)
     except ApiError as error:
         print(f"vpstui: {error}", file=sys.stderr)
         return EXIT_USAGE
     from vpstui.ui.app import VpsApp
 
-    app = VpsApp(settings, api)
+    opener = profile_opener(args) if args is not None and not settings.demo else None
+    app = VpsApp(settings, api, open_profile=opener)
     app.run()
     return app.return_code or 0

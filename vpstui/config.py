@@ -1,4 +1,4 @@
-"""Where settings come from: command-line flag > environment > config file > default.
+"""Where settings come from: flag > environment > chosen profile > config file > default.
 
 The config file is TOML, by default `config.toml` in the platform's user config
 directory (`~/.config/vpstui/config.toml` on Linux); `VPSTUI_CONFIG` or `--config`
@@ -9,6 +9,17 @@ point elsewhere:
     poll_interval = 5       # seconds between refreshes while a backup is in progress
     idle_refresh = 60       # seconds between refreshes otherwise (0: never)
     stale_after_hours = 36  # warn when a server's newest completed backup is older
+    default_profile = "staging"                     # optional
+
+    [profiles.prod]         # `--profile prod` or VPSTUI_PROFILE=prod
+    api_url = "https://admin.vps.org"
+    token_command = "pass show vps.org/prod"
+    colour = "red"          # the header badge; a colour name or #rrggbb ("color" works too)
+    read_only = true        # create, delete and restore are off
+
+The top-level keys are the defaults; a profile's table overrides any of them. The
+token sources (`token`, `token_file`, `token_command`) go together: a profile naming
+any of them replaces all three of the top level's.
 """
 
 from __future__ import annotations
@@ -29,6 +40,7 @@ from vpstui.api.secret import Secret
 __all__ = [
     "ENV_API_URL",
     "ENV_CONFIG",
+    "ENV_PROFILE",
     "ENV_TOKEN",
     "ConfigError",
     "Settings",
@@ -39,11 +51,14 @@ __all__ = [
 ENV_TOKEN = "VPS_API_TOKEN"
 ENV_API_URL = "VPS_API_URL"
 ENV_CONFIG = "VPSTUI_CONFIG"
+ENV_PROFILE = "VPSTUI_PROFILE"
 
 DEFAULT_POLL_INTERVAL = 5.0
 DEFAULT_IDLE_REFRESH = 60.0
 DEFAULT_STALE_AFTER_HOURS = 36.0
 TOKEN_COMMAND_TIMEOUT = 15.0
+#: The keys that say where the token comes from; a profile overrides them as one.
+TOKEN_KEYS = ("token", "token_file", "token_command")
 
 
 class ConfigError(Exception):
@@ -66,6 +81,27 @@ class Settings:
     demo: bool = False
     config_path: Path | None = None
     warnings: list[str] = field(default_factory=list)
+    #: The profile in use (`--profile`, VPSTUI_PROFILE or `default_profile`), if any.
+    profile: str | None = None
+    #: Every profile the config file defines, in file order.
+    profiles: tuple[str, ...] = ()
+    #: Create, delete and restore are off (`--read-only` or `read_only = true`).
+    read_only: bool = False
+    #: Why, in the user's words: "--read-only", "profile prod", "read_only in PATH".
+    read_only_reason: str | None = None
+    #: The profile's colour for the header badge (a Rich colour: name or #rrggbb).
+    colour: str | None = None
+
+    def refuse_writes(self) -> str | None:
+        """Why creating, deleting and restoring are off, or None when they are allowed.
+
+        The UI and the scripting commands call this before any create, delete or restore
+        and show the message as it is.
+        """
+        if not self.read_only:
+            return None
+        why = f" ({self.read_only_reason})" if self.read_only_reason else ""
+        return f"Read-only{why}: creating, deleting and restoring are off."
 
 
 def default_config_path() -> Path:
@@ -103,6 +139,59 @@ def _permission_warning(path: Path) -> str:
         f"{path} holds a token and is readable by other users; "
         f"run: chmod 600 {shlex.quote(str(path))}"
     )
+
+
+def parse_colour(value: Any, where: str) -> str:
+    """A colour for the header badge as Rich reads it: a Rich name (`red`, `dark_orange`),
+    `#rrggbb`, or a Textual/CSS name (`crimson`, `#f00`), which becomes `#rrggbb`."""
+    from rich.color import Color, ColorParseError
+
+    text = value.strip().lower() if isinstance(value, str) else ""
+    if text and text != "default":
+        try:
+            Color.parse(text)
+            return text
+        except ColorParseError:
+            pass
+        # Textual knows the CSS names too; imported only here (config stays Textual-free).
+        from textual.color import Color as TextualColor
+
+        try:
+            parsed = TextualColor.parse(text).hex
+        except Exception:
+            parsed = ""
+        if parsed.startswith("#"):
+            return parsed[:7].lower()
+    raise ConfigError(
+        f"colour {value!r} in {where} is not a colour: use a name like red or dark_orange, "
+        "or #rrggbb."
+    )
+
+
+def _profile_tables(data: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
+    profiles = data.get("profiles", {})
+    if not isinstance(profiles, dict):
+        raise ConfigError(f"profiles in {path} must be tables: [profiles.NAME].")
+    for name, table in profiles.items():
+        if not isinstance(table, dict):
+            raise ConfigError(f"profiles.{name} in {path} must be a table: [profiles.{name}].")
+    return profiles
+
+
+def _choose_profile(
+    flag: str | None, env: Mapping[str, str], data: dict[str, Any], path: Path
+) -> tuple[str | None, str]:
+    """The profile asked for and where the asking came from (for the error message)."""
+    if flag:
+        return flag, "--profile"
+    if env.get(ENV_PROFILE, "").strip():
+        return env[ENV_PROFILE].strip(), ENV_PROFILE
+    default = data.get("default_profile")
+    if default is None or default == "":
+        return None, ""
+    if not isinstance(default, str):
+        raise ConfigError(f"default_profile in {path} must be a string.")
+    return default.strip(), f"default_profile in {path}"
 
 
 def _number(value: Any, name: str, *, minimum: float, unit: str = "seconds") -> float:
@@ -178,6 +267,8 @@ def load_settings(
     stale_after_hours: float | None = None,
     server: str | None = None,
     demo: bool = False,
+    profile: str | None = None,
+    read_only: bool = False,
     environ: Mapping[str, str] | None = None,
     resolve_token: bool = True,
 ) -> Settings:
@@ -188,13 +279,42 @@ def load_settings(
     env = os.environ if environ is None else environ
     explicit = config or env.get(ENV_CONFIG)
     path = Path(explicit).expanduser() if explicit else default_config_path()
-    data = _read_config(path, explicit=bool(explicit))
-    settings = Settings(config_path=path, demo=demo, server=server)
+    file_data = _read_config(path, explicit=bool(explicit))
+    tables = _profile_tables(file_data, path)
+    name, asked_by = _choose_profile(profile, env, file_data, path)
+    settings = Settings(config_path=path, demo=demo, server=server, profiles=tuple(tables))
+    data = {k: v for k, v in file_data.items() if k not in ("profiles", "default_profile")}
+    origin = str(path)  # where the token keys come from, for `token_source`
+    if name is not None:
+        if name not in tables:
+            known = ", ".join(tables) if tables else "none ([profiles.NAME] tables define them)"
+            raise ConfigError(f"No profile {name!r} ({asked_by}) in {path}; known: {known}.")
+        chosen = tables[name]
+        if any(key in chosen for key in TOKEN_KEYS):
+            data = {k: v for k, v in data.items() if k not in TOKEN_KEYS}
+            origin = f"[profiles.{name}] of {path}"
+        data.update(chosen)
+        settings.profile = name
 
     url = api_url or env.get(ENV_API_URL) or data.get("api_url") or DEFAULT_API_URL
     if not isinstance(url, str):
         raise ConfigError(f"api_url in {path} must be a string.")
     settings.api_url = url.strip()
+
+    colour = data.get("colour", data.get("color"))
+    if colour is not None:
+        where = f"[profiles.{name}] of {path}" if name is not None else str(path)
+        settings.colour = parse_colour(colour, where)
+
+    configured_read_only = data.get("read_only", False)
+    if not isinstance(configured_read_only, bool):
+        raise ConfigError(f"read_only in {path} must be true or false.")
+    if read_only:
+        settings.read_only, settings.read_only_reason = True, "--read-only"
+    elif configured_read_only:
+        settings.read_only = True
+        from_profile = name is not None and tables[name].get("read_only") is True
+        settings.read_only_reason = f"profile {name}" if from_profile else f"read_only in {path}"
 
     settings.poll_interval = _number(
         poll_interval
@@ -222,8 +342,12 @@ def load_settings(
     if demo or not resolve_token:
         return settings
 
-    if isinstance(data.get("token"), str) and data["token"].strip() and _loose_permissions(path):
-        # Warn even when another source wins: the file still exposes a token.
+    holds_token = any(
+        isinstance(table.get("token"), str) and table["token"].strip()
+        for table in (file_data, *tables.values())
+    )
+    if holds_token and _loose_permissions(path):
+        # Warn even when another source or profile wins: the file still exposes a token.
         settings.warnings.append(_permission_warning(path))
 
     if token_file:
@@ -234,11 +358,11 @@ def load_settings(
         settings.token_source = ENV_TOKEN
     elif isinstance(data.get("token"), str) and data["token"].strip():
         settings.token = Secret(data["token"].strip())
-        settings.token_source = f"token in {path}"
+        settings.token_source = f"token in {origin}"
     elif isinstance(data.get("token_file"), str) and data["token_file"].strip():
         settings.token = read_token_file(Path(data["token_file"]), settings.warnings)
-        settings.token_source = f"token_file in {path}"
+        settings.token_source = f"token_file in {origin}"
     elif isinstance(data.get("token_command"), str) and data["token_command"].strip():
         settings.token = run_token_command(data["token_command"])
-        settings.token_source = f"token_command in {path}"
+        settings.token_source = f"token_command in {origin}"
     return settings

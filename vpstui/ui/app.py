@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import ClassVar
 
+from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding, BindingType
 from textual.markup import escape
@@ -18,10 +19,11 @@ from vpstui.api.models import Backup, CreateResult, RestoreResult
 from vpstui.api.secret import Secret
 from vpstui.audit import AuditLog, default_audit_path
 from vpstui.clock import Clock, SystemClock
-from vpstui.config import Settings
+from vpstui.config import ConfigError, Settings
 from vpstui.crash import crash_notice, write_report
 from vpstui.format import safe_text
 from vpstui.ui.dialogs import CreateDialog, DeleteDialog, DetailsDialog, RestoreDialog
+from vpstui.ui.profiles import ProfileFailed, ProfileOpened, ProfileOpener, profile_help
 from vpstui.ui.screens.first_run import FirstRunScreen
 from vpstui.ui.screens.help import HelpScreen
 from vpstui.ui.screens.main import MainScreen
@@ -44,12 +46,17 @@ class VpsApp(App[None]):
         clock: Clock | None = None,
         tick_seconds: float = 1.0,
         audit_path: Path | None = None,
+        open_profile: ProfileOpener | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
         self._api = api
         self.clock: Clock = clock or SystemClock()
         self.tick_seconds = tick_seconds
+        #: Resolves another profile for "Switch to profile NAME" (None: not offered).
+        self._open_profile = open_profile
+        #: Tokens of profiles used earlier in this session: still redacted everywhere.
+        self._past_secrets: list[str] = []
         #: Where a crash report was written, once the app has crashed.
         self.crash_report: Path | None = None
         self._crash_notice = ""
@@ -66,6 +73,7 @@ class VpsApp(App[None]):
         token = getattr(self._api, "_token", None)
         if isinstance(token, Secret) and token.reveal() not in found:
             found.append(token.reveal())
+        found += [past for past in self._past_secrets if past not in found]
         return found
 
     def notify(
@@ -149,9 +157,16 @@ class VpsApp(App[None]):
 
     # --- dialogs ----------------------------------------------------------------------------
 
+    def writes_refused(self) -> bool:
+        """Read-only (flag or profile): say so, and return True; no dialog may open."""
+        reason = self.settings.refuse_writes()
+        if reason is not None:
+            self.notify(reason, title="Read-only", severity="warning", timeout=6)
+        return reason is not None
+
     def open_create(self, server_id: int | None) -> None:
         main = self.main
-        if main is None:
+        if main is None or self.writes_refused():
             return
         if not main.servers and server_id is None:
             self.notify("The server list has not loaded yet.", severity="warning")
@@ -172,7 +187,7 @@ class VpsApp(App[None]):
 
     def open_delete(self, backup: Backup) -> None:
         main = self.main
-        if main is None:
+        if main is None or self.writes_refused():
             return
 
         def deleted(outcome: str | None) -> None:
@@ -190,7 +205,7 @@ class VpsApp(App[None]):
 
     def open_restore(self, backup: Backup) -> None:
         main = self.main
-        if main is None:
+        if main is None or self.writes_refused():
             return
         server = main.server(backup.server_id)
 
@@ -221,15 +236,17 @@ class VpsApp(App[None]):
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
+        yield from self._profile_commands(screen)
         main = self.main
         if main is None:
             return
+        off = " (off: read-only)" if self.settings.read_only else ""
         actions = (
-            ("New backup", "Create a manual backup (n)", main.action_create),
-            ("Delete backup", "Delete the selected backup (Delete)", main.action_delete),
+            ("New backup", f"Create a manual backup (n){off}", main.action_create),
+            ("Delete backup", f"Delete the selected backup (Delete){off}", main.action_delete),
             (
                 "Restore from backup",
-                "Restore a server from the selected backup (R)",
+                f"Restore a server from the selected backup (R){off}",
                 main.action_restore,
             ),
             ("Refresh", "Fetch the backup list now (ctrl+r)", main.action_refresh),
@@ -261,3 +278,72 @@ class VpsApp(App[None]):
                 lambda server_id=server.id: main.set_scope(server_id, main.scope[1]),
                 discover=False,
             )
+
+    # --- profiles ---------------------------------------------------------------------------
+
+    def _profile_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        """ "Switch to profile NAME" for each configured profile (not over a dialog)."""
+        if self._open_profile is None or not isinstance(screen, MainScreen | FirstRunScreen):
+            return
+        for name in self.settings.profiles:
+            yield SystemCommand(
+                escape(f"Switch to profile {safe_text(name, 40)}"),
+                escape(profile_help(safe_text(name, 40), self.settings)),
+                lambda name=name: self.switch_profile(name),
+            )
+
+    def switch_profile(self, name: str) -> None:
+        """Resolve profile `name` in a worker thread; `ProfileOpened` then swaps it in."""
+        if self._open_profile is None:
+            return
+        self.notify(f"Switching to profile {name}…", timeout=3)
+        self._resolve_profile(name, self._open_profile)
+
+    @work(thread=True, exclusive=True, group="profile", exit_on_error=False)
+    def _resolve_profile(self, name: str, open_profile: ProfileOpener) -> None:
+        try:
+            settings, api = open_profile(name)
+        except ConfigError as error:
+            self.post_message(ProfileFailed(name, str(error)))
+            return
+        self.post_message(ProfileOpened(settings, api))
+
+    @on(ProfileFailed)
+    def _profile_failed(self, message: ProfileFailed) -> None:
+        current = self.settings.profile
+        stay = f" Still on profile {current}." if current else ""
+        self.notify(
+            f"{message.reason}{stay}",
+            title=f"Cannot switch to profile {message.name}",
+            severity="error",
+            timeout=15,
+        )
+
+    @on(ProfileOpened)
+    async def _profile_opened(self, message: ProfileOpened) -> None:
+        """Swap in the new account: client, audit log, and a fresh main screen."""
+        if isinstance(self.screen, HelpScreen):
+            self.pop_screen()
+        if not isinstance(self.screen, MainScreen | FirstRunScreen):
+            # A dialog opened meanwhile and acts on the current account: leave it be.
+            await message.api.aclose()
+            self.notify(
+                f"Profile {message.settings.profile} was not switched to: close the dialog "
+                "and switch again.",
+                severity="warning",
+            )
+            return
+        old = self._api
+        self._past_secrets = self.secrets()
+        self.settings, self._api = message.settings, message.api
+        if self.audit_log is not None:
+            self.audit_log = AuditLog(
+                self.audit_log.path, host=message.api.host, secrets=self.secrets()
+            )
+        await self.switch_screen(MainScreen())
+        if old is not None:
+            await old.aclose()
+        name = message.settings.profile
+        self.notify(f"Now on profile {name} ({message.api.host}).", title="Profile switched")
+        for warning in message.settings.warnings:
+            self.notify(warning, severity="warning", timeout=15)

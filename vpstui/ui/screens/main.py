@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 import msgspec
-from textual import on
+from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
     from vpstui.ui.app import VpsApp
 
 TYPE_CYCLE: tuple[str | None, ...] = (None, "manual", "automatic")
+#: The actions that change the account: off (shown dimmed) when read-only.
+WRITE_ACTIONS = frozenset({"create", "delete", "restore"})
 #: Below this width the server picker is hidden until `s` shows it.
 NARROW = 110
 
@@ -68,7 +70,13 @@ class MainScreen(LiveScreen):
 
     def on_mount(self) -> None:
         settings = self.app.settings
-        self.connection = Connection(host=self.app.api.host, demo=settings.demo)
+        self.connection = Connection(
+            host=self.app.api.host,
+            demo=settings.demo,
+            profile=settings.profile,
+            colour=settings.colour,
+            read_only=settings.read_only,
+        )
         self.schedule = RefreshSchedule(settings.poll_interval, settings.idle_refresh)
         self.query_one("#filter").display = False
         self.query_one(StaleBanner).display = False
@@ -175,6 +183,22 @@ class MainScreen(LiveScreen):
 
     # --- actions on the selected backup -----------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Read-only: create, delete and restore show dimmed in the footer and do nothing
+        (a key press on them is answered by `on_key`, which says why)."""
+        if action in WRITE_ACTIONS and self.app.settings.read_only:
+            return None
+        return True
+
+    def on_key(self, event: events.Key) -> None:
+        """A key bound to an action that read-only turned off: say why instead of nothing."""
+        if not self.app.settings.read_only or self._typing():
+            return
+        active = self.active_bindings.get(event.key)
+        if active is not None and active.binding.action in WRITE_ACTIONS:
+            event.stop()
+            self.app.writes_refused()
+
     def _selected(self) -> Backup | None:
         backup = self.table.cursor_backup
         if backup is None:
@@ -182,14 +206,19 @@ class MainScreen(LiveScreen):
         return backup
 
     def action_create(self) -> None:
-        self.app.open_create(self.scope[0])
+        if not self.app.writes_refused():
+            self.app.open_create(self.scope[0])
 
     def action_delete(self) -> None:
+        if self.app.writes_refused():
+            return
         backup = self._selected()
         if backup is not None:
             self.app.open_delete(backup)
 
     def action_restore(self) -> None:
+        if self.app.writes_refused():
+            return
         backup = self._selected()
         if backup is None:
             return

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import astuple, dataclass, field
 from datetime import datetime
 
+from rich.color import Color, ColorParseError
+from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
@@ -17,6 +19,10 @@ class Connection:
 
     host: str
     demo: bool = False
+    #: The profile in use, shown as a badge in `colour` so nobody mistakes the account.
+    profile: str | None = None
+    colour: str | None = None
+    read_only: bool = False
     scope: str = "All servers"
     type_filter: str | None = None
     text_filter: str = ""
@@ -31,6 +37,18 @@ class Connection:
     retry_at: datetime | None = None
     skipped: int = 0
     restoring: list[str] = field(default_factory=list)
+
+
+def badge_style(colour: str | None) -> Style:
+    """Bold text on `colour`, in black or white, whichever reads better on it."""
+    if colour is None:
+        return Style(bold=True, reverse=True)
+    try:
+        red, green, blue = Color.parse(colour).get_truecolor()
+    except ColorParseError:  # the config checked it; never fail to draw the header
+        return Style(bold=True, reverse=True)
+    light = 0.299 * red + 0.587 * green + 0.114 * blue > 150
+    return Style(bold=True, color="black" if light else "white", bgcolor=colour)
 
 
 def _seconds_until(when: datetime, now: datetime) -> str:
@@ -55,6 +73,14 @@ class StatusBar(Static):
         text = Text(no_wrap=True, overflow="ellipsis")
         if wide:
             text.append(" vpstui ", style="bold reverse")
+            text.append(" ")
+        if state.profile:
+            text.append(
+                f" {safe_text(state.profile, 20).upper()} ", style=badge_style(state.colour)
+            )
+            text.append(" ")
+        if state.read_only:
+            text.append(" READ-ONLY ", style="bold black on cyan")
             text.append(" ")
         if state.demo:
             text.append(" DEMO ", style="bold black on yellow")

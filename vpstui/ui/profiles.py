@@ -1,0 +1,46 @@
+"""Switching profiles inside the app: what the palette's "Switch to profile NAME" runs.
+
+The app is given a `ProfileOpener` (the CLI builds it from its flags; tests pass their
+own): called in a worker thread with a profile's name, it resolves that profile's
+settings (a token_command may run) and builds its API client, or raises `ConfigError`.
+The worker answers with `ProfileOpened` or `ProfileFailed`; the app's handler swaps the
+client and puts a fresh main screen in place, so nothing of the previous account stays.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from textual.message import Message
+
+from vpstui.api.client import VpsClient
+from vpstui.config import Settings
+
+__all__ = ["ProfileFailed", "ProfileOpened", "ProfileOpener", "profile_help"]
+
+#: Resolve a profile by name and build its client; raises `ConfigError`.
+ProfileOpener = Callable[[str], tuple[Settings, VpsClient]]
+
+
+@dataclass
+class ProfileOpened(Message):
+    """The profile `settings.profile` resolved; `api` is its new client."""
+
+    settings: Settings
+    api: VpsClient
+
+
+@dataclass
+class ProfileFailed(Message):
+    """The profile `name` could not be used; `reason` says why (never the token)."""
+
+    name: str
+    reason: str
+
+
+def profile_help(name: str, current: Settings) -> str:
+    """The palette's help line for switching to `name`."""
+    if name == current.profile:
+        return f"Reload profile {name} (the one in use): a fresh token and list"
+    return f"Use the account of [profiles.{name}]; the backups shown are replaced"
