@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -37,7 +38,7 @@ def transport(backend: DemoBackend) -> SwitchableTransport:
 def make_app(clock: FakeClock, transport: SwitchableTransport) -> Callable[..., VpsApp]:
     """Build a `VpsApp` on the demo backend with the fake clock; keywords override settings."""
 
-    def factory(**settings: Any) -> VpsApp:
+    def factory(*, ops_path: Path | None = None, **settings: Any) -> VpsApp:
         options: dict[str, Any] = {"demo": True, "poll_interval": 5.0, "idle_refresh": 60.0}
         options.update(settings)
         api = VpsClient(
@@ -46,6 +47,6 @@ def make_app(clock: FakeClock, transport: SwitchableTransport) -> Callable[..., 
             transport=transport,
             retry=RetryPolicy(attempts=1),
         )
-        return VpsApp(Settings(**options), api, clock=clock, tick_seconds=TICK)
+        return VpsApp(Settings(**options), api, clock=clock, tick_seconds=TICK, ops_path=ops_path)
 
     return factory

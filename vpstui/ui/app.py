@@ -17,11 +17,12 @@ from textual.screen import Screen
 from vpstui.api.client import VpsClient
 from vpstui.api.models import Backup, CreateResult, RestoreResult
 from vpstui.api.secret import Secret
-from vpstui.audit import AuditLog, default_audit_path
+from vpstui.audit import AuditLog, default_audit_path, state_dir
 from vpstui.clock import Clock, SystemClock
 from vpstui.config import ConfigError, Settings
 from vpstui.crash import crash_notice, write_report
 from vpstui.format import safe_text
+from vpstui.ops import OPS_FILE, OperationLedger
 from vpstui.ui.dialogs import CreateDialog, DeleteDialog, DetailsDialog, RestoreDialog
 from vpstui.ui.profiles import ProfileFailed, ProfileOpened, ProfileOpener, profile_help
 from vpstui.ui.screens.first_run import FirstRunScreen
@@ -47,6 +48,7 @@ class VpsApp(App[None]):
         tick_seconds: float = 1.0,
         audit_path: Path | None = None,
         open_profile: ProfileOpener | None = None,
+        ops_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -66,6 +68,12 @@ class VpsApp(App[None]):
             audit_path = default_audit_path()
         if audit_path is not None and api is not None:
             self.audit_log = AuditLog(audit_path, host=api.host, secrets=self.secrets())
+        #: Creates and restores followed across sessions (none for the demo unless given).
+        self.ledger: OperationLedger | None = None
+        if ops_path is None and not settings.demo:
+            ops_path = state_dir() / OPS_FILE
+        if ops_path is not None and api is not None:
+            self.ledger = OperationLedger.load(ops_path, api.host)
 
     def secrets(self) -> list[str]:
         """Every token this app knows, to be removed from anything it writes or prints."""
@@ -218,9 +226,15 @@ class VpsApp(App[None]):
                 title=f"Restoring {safe_text(backup.server_name, 40)}",
                 timeout=15,
             )
-            main.restore_started(backup.server_id, backup.server_name)
+            safety = dialog.safety_backup
+            main.restore_started(
+                backup, backup.server_name, safety.id if safety is not None else None
+            )
 
-        self.push_screen(RestoreDialog(self.api, backup, server, self.clock), restored)
+        dialog = RestoreDialog(
+            self.api, backup, server, self.clock, poll_interval=self.settings.poll_interval
+        )
+        self.push_screen(dialog, restored)
 
     def open_details(self, backup: Backup) -> None:
         main = self.main
@@ -340,6 +354,8 @@ class VpsApp(App[None]):
             self.audit_log = AuditLog(
                 self.audit_log.path, host=message.api.host, secrets=self.secrets()
             )
+        if self.ledger is not None:  # operations followed are per API host
+            self.ledger = OperationLedger.load(self.ledger.path, message.api.host)
         await self.switch_screen(MainScreen())
         if old is not None:
             await old.aclose()

@@ -40,6 +40,7 @@ from vpstui.ui.messages import (
     ServersLoaded,
 )
 from vpstui.ui.schedule import RefreshSchedule
+from vpstui.ui.screens.following import Follower
 from vpstui.ui.widgets.backup_table import THREADED_ROWS, BackupTable
 from vpstui.ui.widgets.insight import InsightPanel, overdue_text
 from vpstui.ui.widgets.rows import diff_rows
@@ -75,7 +76,7 @@ class LiveScreen(Screen[None]):
         self._all_cache: dict[int, Backup] = {}
         self._loaded_scope: Scope | None = None
         self._loading = False
-        self._restoring: dict[int, str] = {}
+        self.follower = Follower()
         self._following = False
         self._ticks = 0
         self.schedule = RefreshSchedule()
@@ -118,7 +119,7 @@ class LiveScreen(Screen[None]):
         state.shown = table.row_count
         state.total = len(table.backups)
         state.in_progress = table.in_progress
-        state.restoring = list(self._restoring.values())
+        state.restoring = list(self.follower.restoring.values())
         state.scope = self._scope_name()
         state.type_filter = self.scope[1]
         now = self._now()
@@ -299,8 +300,11 @@ class LiveScreen(Screen[None]):
             return
         now = self._now()
         table = self.table
+        was_running = table.running_ids()
         if self._loaded_scope == message.scope:
-            self._announce_changes(message.diff.changed if message.diff else message.backups)
+            self._announce_changes(
+                message.diff.changed if message.diff else message.backups, was_running
+            )
         table.empty_text = "No backups here yet. Press n to create one."
         if message.diff is not None:
             table.apply_diff(message.diff)
@@ -324,6 +328,7 @@ class LiveScreen(Screen[None]):
                 self._summaries[server_id] = fresh.get(server_id, ServerSummary(server_id, ""))
             if self._summaries != before:
                 self._update_picker()
+        self._settle_remembered_creates(message.scope, was_running)
         self._loading = False
         state = self.connection
         state.loading = False
@@ -370,9 +375,22 @@ class LiveScreen(Screen[None]):
             self.table.refresh()
         self._show_status()
 
-    def _announce_changes(self, new: Iterable[Backup]) -> None:
+    def _settle_remembered_creates(self, scope: Scope, was_running: set[int]) -> None:
+        """Creates remembered from an earlier session that have now finished: say so."""
+        server_id, backup_type = scope
+        covers: set[int] | None = None if server_id is None else {server_id}
+        if backup_type == "automatic":
+            covers = set()
+        for backup in self.follower.creates_settled(self.table.backups, covers):
+            if backup.id not in was_running:  # not already announced by this session
+                self.notify(
+                    f"Backup {backup.id} on {safe_text(backup.server_name, 40)}, started in an "
+                    f"earlier session, is {status_word(backup.status)}.",
+                    title="Earlier backup",
+                )
+
+    def _announce_changes(self, new: Iterable[Backup], was_running: set[int]) -> None:
         """Notify about backups that finished (or failed) since the last refresh."""
-        was_running = self.table.running_ids()
         if not was_running:
             return
         for backup in new:
@@ -395,7 +413,10 @@ class LiveScreen(Screen[None]):
     def _tick(self) -> None:
         self._ticks += 1
         quiet = not (
-            self.table.in_progress or self._restoring or self._loading or self.connection.error
+            self.table.in_progress
+            or self.follower.restoring
+            or self._loading
+            or self.connection.error
         )
         if quiet and self._ticks % QUIET_TICKS:
             # Nothing is moving: the header's "updated 3m ago" and a 60 s idle refresh
@@ -407,15 +428,15 @@ class LiveScreen(Screen[None]):
         if not self._loading and self.schedule.due(now):
             self.schedule.next_at = None
             self.load_backups()
-        if self._restoring and not self._following:
-            self._follow_restores()
+        if not self._following and (due := self.follower.due(now)):
+            self._follow_restores(due)
         self._show_status()
 
     @work(group="follow", exclusive=True, exit_on_error=False)
-    async def _follow_restores(self) -> None:
+    async def _follow_restores(self, server_ids: list[int]) -> None:
         self._following = True
         try:
-            for server_id in list(self._restoring):
+            for server_id in server_ids:
                 try:
                     server = await self.app.api.get_server(server_id)
                 except ApiError:
@@ -428,14 +449,14 @@ class LiveScreen(Screen[None]):
     def _server_followed(self, message: ServerFollowed) -> None:
         server = message.server
         self.servers = [server if s.id == server.id else s for s in self.servers]
-        if server.status != "restoring" and server.id in self._restoring:
-            del self._restoring[server.id]
+        incident = self.follower.server_seen(server, self._now())
+        if incident is not None:
             self.app.bell()
             self.notify(
                 f"Restore of {safe_text(server.name, 40)} finished; "
-                f"status: {status_word(server.status)}.",
+                f"status: {status_word(server.status)}. Press I to copy the incident summary.",
                 title="Restore done",
-                timeout=15,
+                timeout=20,
             )
             self._update_picker()
         self._show_status()

@@ -13,8 +13,9 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input
 
 from vpstui.api.models import Backup
-from vpstui.format import backup_summary, status_word
+from vpstui.format import backup_summary, safe_text, status_word
 from vpstui.ui.schedule import RefreshSchedule
+from vpstui.ui.screens.following import Follower
 from vpstui.ui.screens.live import LiveScreen
 from vpstui.ui.widgets.backup_table import BackupTable
 from vpstui.ui.widgets.insight import InsightPanel
@@ -49,6 +50,7 @@ class MainScreen(LiveScreen):
         Binding("s", "servers", "Servers", priority=True),
         Binding("c", "copy_id", "Copy", show=False),
         Binding("C", "copy_summary", "Copy summary", show=False),
+        Binding("I", "copy_incident", "Copy incident summary", show=False),
         Binding("escape", "escape", "Clear filter", show=False),
         Binding("question_mark,f1", "app.help", "Help"),
     ]
@@ -85,10 +87,28 @@ class MainScreen(LiveScreen):
         if self._preselect and self._preselect.isdigit():
             self.scope = (int(self._preselect), None)
             self._preselect = None
+        self.follower = Follower(self.app.ledger, settings.poll_interval)
+        self._resume_operations()
         self.set_interval(self.app.tick_seconds, self._tick)
         self.load_servers()
         self.load_backups(progressive=True)
         self._show_status()
+
+    def _resume_operations(self) -> None:
+        """Follow again what an earlier session left running (a dropped SSH connection)."""
+        restores, creates = self.follower.resume()
+        if restores or creates:
+            names = ", ".join(safe_text(op.server_name, 30) for op in restores + creates)
+            parts = []
+            if restores:
+                parts.append(f"{len(restores)} restore(s)")
+            if creates:
+                parts.append(f"{len(creates)} backup(s)")
+            self.notify(
+                f"Following {' and '.join(parts)} started in an earlier session: {names}.",
+                title="Picked up where you left off",
+                timeout=15,
+            )
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
@@ -259,6 +279,7 @@ class MainScreen(LiveScreen):
             summary.in_progress += 1
             summary.manual_in_progress += 1
             self._update_picker()
+        self.follower.create_started(backup, self._now())
         self.schedule.soon(self._now())
         self._show_status()
 
@@ -268,14 +289,29 @@ class MainScreen(LiveScreen):
             self._all_cache = {k: v for k, v in self._all_cache.items() if k != backup_id}
         self.load_backups()
 
-    def restore_started(self, server_id: int, name: str) -> None:
-        self._restoring[server_id] = name
+    def restore_started(
+        self, backup: Backup, server_name: str, safety_backup_id: int | None = None
+    ) -> None:
+        """The API accepted a restore: follow the server until it is back."""
+        server_id = backup.server_id
+        self.follower.restore_started(
+            backup, server_name, self._now(), safety_backup_id=safety_backup_id
+        )
         self.servers = [
             msgspec.structs.replace(s, status="restoring") if s.id == server_id else s
             for s in self.servers
         ]
         self._update_picker()
         self._show_status()
+
+    def action_copy_incident(self) -> None:
+        """I: copy the last restore's incident summary (who, what, when) to the clipboard."""
+        incident = self.follower.current_incident()
+        if incident is None:
+            self.notify("No restore has been started from vpstui yet.", timeout=4)
+            return
+        self.app.copy_to_clipboard(incident.summary())
+        self.notify(f"Copied the incident summary of {safe_text(incident.server_name, 40)}.")
 
     def manual_count(self, server_id: int) -> int | None:
         """Manual backups of a server, if the loaded data covers all of them."""

@@ -1,0 +1,147 @@
+"""The restore flow's guard rails: a safety backup first, an incident summary after, and
+restores followed again after a dropped session."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from textual.widgets import Checkbox
+
+from vpstui.clock import FakeClock
+from vpstui.demo import DemoBackend
+from vpstui.ui.app import VpsApp
+from vpstui.ui.dialogs import RestoreDialog
+from vpstui.ui.screens.main import MainScreen
+
+from .test_main_screen import main_of, settle, wait_until
+
+AppFactory = Callable[..., VpsApp]
+MAIL = 13210
+RESTORE = f"/api/v1/servers/{MAIL}/restore/"
+
+
+def safety_posts(backend: DemoBackend) -> int:
+    return backend.count("POST", "/api/v1/backups/")
+
+
+async def open_restore(app: VpsApp, pilot: object) -> RestoreDialog:
+    await settle(app, pilot)
+    main = main_of(app)
+    target = next(b for b in main.table.backups.values() if b.is_completed)
+    main.table.move_cursor_to(target.id)
+    await pilot.press("R")  # type: ignore[attr-defined]
+    await settle(app, pilot)
+    assert isinstance(app.screen, RestoreDialog)
+    return app.screen
+
+
+async def test_safety_backup_completes_before_the_restore_is_sent(
+    make_app: AppFactory, backend: DemoBackend, clock: FakeClock, tmp_path: Path
+) -> None:
+    """Ticked by default: a manual backup is made and must complete before the one restore."""
+    ops = tmp_path / "operations.json"
+    app = make_app(server="mail-relay", poll_interval=0.05, ops_path=ops)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dialog = await open_restore(app, pilot)
+        assert dialog.query_one("#safety", Checkbox).value
+        target = dialog.backup
+        await pilot.press(*"mail-relay", "enter")
+        await wait_until(pilot, lambda: dialog.safety_backup is not None)
+        safety = dialog.safety_backup
+        assert safety is not None
+        assert safety.description == f"Safety backup before restoring #{target.id}"
+        await pilot.pause(0.2)
+        assert backend.count("POST", RESTORE) == 0  # still waiting for the safety backup
+        assert "in progress" in str(dialog.query_one("#safety-status").render())
+        clock.advance(60)  # the demo finishes a manual backup after 20 s
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        assert backend.count("POST", RESTORE) == 1
+        assert safety_posts(backend) == 1
+        assert backend.state.backups[safety.id].status == "completed"
+        pending = json.loads(ops.read_text())
+        assert [op["kind"] for op in pending] == ["restore"]
+        # the restore ends: bell, incident summary on I, the ledger is emptied
+        clock.advance(120)
+        await wait_until(pilot, lambda: main_of(app).follower.last_incident is not None)
+        await pilot.press("I")
+        assert app.clipboard.startswith("Restore of mail-relay (server id 13210)")
+        assert f"from backup #{target.id}" in app.clipboard
+        assert f"safety backup taken first: #{safety.id}" in app.clipboard
+        assert "run by " in app.clipboard and "@" in app.clipboard
+        assert json.loads(ops.read_text()) == []
+
+
+async def test_failed_safety_backup_means_no_restore(
+    make_app: AppFactory, backend: DemoBackend, clock: FakeClock
+) -> None:
+    """If the safety backup fails, the restore is not sent and the dialog says so."""
+    app = make_app(server="mail-relay", poll_interval=0.05)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dialog = await open_restore(app, pilot)
+        await pilot.press(*"mail-relay", "enter")
+        await wait_until(pilot, lambda: dialog.safety_backup is not None)
+        assert dialog.safety_backup is not None
+        backend.state.backups[dialog.safety_backup.id].status = "failed"
+        await wait_until(pilot, lambda: not dialog.in_flight)
+        assert "the restore was not sent" in str(dialog.query_one("#dialog-error").render())
+        assert backend.count("POST", RESTORE) == 0
+        assert isinstance(app.screen, RestoreDialog)
+
+
+async def test_escape_while_waiting_stops_without_restoring(
+    make_app: AppFactory, backend: DemoBackend
+) -> None:
+    """Esc while the safety backup runs: no restore; the backup goes on; the dialog stays."""
+    app = make_app(server="mail-relay", poll_interval=0.05)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dialog = await open_restore(app, pilot)
+        await pilot.press(*"mail-relay", "enter")
+        await wait_until(pilot, lambda: dialog.safety_backup is not None)
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: not dialog.in_flight)
+        assert "You stopped waiting" in str(dialog.query_one("#dialog-error").render())
+        assert backend.count("POST", RESTORE) == 0
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_full_quota_offers_no_safety_backup_and_deletes_nothing(
+    make_app: AppFactory, backend: DemoBackend
+) -> None:
+    """db-primary is at 10 of 10: the option is off, says why, names the oldest."""
+    app = make_app(server="db-primary")
+    async with app.run_test(size=(120, 35)) as pilot:
+        dialog = await open_restore(app, pilot)
+        safety = dialog.query_one("#safety", Checkbox)
+        assert not safety.value and safety.disabled
+        status = str(dialog.query_one("#safety-status").render())
+        assert "10 of 10" in status and "Oldest: #" in status
+        before = len(backend.state.backups)
+    assert len(backend.state.backups) == before
+    assert backend.count("DELETE") == 0
+
+
+async def test_a_restore_left_running_is_followed_in_the_next_session(
+    make_app: AppFactory, backend: DemoBackend, clock: FakeClock, tmp_path: Path
+) -> None:
+    """A dropped SSH session: the next vpstui picks the restore up and reports its end."""
+    ops = tmp_path / "operations.json"
+    first = make_app(server="mail-relay", ops_path=ops)
+    async with first.run_test(size=(120, 35)) as pilot:
+        dialog = await open_restore(first, pilot)
+        dialog.query_one("#safety", Checkbox).value = False
+        await pilot.press(*"mail-relay", "enter")
+        await wait_until(pilot, lambda: isinstance(first.screen, MainScreen))
+    assert backend.state.servers[MAIL].status == "restoring"
+    second = make_app(ops_path=ops)
+    async with second.run_test(size=(120, 35)) as pilot:
+        await settle(second, pilot)
+        assert any("earlier session" in n.message for n in second._notifications)
+        assert main_of(second).follower.restoring == {MAIL: "mail-relay"}
+        clock.advance(120)
+        await wait_until(pilot, lambda: not main_of(second).follower.restoring)
+        assert any("finished" in n.message for n in second._notifications)
+    assert json.loads(ops.read_text()) == []
