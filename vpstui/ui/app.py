@@ -270,6 +270,11 @@ class VpsApp(App[None]):
             ("Copy backup ID", "Copy the selected backup's ID (c)", main.action_copy_id),
             ("Copy backup summary", "Copy a one-line summary (C)", main.action_copy_summary),
             (
+                "Copy incident summary",
+                "Who restored what, and when (I)",
+                main.action_copy_incident,
+            ),
+            (
                 "Backup details",
                 "Every field of the selected backup (Enter)",
                 main.table.action_select,

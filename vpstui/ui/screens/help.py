@@ -18,9 +18,10 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         (
             ("n", "Create a manual backup (of the selected server)"),
             ("Delete / ctrl+d", "Delete the selected backup (asks first)"),
-            ("R", "Restore a server from the selected backup (type the name to confirm)"),
+            ("R", "Restore from the selected backup (safety backup first, type the name)"),
             ("Enter / double click", "Details of the selected backup"),
             ("c / C", "Copy the backup ID / a one-line summary (works over SSH)"),
+            ("I", "Copy the incident summary of the last restore"),
         ),
     ),
     (
