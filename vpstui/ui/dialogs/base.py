@@ -22,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Footer, Static
 from textual.worker import Worker, WorkerState
 
-from vpstui.api import ApiError
+from vpstui.api import ApiError, Backup, VpsClient
 from vpstui.audit import AuditLog, Outcome
 from vpstui.format import safe_text
 
@@ -64,6 +64,19 @@ class RequestFailed(Message):
 
     def __init__(self, error: ApiError) -> None:
         super().__init__()
+        self.error = error
+
+
+class ManualBackupsRead(Message):
+    """A server's manual backups, for a quota line (`manual` None: reading them failed,
+    and `error` says why)."""
+
+    def __init__(
+        self, server_id: int, manual: list[Backup] | None, error: ApiError | None = None
+    ) -> None:
+        super().__init__()
+        self.server_id = server_id
+        self.manual = manual
         self.error = error
 
 
@@ -326,6 +339,27 @@ class DialogBase(ModalScreen[ResultType]):
         )
         if log.error is not None and not failed_before:
             self.app.notify(log.error, severity="warning", timeout=10)
+
+    # -- the manual-backup quota (create, restore's safety backup, details) ---------------
+
+    def read_manual_backups(self, client: VpsClient, server_id: int) -> None:
+        """Read `server_id`'s manual backups in a worker; answers `ManualBackupsRead`."""
+        self.run_worker(
+            self._read_manual(client, server_id),
+            group="quota",
+            exclusive=True,
+            exit_on_error=False,
+        )
+
+    async def _read_manual(self, client: VpsClient, server_id: int) -> None:
+        try:
+            listing = await client.list_backups(server_id=server_id, backup_type="manual")
+        except ApiError as error:
+            self.post_message(ManualBackupsRead(server_id, None, error))
+            return
+        # Only this server's manual backups count, whatever the API sent.
+        manual = [b for b in listing if b.server_id == server_id and b.is_manual]
+        self.post_message(ManualBackupsRead(server_id, manual))
 
     def describe_failure(self, error: ApiError) -> str:
         """The text shown for a failed request; subclasses add what the outcome means."""

@@ -18,7 +18,7 @@ from textual.widgets import Button, Input, Select, Static
 from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, CreateResult, Server, VpsClient
 from vpstui.clock import Clock
 from vpstui.format import absolute_time, safe_text, status_word
-from vpstui.ui.dialogs.base import DialogBase, OutcomeChecked
+from vpstui.ui.dialogs.base import DialogBase, ManualBackupsRead, OutcomeChecked
 
 __all__ = ["DESCRIPTION_LIMIT", "CreateDialog", "quota_text"]
 
@@ -49,24 +49,6 @@ def quota_text(manual: list[Backup]) -> str:
     if running:
         text += f" ({running} in progress)"
     return text
-
-
-class QuotaLoaded(Message):
-    """A server's manual backups arrived (for the quota line)."""
-
-    def __init__(self, server_id: int, manual: list[Backup]) -> None:
-        super().__init__()
-        self.server_id = server_id
-        self.manual = manual
-
-
-class QuotaFailed(Message):
-    """Reading a server's manual backups failed."""
-
-    def __init__(self, server_id: int, error: ApiError) -> None:
-        super().__init__()
-        self.server_id = server_id
-        self.error = error
 
 
 class BackupCreated(Message):
@@ -192,43 +174,28 @@ class CreateDialog(DialogBase[CreateResult]):
             return
         quota.update(Text("Manual backups: checking…"))
         self.update_controls()
-        self.run_worker(
-            self._fetch_quota(server_id), group="quota", exclusive=True, exit_on_error=False
-        )
+        self.read_manual_backups(self.client, server_id)
 
-    async def _fetch_quota(self, server_id: int) -> None:
-        try:
-            manual = await self.client.list_backups(server_id=server_id, backup_type="manual")
-        except ApiError as error:
-            self.post_message(QuotaFailed(server_id, error))
-            return
-        self.post_message(QuotaLoaded(server_id, list(manual)))
-
-    def on_quota_loaded(self, event: QuotaLoaded) -> None:
+    def on_manual_backups_read(self, event: ManualBackupsRead) -> None:
         event.stop()
         if event.server_id != self.server_id:
             return  # an answer for a server no longer chosen
-        # Only this server's manual backups count, whatever the API sent.
-        manual = [b for b in event.manual if b.server_id == event.server_id and b.is_manual]
         self._quota_checking = False
+        if event.manual is None:
+            self.query_one("#quota", Static).update(
+                Text(
+                    f"Could not check the manual backup quota ({safe_text(event.error)}). "
+                    "You can still create; the API enforces its limit."
+                )
+            )
+            self.update_controls()
+            return
+        manual = event.manual
         self._known_manual[event.server_id] = {b.id for b in manual}
         self._quota_full = len(manual) >= MANUAL_BACKUP_LIMIT
         quota = self.query_one("#quota", Static)
         quota.update(Text(quota_text(manual)))
         quota.set_class(self._quota_full, "-full")
-        self.update_controls()
-
-    def on_quota_failed(self, event: QuotaFailed) -> None:
-        event.stop()
-        if event.server_id != self.server_id:
-            return
-        self._quota_checking = False
-        self.query_one("#quota", Static).update(
-            Text(
-                f"Could not check the manual backup quota ({safe_text(event.error)}). "
-                "You can still create; the API enforces its limit."
-            )
-        )
         self.update_controls()
 
     # -- events --------------------------------------------------------------------------

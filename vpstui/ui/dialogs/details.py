@@ -11,11 +11,10 @@ from typing import ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
-from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Button, Static
 
-from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, Server, VpsClient
+from vpstui.api import MANUAL_BACKUP_LIMIT, Backup, Server, VpsClient
 from vpstui.clock import Clock
 from vpstui.format import (
     absolute_time,
@@ -26,7 +25,7 @@ from vpstui.format import (
     safe_text,
     status_word,
 )
-from vpstui.ui.dialogs.base import DialogBase
+from vpstui.ui.dialogs.base import DialogBase, ManualBackupsRead
 
 __all__ = ["DetailsDialog", "backup_summary"]
 
@@ -35,15 +34,6 @@ LABEL_WIDTH = 13
 
 def _mb(size_mb: float) -> str:
     return f"{size_mb:,.0f} MB" if size_mb.is_integer() else f"{size_mb:,.1f} MB"
-
-
-class QuotaCounted(Message):
-    """The server's manual backups were counted (or could not be)."""
-
-    def __init__(self, count: int | None, error: ApiError | None = None) -> None:
-        super().__init__()
-        self.count = count
-        self.error = error
 
 
 class DetailsDialog(DialogBase[None]):
@@ -126,29 +116,17 @@ class DetailsDialog(DialogBase[None]):
             self.query_one("#field-quota", Static).update(
                 Text.assemble((f"{'Quota:':<{LABEL_WIDTH}}", "bold"), "checking…")
             )
-            self.run_worker(self._count_manual(), group="quota", exit_on_error=False)
+            self.read_manual_backups(self.client, self.backup.server_id)
 
     def _quota_text(self, count: int | None) -> str:
         if count is None:
             return "unknown"
         return f"{count} of {MANUAL_BACKUP_LIMIT} manual backups on this server"
 
-    async def _count_manual(self) -> None:
-        backup = self.backup
-        try:
-            manual = await self.client.list_backups(
-                server_id=backup.server_id, backup_type="manual"
-            )
-        except ApiError as error:
-            self.post_message(QuotaCounted(None, error))
-            return
-        count = sum(1 for b in manual if b.server_id == backup.server_id and b.is_manual)
-        self.post_message(QuotaCounted(count))
-
-    def on_quota_counted(self, event: QuotaCounted) -> None:
+    def on_manual_backups_read(self, event: ManualBackupsRead) -> None:
         event.stop()
-        self.manual_count = event.count
-        text = self._quota_text(event.count)
+        self.manual_count = len(event.manual) if event.manual is not None else None
+        text = self._quota_text(self.manual_count)
         if event.error is not None:
             text = f"could not be read ({safe_text(event.error)})"
         self.query_one("#field-quota", Static).update(

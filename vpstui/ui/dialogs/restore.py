@@ -18,7 +18,12 @@ from textual.widgets import Button, Checkbox, Input, Static
 from vpstui.api import ApiError, Backup, RestoreResult, Server, VpsClient
 from vpstui.clock import Clock
 from vpstui.format import absolute_time, human_size, long_age, safe_text, status_word
-from vpstui.ui.dialogs.base import DialogBase, OutcomeChecked, RequestFailed
+from vpstui.ui.dialogs.base import (
+    DialogBase,
+    ManualBackupsRead,
+    OutcomeChecked,
+    RequestFailed,
+)
 from vpstui.ui.dialogs.safety import SafetyStopped, quota_verdict, take_safety_backup
 
 __all__ = ["RestoreDialog", "restore_headline"]
@@ -48,15 +53,6 @@ class RestoreStarted(Message):
     def __init__(self, result: RestoreResult) -> None:
         super().__init__()
         self.result = result
-
-
-class SafetyQuota(Message):
-    """The server's manual backups were read (None: reading them failed, with `error`)."""
-
-    def __init__(self, manual: list[Backup] | None, error: str | None = None) -> None:
-        super().__init__()
-        self.manual = manual
-        self.error = error
 
 
 class SafetyProgress(Message):
@@ -167,21 +163,11 @@ class RestoreDialog(DialogBase[RestoreResult]):
             self.query_one("#cancel", Button).focus()
         else:
             self.query_one("#confirm-name", Input).focus()
-            self.run_worker(self._read_quota(), group="quota", exit_on_error=False)
+            self.read_manual_backups(self.client, self.backup.server_id)
 
     # -- the safety backup ---------------------------------------------------------------
 
-    async def _read_quota(self) -> None:
-        try:
-            manual = await self.client.list_backups(
-                server_id=self.backup.server_id, backup_type="manual"
-            )
-        except ApiError as error:
-            self.post_message(SafetyQuota(None, str(error)))
-            return
-        self.post_message(SafetyQuota([b for b in manual if b.server_id == self.backup.server_id]))
-
-    def on_safety_quota(self, event: SafetyQuota) -> None:
+    def on_manual_backups_read(self, event: ManualBackupsRead) -> None:
         event.stop()
         status = self.query_one("#safety-status", Static)
         safety = self.query_one("#safety", Checkbox)
