@@ -12,19 +12,18 @@ has `outcome_unknown = True` and the caller should re-read the list.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import json
-from collections.abc import AsyncIterator, Awaitable, Callable, Generator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
 
 from vpstui import __version__
+from vpstui.api.decoding import PageDecoder, decode_json, read_page, server_page
 from vpstui.api.errors import (
     ApiError,
     BadResponseError,
-    InsecureUrlError,
     RateLimitedError,
     error_from_response,
     error_from_transport,
@@ -33,17 +32,15 @@ from vpstui.api.errors import (
 from vpstui.api.models import (
     Backup,
     CreateResult,
-    DecodedPage,
     Listing,
     RestoreResult,
     Server,
     UnreadableItem,
-    UnreadablePage,
     decode_backup_page,
-    decode_page,
     parse_backup,
     parse_server,
 )
+from vpstui.api.origin import BearerAuth, check_base_url
 from vpstui.api.retry import RETRY_STATUSES, RetryPolicy
 from vpstui.api.secret import Secret
 
@@ -57,53 +54,6 @@ DEFAULT_TOTAL_TIMEOUT = 45.0
 MAX_PAGES = 20_000
 
 T = TypeVar("T")
-PageDecoder = Callable[[bytes], DecodedPage[T]]
-
-
-def is_loopback(host: str) -> bool:
-    """True for localhost and the loopback ranges (127.0.0.0/8, ::1)."""
-    host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def check_base_url(url: str) -> httpx.URL:
-    """The API URL, validated: https anywhere, plain http only on loopback."""
-    try:
-        parsed = httpx.URL(url)
-    except (httpx.InvalidURL, TypeError) as exc:
-        raise InsecureUrlError(f"The API URL {url!r} is not a valid URL.") from exc
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise InsecureUrlError(f"The API URL must start with https:// (got {url!r}).")
-    if parsed.userinfo:
-        raise InsecureUrlError("The API URL must not contain a user name or password.")
-    if parsed.scheme == "http" and not is_loopback(parsed.host):
-        raise InsecureUrlError(
-            f"Refusing plain http:// for {parsed.host}: the token would travel unencrypted. "
-            "Use https:// (http is only allowed for 127.0.0.1, ::1 and localhost)."
-        )
-    return parsed.copy_with(path=parsed.path.rstrip("/"), query=None, fragment=None)
-
-
-class _BearerAuth(httpx.Auth):
-    """Adds the token, but only to requests for the configured API origin."""
-
-    def __init__(self, token: Secret, origin: tuple[str, str, int | None]) -> None:
-        self._token = token
-        self._origin = origin
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        url = request.url
-        if (url.scheme, url.host, url.port) == self._origin:
-            request.headers["Authorization"] = f"Bearer {self._token.reveal()}"
-        yield request
-
-    def __repr__(self) -> str:
-        return "_BearerAuth(***)"
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,7 +104,7 @@ class VpsClient:
         origin = (self.base_url.scheme, self.base_url.host, self.base_url.port)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
-            auth=_BearerAuth(self._token, origin),
+            auth=BearerAuth(self._token, origin),
             transport=transport,
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
             headers={
@@ -180,7 +130,7 @@ class VpsClient:
 
     async def list_servers(self) -> Listing[Server]:
         """Every server on the account (all pages)."""
-        return await self._collect("/api/v1/servers/", None, _server_page, "list servers")
+        return await self._collect("/api/v1/servers/", None, server_page, "list servers")
 
     async def get_server(self, server_id: int) -> Server:
         """One server, e.g. to follow its status during a restore."""
@@ -287,7 +237,7 @@ class VpsClient:
         for _ in range(MAX_PAGES):
             page_params, params = params, None  # the next link carries the query
             response = await self._exchange("GET", url, params=page_params, action=action)
-            decoded = _decode_page(response, decode, action)
+            decoded = read_page(response, decode, action)
             skipped += decoded.skipped
             for problem in decoded.problems:
                 if len(problems) < 20:
@@ -356,7 +306,7 @@ class VpsClient:
         )
         if response.status_code == 204 or not response.content.strip():
             return None
-        return _decode(response, action, outcome_unknown=method != "GET")
+        return decode_json(response, action, outcome_unknown=method != "GET")
 
     async def _exchange(
         self,
@@ -437,44 +387,3 @@ def _backup_params(server_id: int | None, backup_type: str | None) -> dict[str, 
     if backup_type:
         params["backup_type"] = backup_type
     return params or None
-
-
-def _decode(response: httpx.Response, action: str, *, outcome_unknown: bool) -> Any:
-    ctype = response.headers.get("content-type", "")
-    try:
-        return json.loads(response.content)
-    except ValueError as exc:
-        head = response.content[:200].lstrip().lower()
-        if "html" in ctype or head.startswith((b"<!doctype", b"<html", b"<")):
-            what = "an HTML page instead of JSON (a proxy or login page?)"
-        elif response.content.rstrip()[-1:] not in (b"}", b"]"):
-            what = "a truncated answer"
-        else:
-            what = "an answer that is not valid JSON"
-        error = BadResponseError(
-            f"Could not {action}: the API sent {what} (status {response.status_code}).",
-            status=response.status_code,
-        )
-        error.outcome_unknown = outcome_unknown
-        raise error from exc
-
-
-def _server_page(body: bytes) -> DecodedPage[Server]:
-    return decode_page(json.loads(body), parse_server)
-
-
-def _decode_page(response: httpx.Response, decode: PageDecoder[T], action: str) -> DecodedPage[T]:
-    if not response.content.strip():
-        raise BadResponseError(
-            f"Could not {action}: the API sent an empty answer (status {response.status_code}).",
-            status=response.status_code,
-        )
-    try:
-        return decode(response.content)
-    except UnreadablePage:
-        raise BadResponseError(
-            f"Could not {action}: the API's answer has no list of results."
-        ) from None
-    except ValueError:
-        _decode(response, action, outcome_unknown=False)  # raises the readable error
-        raise  # pragma: no cover - _decode always raises for a body json.loads rejects

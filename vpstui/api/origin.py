@@ -1,0 +1,60 @@
+"""Where the token may go: the API URL is checked once, and the token is attached only
+to requests for that exact origin (scheme, host and port)."""
+
+from __future__ import annotations
+
+import ipaddress
+from collections.abc import Generator
+
+import httpx
+
+from vpstui.api.errors import InsecureUrlError
+from vpstui.api.secret import Secret
+
+__all__ = ["BearerAuth", "check_base_url", "is_loopback"]
+
+
+def is_loopback(host: str) -> bool:
+    """True for localhost and the loopback ranges (127.0.0.0/8, ::1)."""
+    host = host.strip("[]").lower()
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def check_base_url(url: str) -> httpx.URL:
+    """The API URL, validated: https anywhere, plain http only on loopback."""
+    try:
+        parsed = httpx.URL(url)
+    except (httpx.InvalidURL, TypeError) as exc:
+        raise InsecureUrlError(f"The API URL {url!r} is not a valid URL.") from exc
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        raise InsecureUrlError(f"The API URL must start with https:// (got {url!r}).")
+    if parsed.userinfo:
+        raise InsecureUrlError("The API URL must not contain a user name or password.")
+    if parsed.scheme == "http" and not is_loopback(parsed.host):
+        raise InsecureUrlError(
+            f"Refusing plain http:// for {parsed.host}: the token would travel unencrypted. "
+            "Use https:// (http is only allowed for 127.0.0.1, ::1 and localhost)."
+        )
+    return parsed.copy_with(path=parsed.path.rstrip("/"), query=None, fragment=None)
+
+
+class BearerAuth(httpx.Auth):
+    """Adds the token, but only to requests for the configured API origin."""
+
+    def __init__(self, token: Secret, origin: tuple[str, str, int | None]) -> None:
+        self._token = token
+        self._origin = origin
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        url = request.url
+        if (url.scheme, url.host, url.port) == self._origin:
+            request.headers["Authorization"] = f"Bearer {self._token.reveal()}"
+        yield request
+
+    def __repr__(self) -> str:
+        return "BearerAuth(***)"
