@@ -704,7 +704,6 @@ def test_python_m_vpstui_backups_list_json_in_a_subprocess(tmp_path: Path) -> No
     assert done.returncode == 0 and done.stderr.strip().endswith("False"), done.stderr
 
 
-@pytest.mark.skipif(not hasattr(Settings, "refuse_writes"), reason="needs profiles/--read-only")
 def test_read_only_refuses_destructive_commands_but_lists(
     run: Callable[..., int], backend: DemoBackend, capsys: pytest.CaptureFixture[str]
 ) -> None:

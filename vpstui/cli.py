@@ -160,8 +160,11 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
     return run_app(settings, timeout=args.timeout, args=args)
 
 
-def build_client(settings: Settings, timeout: float | None = None) -> VpsClient | None:
-    """The API client for `settings` (the simulated one for the demo); None without a token.
+def build_client(
+    settings: Settings, timeout: float | None = None, *, demo_latency: float = 0.15
+) -> VpsClient | None:
+    """The API client for `settings` (the simulated one for the demo, answering after
+    `demo_latency` seconds like a real network); None without a token.
 
     Raises `ApiError` when the API URL cannot be used."""
     import httpx
@@ -171,7 +174,7 @@ def build_client(settings: Settings, timeout: float | None = None) -> VpsClient 
     if settings.demo:
         from vpstui.demo import DEMO_BASE_URL, DemoBackend
 
-        backend = DemoBackend(latency=0.15)
+        backend = DemoBackend(latency=demo_latency)
         return VpsClient(token="demo", base_url=DEMO_BASE_URL, transport=backend.transport())
     if settings.token is None:
         return None

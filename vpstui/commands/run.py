@@ -42,32 +42,19 @@ DESTRUCTIVE = {("backups", "create"), ("backups", "delete"), ("restore", None)}
 
 
 def connect(settings: Settings, timeout: float | None) -> VpsClient:
-    """The client the TUI would use: the in-process demo, or the configured API."""
-    import httpx
+    """The client the TUI would use: the in-process demo (without simulated latency: a
+    script wants answers), or the configured API."""
+    from vpstui.cli import build_client
 
-    from vpstui.api.client import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT
-
-    if settings.demo:
-        from vpstui.demo import DEMO_BASE_URL, DemoBackend
-
-        return VpsClient(token="demo", base_url=DEMO_BASE_URL, transport=DemoBackend().transport())
-    if settings.token is None:  # pragma: no cover - run_command checks first
+    client = build_client(settings, timeout, demo_latency=0.0)
+    if client is None:  # pragma: no cover - run_command checks first
         raise ConfigError("no API token")
-    limits: tuple[httpx.Timeout, float] = (DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT)
-    if timeout is not None:
-        limits = (httpx.Timeout(min(timeout, 5.0), read=timeout), timeout)
-    return VpsClient(
-        token=settings.token,
-        base_url=settings.api_url,
-        timeout=limits[0],
-        total_timeout=limits[1],
-    )
+    return client
 
 
 def _write_refusal(settings: Settings) -> str | None:
     """Why create, delete and restore are off (`--read-only`, a read-only profile), or None."""
-    refuse = getattr(settings, "refuse_writes", None)  # Settings.refuse_writes (profiles)
-    return refuse() if callable(refuse) else None
+    return settings.refuse_writes()
 
 
 def _fail(message: str, code: int) -> int:
