@@ -230,6 +230,8 @@ class VpsApp(App[None]):
             main.restore_started(
                 backup, backup.server_name, safety.id if safety is not None else None
             )
+            if safety is not None:
+                main.load_backups()  # show the safety backup's row
 
         dialog = RestoreDialog(
             self.api, backup, server, self.clock, poll_interval=self.settings.poll_interval

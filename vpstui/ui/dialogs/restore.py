@@ -194,6 +194,8 @@ class RestoreDialog(DialogBase[RestoreResult]):
 
     def on_safety_progress(self, event: SafetyProgress) -> None:
         event.stop()
+        if not self._stop.is_set():
+            self.show_note(None)  # not "Sending…": the status line says what is going on
         self.query_one("#safety-status", Static).update(Text(safe_text(event.text)))
 
     def action_cancel(self) -> None:

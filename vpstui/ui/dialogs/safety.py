@@ -84,6 +84,7 @@ async def take_safety_backup(
         ) from error
     backup = result.backup
     created(backup)
+    progress(f"Safety backup #{backup.id} started; waiting for it to complete… Esc stops waiting.")
     started = now()
     failures = 0
     while True:
