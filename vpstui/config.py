@@ -316,27 +316,17 @@ def load_settings(
         from_profile = name is not None and tables[name].get("read_only") is True
         settings.read_only_reason = f"profile {name}" if from_profile else f"read_only in {path}"
 
-    settings.poll_interval = _number(
-        poll_interval
-        if poll_interval is not None
-        else data.get("poll_interval", DEFAULT_POLL_INTERVAL),
-        "poll_interval",
-        minimum=0.5,
+    def number(flag: float | None, key: str, default: float, minimum: float, unit: str) -> float:
+        """A flag if given, else the config file's value, else the default; validated."""
+        value = flag if flag is not None else data.get(key, default)
+        return _number(value, key, minimum=minimum, unit=unit)
+
+    settings.poll_interval = number(
+        poll_interval, "poll_interval", DEFAULT_POLL_INTERVAL, 0.5, "seconds"
     )
-    settings.idle_refresh = _number(
-        idle_refresh
-        if idle_refresh is not None
-        else data.get("idle_refresh", DEFAULT_IDLE_REFRESH),
-        "idle_refresh",
-        minimum=0,
-    )
-    settings.stale_after_hours = _number(
-        stale_after_hours
-        if stale_after_hours is not None
-        else data.get("stale_after_hours", DEFAULT_STALE_AFTER_HOURS),
-        "stale_after_hours",
-        minimum=0.1,
-        unit="hours",
+    settings.idle_refresh = number(idle_refresh, "idle_refresh", DEFAULT_IDLE_REFRESH, 0, "seconds")
+    settings.stale_after_hours = number(
+        stale_after_hours, "stale_after_hours", DEFAULT_STALE_AFTER_HOURS, 0.1, "hours"
     )
 
     if demo or not resolve_token:
