@@ -3,41 +3,72 @@ Textual app (one `Static`) to its first frame.
 
 Each run is a fresh process timed by the parent from spawn to exit, so interpreter start,
 imports, mount, the first page and teardown all count, the same way for both. Both run
-headless and exit from the same hook: the first frame that qualifies (any frame for the
-bare app; a frame with at least one backup row for vpstui). The vpstui child goes through
-the real `vpstui.cli.main(["--demo"])` path with only two things changed: the demo
-backend's simulated latency is 0, and `App.run` is headless.
+headless at 120x35 (where vpstui shows its server picker) and exit from the same hook: the
+first frame that qualifies (any frame for the bare app; a frame with at least one backup
+row for vpstui). The vpstui child does what the `vpstui` console script does (import
+`vpstui.cli`, call `main(["--demo"])`) with two things changed: the demo backend's
+simulated latency is 0, and `App.run` is headless. Textual is patched as vpstui imports
+it, so nothing is imported ahead of vpstui's own start-up.
 
-As a child: `python bench_start.py --child bare|vpstui`. Nothing else is imported first.
+As a child: `python bench_start.py --child bare|vpstui`.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
 
 NAME = "start"
+#: The terminal both apps start in: a common size, where the server picker is shown.
+SIZE = (120, 35)
 
 
-def _exit_on_first_frame(qualifies: object) -> None:
+def _exit_on_first_frame(app_class: type, qualifies: object) -> None:
     """Make every `App` exit on the first frame for which `qualifies(app)` is true."""
-    from textual.app import App
+    original_display = app_class._display  # type: ignore[attr-defined]
+    original_run = app_class.run  # type: ignore[attr-defined]
 
-    original_display = App._display
-    original_run = App.run
-
-    def display(self: App[object], screen: object, renderable: object) -> None:
-        original_display(self, screen, renderable)  # type: ignore[arg-type]
+    def display(self: Any, screen: object, renderable: object) -> None:
+        original_display(self, screen, renderable)
         done = getattr(self, "_bench_done", False)
         if renderable is not None and not done and qualifies(self):  # type: ignore[operator]
-            self._bench_done = True  # type: ignore[attr-defined]
+            self._bench_done = True
             self.exit()
 
-    def run(self: App[object], *args: object, **kwargs: object) -> object:
+    def run(self: Any, *args: object, **kwargs: object) -> object:
         kwargs["headless"] = True
-        return original_run(self, *args, **kwargs)  # type: ignore[arg-type]
+        kwargs["size"] = SIZE
+        return original_run(self, *args, **kwargs)
 
-    App._display = display  # type: ignore[method-assign]
-    App.run = run  # type: ignore[method-assign]
+    app_class._display = display  # type: ignore[attr-defined]
+    app_class.run = run  # type: ignore[attr-defined]
+
+
+class _PatchOnImport:
+    """A `sys.meta_path` finder that runs `then(module)` right after `name` is imported, so
+    the vpstui child can patch Textual without importing it before `vpstui.cli` would."""
+
+    def __init__(self, name: str, then: Callable[[ModuleType], None]) -> None:
+        self.name, self.then = name, then
+
+    def find_spec(self, fullname: str, path: Any, target: object = None) -> Any:
+        if fullname != self.name:
+            return None
+        from importlib.machinery import PathFinder
+
+        sys.meta_path.remove(self)
+        spec = PathFinder.find_spec(fullname, path)
+        loader, then = spec.loader, self.then  # type: ignore[union-attr]
+        original = loader.exec_module
+
+        def exec_module(module: ModuleType) -> None:
+            original(module)
+            then(module)
+
+        loader.exec_module = exec_module
+        return spec
 
 
 def _child_bare() -> int:
@@ -48,7 +79,7 @@ def _child_bare() -> int:
         def compose(self) -> ComposeResult:
             yield Static("Hello from a bare Textual app")
 
-    _exit_on_first_frame(lambda app: True)
+    _exit_on_first_frame(App, lambda app: True)
     Bare().run()
     return 0
 
@@ -63,19 +94,15 @@ def _child_vpstui() -> int:
         except Exception:  # not composed yet
             return False
 
-    _exit_on_first_frame(has_rows)
-    import vpstui.demo.asgi as asgi
+    # As the `vpstui` console script does: import `vpstui.cli`, call `main()`. Textual is
+    # patched the moment vpstui imports it, and the demo answers without simulated latency.
+    sys.meta_path.insert(
+        0, _PatchOnImport("textual.app", lambda module: _exit_on_first_frame(module.App, has_rows))
+    )
+    import vpstui.cli as cli
 
-    original_init = asgi.DemoBackend.__init__
-
-    def init(self: asgi.DemoBackend, *args: object, **kwargs: object) -> None:
-        kwargs["latency"] = 0.0
-        original_init(self, *args, **kwargs)  # type: ignore[arg-type]
-
-    asgi.DemoBackend.__init__ = init  # type: ignore[method-assign]
-    from vpstui.cli import main
-
-    return main(["--demo"])
+    cli.build_client.__kwdefaults__["demo_latency"] = 0.0
+    return cli.main(["--demo"])
 
 
 def run(fast: bool) -> list:  # type: ignore[type-arg]
