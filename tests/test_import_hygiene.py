@@ -43,3 +43,54 @@ def test_api_and_config_do_not_import_textual(statement: str) -> None:
 def test_control_textual_is_detected() -> None:
     """Control: the check above would notice Textual if it were imported."""
     assert "textual" in modules_after_import("import textual")
+
+
+# --- start-up path (issue 4) -------------------------------------------------------------
+
+
+def test_httpx_command_line_client_is_not_imported() -> None:
+    """httpx's own CLI (click, pygments, rich.syntax) stays off vpstui's import path."""
+    modules = modules_after_import("import vpstui.api")
+    assert "httpx" in modules, "control: httpx was imported"
+    assert not {"click", "pygments", "rich.syntax"} & modules
+
+
+def test_control_httpx_alone_imports_its_command_line_client() -> None:
+    """Control: without vpstui first, `import httpx` does load its CLI (so the test above
+    measures vpstui's stand-in, not an environment without click)."""
+    assert "click" in modules_after_import("import httpx")
+
+
+def test_httpx_main_still_runs_the_real_command_line_client() -> None:
+    """`httpx.main` after vpstui's stand-in is the real CLI, imported on first call."""
+    code = (
+        "import vpstui, httpx, sys\n"
+        "try:\n"
+        "    httpx.main(['--help'])\n"
+        "except SystemExit as done:\n"
+        "    print('exit', done.code)\n"
+        "print('click' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.strip().splitlines()
+    assert lines[-2:] == ["exit 0", "True"]
+    assert "Usage" in done.stdout  # the real CLI's help, not the stand-in
+
+
+def test_tui_start_imports_no_dialog_or_crash_module() -> None:
+    """Dialogs, help and crash reporting are imported when first needed, not at start."""
+    modules = modules_after_import("import vpstui.cli, vpstui.ui.app")
+    assert "vpstui.ui.screens.main" in modules, "control: the app's modules were imported"
+    lazy = {"vpstui.ui.dialogs", "vpstui.ui.screens.help", "vpstui.crash"}
+    assert not lazy & modules
+
+
+def test_cli_module_imports_nothing_heavy() -> None:
+    """`vpstui.cli` itself loads neither httpx nor Textual: `main` loads them with the
+    garbage collector off (see `vpstui.cli._startup_done`)."""
+    modules = modules_after_import("import vpstui.cli")
+    assert "vpstui.cli" in modules
+    assert not {"httpx", "textual", "vpstui.config"} & modules
