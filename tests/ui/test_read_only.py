@@ -52,7 +52,7 @@ async def test_write_keys_open_nothing_and_say_why(
         await pilot.press(key)
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
-        assert len(app.screen_stack) == 2  # the default screen and the main screen only
+        assert len(app.screen_stack) == 1  # the main screen only: no dialog on top
         assert writes(backend) == 0
         assert refusals(app) == [FLAG_MESSAGE]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -20,18 +20,23 @@ from vpstui.api.secret import Secret
 from vpstui.audit import AuditLog, default_audit_path, state_dir
 from vpstui.clock import Clock, SystemClock
 from vpstui.config import ConfigError, Settings
-from vpstui.crash import crash_notice, write_report
 from vpstui.format import safe_text
 from vpstui.ops import OPS_FILE, OperationLedger
-from vpstui.ui.dialogs import CreateDialog, DeleteDialog, DetailsDialog, RestoreDialog
+from vpstui.ui.prefetch import StartupPrefetch, initial_scope
 from vpstui.ui.profiles import ProfileFailed, ProfileOpened, ProfileOpener, profile_help
 from vpstui.ui.screens.first_run import FirstRunScreen
-from vpstui.ui.screens.help import HelpScreen
 from vpstui.ui.screens.main import MainScreen
+
+# Not imported here, so not on the start path (issue 4): the dialogs, the help screen and
+# crash reporting, each imported where it is first needed.
 
 
 class VpsApp(App[None]):
     """The vpstui terminal app. `api` None means no token: the first-run screen explains."""
+
+    # The main screen's styles load with the app's: it is the default screen, whose own
+    # CSS_PATH Textual would not read (the dialogs' styles load when one first opens).
+    CSS_PATH = ["screens/main.tcss", "widgets/insight.tcss"]
 
     TITLE = "vpstui"
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -62,6 +67,8 @@ class VpsApp(App[None]):
         #: Where a crash report was written, once the app has crashed.
         self.crash_report: Path | None = None
         self._crash_notice = ""
+        #: The first screen's requests, started early (`on_load`); None once it has them.
+        self.prefetch: StartupPrefetch | None = None
         #: The record of destructive actions (none for the demo unless a path is given).
         self.audit_log: AuditLog | None = None
         if audit_path is None and not settings.demo:
@@ -111,6 +118,8 @@ class VpsApp(App[None]):
         restored. Mirrors `App._handle_exception` in Textual 8.2.8 otherwise."""
         self._return_code = 1
         if self._exception is None:
+            from vpstui.crash import crash_notice, write_report
+
             secrets = self.secrets()
             report = write_report(error, secrets)
             self.crash_report = report
@@ -136,15 +145,27 @@ class VpsApp(App[None]):
             raise RuntimeError("no API client: the first-run screen is showing")
         return self._api
 
+    def get_default_screen(self) -> Screen[Any]:
+        """The first screen is the app's default screen: no blank one to build and paint
+        before it (about 15 ms of start-up, issue 4)."""
+        screen: Screen[Any] = FirstRunScreen() if self._api is None else MainScreen()
+        # Textual 8.2.8 gives the default screen no result callback, so `switch_screen`
+        # away from it would pop from an empty list; give it the one `push_screen` would.
+        screen._push_result_callback(self, None)
+        return screen
+
+    def on_load(self) -> None:
+        # Before any widget exists: the main screen's first requests get a head start.
+        if self._api is not None:
+            self.prefetch = StartupPrefetch(self._api, initial_scope(self.settings.server))
+
     def on_mount(self) -> None:
-        if self._api is None:
-            self.push_screen(FirstRunScreen())
-        else:
-            self.push_screen(MainScreen())
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=15)
 
     async def on_unmount(self) -> None:
+        if self.prefetch is not None:
+            self.prefetch.cancel()
         if self._api is not None:
             await self._api.aclose()
 
@@ -160,6 +181,8 @@ class VpsApp(App[None]):
         self.switch_screen(FirstRunScreen(reason))
 
     def action_help(self) -> None:
+        from vpstui.ui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
 
@@ -190,6 +213,8 @@ class VpsApp(App[None]):
                 title=f"Backup {result.backup.id} started",
             )
 
+        from vpstui.ui.dialogs import CreateDialog
+
         servers = sorted(main.servers, key=lambda server: server.name.lower())
         self.push_screen(CreateDialog(self.api, servers, server_id, self.clock), created)
 
@@ -208,6 +233,8 @@ class VpsApp(App[None]):
                 )
             if outcome is not None:
                 main.backup_deleted(backup.id)
+
+        from vpstui.ui.dialogs import DeleteDialog
 
         self.push_screen(DeleteDialog(self.api, backup, self.clock), deleted)
 
@@ -233,6 +260,8 @@ class VpsApp(App[None]):
             if safety is not None:
                 main.load_backups()  # show the safety backup's row
 
+        from vpstui.ui.dialogs import RestoreDialog
+
         dialog = RestoreDialog(
             self.api, backup, server, self.clock, poll_interval=self.settings.poll_interval
         )
@@ -242,6 +271,8 @@ class VpsApp(App[None]):
         main = self.main
         if main is None:
             return
+        from vpstui.ui.dialogs import DetailsDialog
+
         server = main.server(backup.server_id)
         dialog = DetailsDialog(
             self.api, backup, server, self.clock, manual_count=main.manual_count(backup.server_id)
@@ -343,6 +374,8 @@ class VpsApp(App[None]):
     @on(ProfileOpened)
     async def _profile_opened(self, message: ProfileOpened) -> None:
         """Swap in the new account: client, audit log, and a fresh main screen."""
+        from vpstui.ui.screens.help import HelpScreen
+
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
         if not isinstance(self.screen, MainScreen | FirstRunScreen):
@@ -355,6 +388,9 @@ class VpsApp(App[None]):
             )
             return
         old = self._api
+        if self.prefetch is not None:  # the old account's, if never taken
+            self.prefetch.cancel()
+            self.prefetch = None
         self._past_secrets = self.secrets()
         self.settings, self._api = message.settings, message.api
         if self.audit_log is not None:

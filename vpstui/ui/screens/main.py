@@ -14,6 +14,8 @@ from textual.widgets import Footer, Input
 
 from vpstui.api.models import Backup
 from vpstui.format import backup_summary, safe_text, status_word
+from vpstui.ui.messages import BackupsPageLoaded
+from vpstui.ui.prefetch import initial_scope
 from vpstui.ui.schedule import RefreshSchedule
 from vpstui.ui.screens.following import Follower
 from vpstui.ui.screens.live import LiveScreen
@@ -35,7 +37,9 @@ NARROW = 110
 class MainScreen(LiveScreen):
     """Browse backups and act on them (the live data handling is in `LiveScreen`)."""
 
-    CSS_PATH = ["main.tcss", "../widgets/insight.tcss"]
+    #: Focus goes straight to the table (not via the first focusable widget, the picker's
+    #: search field): one focus change, one restyle at start-up.
+    AUTO_FOCUS = "#backups"
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("n", "create", "New"),
@@ -59,6 +63,8 @@ class MainScreen(LiveScreen):
     # --- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        # Decided before the first styling: a class changed later restyles every widget.
+        self.set_class(self.app.size.width < NARROW, "-narrow")
         yield StatusBar(id="status-bar")
         yield StaleBanner(id="stale-banner")
         with Horizontal(id="body"):
@@ -83,15 +89,18 @@ class MainScreen(LiveScreen):
         self.query_one("#filter").display = False
         self.query_one(StaleBanner).display = False
         self.table.focus()
-        self._preselect = settings.server
-        if self._preselect and self._preselect.isdigit():
-            self.scope = (int(self._preselect), None)
-            self._preselect = None
+        self.scope = initial_scope(settings.server)
+        # A name waits for the server list to say which id it is.
+        self._preselect = settings.server if self.scope[0] is None else None
         self.follower = Follower(self.app.ledger, settings.poll_interval)
         self._resume_operations()
         self.set_interval(self.app.tick_seconds, self._tick)
+        prefetch = self.app.prefetch
+        first = prefetch.first_page(self.scope) if prefetch else None
         self.load_servers()
         self.load_backups(progressive=True)
+        if first is not None:  # here already: in the first frame (the loader adds it again)
+            self._page_loaded(BackupsPageLoaded(self.scope, first.items, first.loaded, first.count))
         self._show_status()
 
     def _resume_operations(self) -> None:

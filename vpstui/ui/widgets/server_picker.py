@@ -91,12 +91,16 @@ class ServerPicker(Vertical):
         summaries: dict[int, ServerSummary],
         total: ServerSummary | None = None,
         now: datetime | None = None,
+        *,
+        selected: int | None = None,
     ) -> None:
-        """Show these servers with what is known of their backups (ages as of `now`)."""
+        """Show these servers with what is known of their backups (ages as of `now`), with
+        `selected` (None: All servers) chosen."""
         self._servers = sorted(servers, key=lambda server: server.name.lower())
         self._summaries = summaries
         self._total = total
         self._now = now
+        self.selected = selected
         self._rebuild()
 
     def select(self, server_id: int | None) -> None:

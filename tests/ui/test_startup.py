@@ -1,0 +1,90 @@
+"""The main screen's first requests get a head start (`vpstui.ui.prefetch`, issue 4):
+they leave before the screen is built, the first page is in the first frame, and nothing
+is asked twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from vpstui.demo import DemoBackend
+from vpstui.ui.app import VpsApp
+from vpstui.ui.screens.main import MainScreen
+
+from .test_main_screen import settle
+
+AppFactory = Any
+
+
+def list_requests(backend: DemoBackend, path: str) -> list[dict[str, str]]:
+    return [r.query for r in backend.requests if r.method == "GET" and r.path == path]
+
+
+async def test_rows_are_there_before_the_first_paint(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """When the main screen finishes mounting (before its first frame), the first page of
+    backups is already in the table: the requests left while it was being built."""
+    seen: dict[str, Any] = {}
+    original = MainScreen.on_mount
+
+    def on_mount(self: MainScreen) -> None:
+        seen["requests_left"] = self.app.prefetch is not None
+        original(self)
+        seen["rows"] = self.table.row_count
+
+    monkeypatch.setattr(MainScreen, "on_mount", on_mount)
+    app: VpsApp = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        assert seen["requests_left"]
+        assert seen["rows"] > 0
+        assert app.main is not None and app.main.table.row_count >= seen["rows"]
+
+
+async def test_control_without_the_head_start_the_first_paint_has_no_rows(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Control: with the head start switched off, the same probe sees an empty table, so
+    the test above measures the prefetch and not the speed of the in-process backend."""
+    seen: dict[str, int] = {}
+    original = MainScreen.on_mount
+
+    def on_mount(self: MainScreen) -> None:
+        original(self)
+        seen["rows"] = self.table.row_count
+
+    monkeypatch.setattr(MainScreen, "on_mount", on_mount)
+    monkeypatch.setattr(VpsApp, "on_load", lambda self: None)
+    app: VpsApp = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        assert seen["rows"] == 0
+        assert app.main is not None and app.main.table.row_count > 0
+
+
+async def test_each_first_request_is_made_once(make_app: AppFactory, backend: DemoBackend) -> None:
+    """The screen takes the head start over: one server list, one first page, no repeat."""
+    app: VpsApp = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        assert len(list_requests(backend, "/api/v1/servers/")) == 1
+        first_pages = [q for q in list_requests(backend, "/api/v1/backups/") if "page" not in q]
+        assert len(first_pages) == 1
+        assert app.prefetch is not None
+        assert app.prefetch.take_servers() is None, "handed out once"
+
+
+async def test_a_server_id_is_fetched_for_that_server_only(
+    make_app: AppFactory, backend: DemoBackend
+) -> None:
+    """`--server ID`: the head start asks for that server's backups, and nothing else."""
+    server_id = next(iter(backend.state.servers))
+    app: VpsApp = make_app(server=str(server_id))
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        queries = list_requests(backend, "/api/v1/backups/")
+        assert queries and all(q.get("server_id") == str(server_id) for q in queries)
+        assert app.main is not None and app.main.scope == (server_id, None)
+        assert {b.server_id for b in app.main.table.backups.values()} == {server_id}
