@@ -254,7 +254,7 @@ def test_ambiguous_server_name_is_a_usage_error(
     run: Callable[..., int], backend: DemoBackend, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Two servers with one name: exit 2, asking for the id, listing both."""
-    from dataclasses import replace
+    from msgspec.structs import replace
 
     original = backend.state.servers[server_named(backend, "mail-relay")]
     backend.state.add_server(replace(original, id=99999))

@@ -30,9 +30,10 @@ import stat
 import subprocess
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import msgspec
 
 from vpstui.api.client import DEFAULT_API_URL
 from vpstui.api.secret import Secret
@@ -65,8 +66,7 @@ class ConfigError(Exception):
     """A setting that cannot be used; the message says which and why."""
 
 
-@dataclass
-class Settings:
+class Settings(msgspec.Struct):
     """Everything the app and CLI need to start, already resolved and validated."""
 
     api_url: str = DEFAULT_API_URL
@@ -80,7 +80,7 @@ class Settings:
     server: str | None = None
     demo: bool = False
     config_path: Path | None = None
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = msgspec.field(default_factory=list)
     #: The profile in use (`--profile`, VPSTUI_PROFILE or `default_profile`), if any.
     profile: str | None = None
     #: Every profile the config file defines, in file order.

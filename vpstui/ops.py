@@ -11,10 +11,11 @@ from __future__ import annotations
 import getpass
 import json
 import socket
-from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Literal
+
+import msgspec
 
 from vpstui.audit import write_private
 from vpstui.format import absolute_time, safe_text
@@ -25,8 +26,7 @@ OPS_FILE = "operations.json"
 Kind = Literal["create", "restore"]
 
 
-@dataclass(frozen=True)
-class Operation:
+class Operation(msgspec.Struct, frozen=True):
     """A create (followed until its backup completes) or a restore (until the server is back)."""
 
     kind: Kind
@@ -37,13 +37,12 @@ class Operation:
     started_at: str  # ISO 8601, UTC
 
 
-@dataclass
-class OperationLedger:
+class OperationLedger(msgspec.Struct):
     """The operations still being followed, kept on disk for the next session."""
 
     path: Path
     host: str
-    operations: list[Operation] = field(default_factory=list)
+    operations: list[Operation] = msgspec.field(default_factory=list)
     error: str | None = None
 
     @classmethod
@@ -92,7 +91,7 @@ class OperationLedger:
         return True
 
     def _save(self) -> None:
-        data = json.dumps([asdict(op) for op in self.operations], indent=1)
+        data = json.dumps([msgspec.structs.asdict(op) for op in self.operations], indent=1)
         try:
             write_private(self.path, data + "\n")
         except OSError as exc:
@@ -110,8 +109,7 @@ def who_am_i() -> str:
     return f"{user}@{socket.gethostname()}"
 
 
-@dataclass(frozen=True)
-class Incident:
+class Incident(msgspec.Struct, frozen=True):
     """What the on-call engineer pastes into the incident channel after a restore."""
 
     server_id: int

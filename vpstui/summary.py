@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Literal
+
+import msgspec
 
 from vpstui.api.models import Backup, Server
 from vpstui.format import EXPIRING_SOON_HOURS
@@ -38,8 +39,7 @@ TREND_POINTS = 30
 Freshness = Literal["ok", "stale", "none"]
 
 
-@dataclass(slots=True)
-class ServerSummary:
+class ServerSummary(msgspec.Struct):
     """What the backups list says about one server."""
 
     server_id: int
@@ -120,8 +120,7 @@ def summarize(
     return out
 
 
-@dataclass(slots=True)
-class AccountOverview:
+class AccountOverview(msgspec.Struct):
     """The account at a glance: totals, and the servers that need attention."""
 
     servers: int = 0
@@ -131,9 +130,9 @@ class AccountOverview:
     in_progress: int = 0
     #: Servers whose newest completed backup is too old, or that have none: those with
     #: none first, then the oldest first.
-    attention: list[ServerSummary] = field(default_factory=list)
+    attention: list[ServerSummary] = msgspec.field(default_factory=list)
     #: Servers at the manual backup limit (names), when `manual_limit` was given.
-    quota_full: list[str] = field(default_factory=list)
+    quota_full: list[str] = msgspec.field(default_factory=list)
 
 
 def account_overview(

@@ -3,9 +3,8 @@ replaces the old one's completely, and a profile that cannot be used changes not
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import pytest
+from msgspec.structs import replace
 
 from vpstui.api import RetryPolicy, VpsClient
 from vpstui.clock import FakeClock

@@ -14,10 +14,10 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
+import msgspec
 
 from vpstui import __version__
 from vpstui.api.decoding import PageDecoder, decode_json, read_page, server_page
@@ -56,8 +56,7 @@ MAX_PAGES = 20_000
 T = TypeVar("T")
 
 
-@dataclass(frozen=True, slots=True)
-class Page:
+class Page(msgspec.Struct, frozen=True):
     """One page of a listing as it arrives: for progressive loading.
 
     `items` holds this page's new items (duplicates of earlier pages removed);

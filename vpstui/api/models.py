@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Annotated, Any, Generic, TypeVar
 
@@ -83,21 +82,19 @@ class Backup(msgspec.Struct, frozen=True, gc=False):
         return self.status in IN_PROGRESS_STATUSES
 
 
-@dataclass(frozen=True, slots=True)
-class CreateResult:
+class CreateResult(msgspec.Struct, frozen=True):
     """The answer to creating a backup: the new backup (still in progress) and the API's message."""
 
     backup: Backup
     message: str | None
 
 
-@dataclass(frozen=True, slots=True)
-class RestoreResult:
+class RestoreResult(msgspec.Struct, frozen=True):
     """The answer to starting a restore: whatever message the API gave, and its status code."""
 
     status_code: int
     message: str | None
-    data: Mapping[str, Any] = field(default_factory=dict)
+    data: Mapping[str, Any] = msgspec.field(default_factory=dict)
 
 
 T = TypeVar("T")
@@ -249,15 +246,14 @@ class UnreadablePage(ValueError):
     """A page body that is JSON but has no list of results."""
 
 
-@dataclass(slots=True)
-class DecodedPage(Generic[T]):
+class DecodedPage(msgspec.Struct, Generic[T]):
     """One page of a DRF listing: its items and what could not be read."""
 
     items: list[T]
     count: int | None
     next: Any
     skipped: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = msgspec.field(default_factory=list)
 
 
 def decode_page(data: Any, parse: Callable[[Any], T]) -> DecodedPage[T]:

@@ -13,11 +13,11 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
+import msgspec
 
 from vpstui.clock import Clock, SystemClock
 from vpstui.demo.state import BACKUP_TYPES, NOT_FOUND, DemoState, Rejection
@@ -36,8 +36,7 @@ CREATE_MESSAGE = "Backup is being created. This may take several minutes dependi
 SERVER_ERROR_PAGE = b'\n<!doctype html>\n<html lang="en">\n<head>\n  <title>Server Error (500)</title>\n</head>\n<body>\n  <h1>Server Error (500)</h1><p></p>\n</body>\n</html>\n'  # noqa: E501
 
 
-@dataclass(frozen=True, slots=True)
-class RequestRecord:
+class RequestRecord(msgspec.Struct, frozen=True):
     """One request the backend answered."""
 
     method: str
@@ -46,8 +45,7 @@ class RequestRecord:
     status: int
 
 
-@dataclass(frozen=True, slots=True)
-class Request:
+class Request(msgspec.Struct, frozen=True):
     """The parts of an HTTP request the handlers need."""
 
     method: str
@@ -63,13 +61,12 @@ class Request:
         return parse_json_object(self.body, self.headers.get("content-type", ""))
 
 
-@dataclass(slots=True)
-class Response:
+class Response(msgspec.Struct):
     """A status, a body and headers; `json()` builds the usual kind."""
 
     status: int
     body: bytes = b""
-    headers: list[tuple[bytes, bytes]] = field(default_factory=list)
+    headers: list[tuple[bytes, bytes]] = msgspec.field(default_factory=list)
 
     @classmethod
     def json(

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+import msgspec
 
 from vpstui.clock import Clock
 from vpstui.demo.state import (
@@ -39,8 +40,7 @@ ALMA_9 = OperatingSystem(12, "AlmaLinux 9")
 FIRST_SEEDED_BACKUP_ID = 2401
 
 
-@dataclass(frozen=True)
-class ServerSpec:
+class ServerSpec(msgspec.Struct, frozen=True):
     """How one seeded server looks: its API fields plus its backup history."""
 
     id: int
@@ -168,8 +168,7 @@ RUNNING_MANUAL = (
 )
 
 
-@dataclass(frozen=True)
-class _Planned:
+class _Planned(msgspec.Struct, frozen=True):
     """A backup to add once all are known, so ids follow creation time."""
 
     created_at: datetime

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any, Literal
 
+import msgspec
+
 from vpstui.clock import Clock
 
 __all__ = [
@@ -55,8 +57,7 @@ class Rejection(Exception):
         self.body = body
 
 
-@dataclass(frozen=True, slots=True)
-class Plan:
+class Plan(msgspec.Struct, frozen=True):
     """A hosting plan. `retention_days` (how long automatic backups live) is not in the API."""
 
     id: int
@@ -67,16 +68,14 @@ class Plan:
     retention_days: int
 
 
-@dataclass(frozen=True, slots=True)
-class OperatingSystem:
+class OperatingSystem(msgspec.Struct, frozen=True):
     """An operating system image."""
 
     id: int
     name: str
 
 
-@dataclass(slots=True)
-class Server:
+class Server(msgspec.Struct):
     """A VPS on the demo account.
 
     `disk_used_mb` and `growth_per_day` are internal: the size a backup taken now
@@ -100,8 +99,7 @@ class Server:
     status_before_restore: str | None = None
 
 
-@dataclass(slots=True)
-class Backup:
+class Backup(msgspec.Struct):
     """One backup. `completes_at` is set while it is in progress."""
 
     id: int

@@ -10,10 +10,11 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 from urllib.parse import parse_qs, urlencode
+
+import msgspec
 
 from vpstui.demo.state import Backup, Rejection, Server
 
@@ -162,8 +163,7 @@ class Fields:
 # -- pagination ---------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Page:
+class Page(msgspec.Struct, frozen=True):
     """One page of a listing, with the absolute URLs of its neighbours."""
 
     items: Sequence[Any]

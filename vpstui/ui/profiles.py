@@ -10,7 +10,6 @@ client and puts a fresh main screen in place, so nothing of the previous account
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from textual.message import Message
 
@@ -23,20 +22,22 @@ __all__ = ["ProfileFailed", "ProfileOpened", "ProfileOpener", "profile_help"]
 ProfileOpener = Callable[[str], tuple[Settings, VpsClient]]
 
 
-@dataclass
 class ProfileOpened(Message):
     """The profile `settings.profile` resolved; `api` is its new client."""
 
-    settings: Settings
-    api: VpsClient
+    def __init__(self, settings: Settings, api: VpsClient) -> None:
+        super().__init__()
+        self.settings = settings
+        self.api = api
 
 
-@dataclass
 class ProfileFailed(Message):
     """The profile `name` could not be used; `reason` says why (never the token)."""
 
-    name: str
-    reason: str
+    def __init__(self, name: str, reason: str) -> None:
+        super().__init__()
+        self.name = name
+        self.reason = reason
 
 
 def profile_help(name: str, current: Settings) -> str:

@@ -3,15 +3,15 @@ otherwise, and with growing waits after failures. Pure logic, driven by an injec
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
+
+import msgspec
 
 #: The longest wait between retries after failures.
 MAX_BACKOFF = 120.0
 
 
-@dataclass
-class RefreshSchedule:
+class RefreshSchedule(msgspec.Struct):
     """Decides `next_at`, the time of the next automatic refresh (None: none planned)."""
 
     poll_interval: float = 5.0

@@ -4,8 +4,9 @@ operations remembered from an earlier session (see `vpstui.ops`). Plain state, n
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
+
+import msgspec
 
 from vpstui.api.models import Backup, Server
 from vpstui.ops import Incident, Operation, OperationLedger, who_am_i
@@ -13,15 +14,14 @@ from vpstui.ops import Incident, Operation, OperationLedger, who_am_i
 __all__ = ["Follower"]
 
 
-@dataclass
-class Follower:
+class Follower(msgspec.Struct):
     """Restores being followed, their incidents, and creates remembered across sessions."""
 
     ledger: OperationLedger | None = None
     poll_interval: float = 5.0
     #: server id → name, while its restore runs
-    restoring: dict[int, str] = field(default_factory=dict)
-    incidents: dict[int, Incident] = field(default_factory=dict)
+    restoring: dict[int, str] = msgspec.field(default_factory=dict)
+    incidents: dict[int, Incident] = msgspec.field(default_factory=dict)
     #: The most recent restore that finished (what `I` copies).
     last_incident: Incident | None = None
     next_poll: datetime | None = None
@@ -76,7 +76,9 @@ class Follower:
         del self.restoring[server.id]
         incident = self.incidents.pop(server.id, None)
         if incident is not None:
-            incident = replace(incident, finished_at=now, final_status=server.status)
+            incident = msgspec.structs.replace(
+                incident, finished_at=now, final_status=server.status
+            )
             self.last_incident = incident
         if self.ledger is not None:
             self.ledger.finish("restore", server_id=server.id)

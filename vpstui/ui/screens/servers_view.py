@@ -73,7 +73,7 @@ class ServersView(Screen[None]):
         state.shown = table.row_count
         state.total = len(table.backups)
         state.in_progress = table.in_progress
-        state.restoring = list(self.follower.restoring.values())
+        state.restoring = tuple(self.follower.restoring.values())
         state.scope = self._scope_name()
         state.type_filter = self.scope[1]
         now = self._now()

@@ -5,9 +5,9 @@ the header is drawn. Every string from the API is drawn through `safe_text`, as 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 
+import msgspec
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
@@ -19,8 +19,7 @@ from vpstui.format import DASH, compact_age, expires_text, expiring_soon, human_
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
 
-@dataclass(frozen=True, slots=True)
-class Column:
+class Column(msgspec.Struct, frozen=True):
     key: str
     label: str
     width: int

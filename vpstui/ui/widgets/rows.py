@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+
+import msgspec
 
 from vpstui.api.models import Backup
 
@@ -38,8 +39,7 @@ def key_function(column: str, reverse: bool) -> Callable[[Backup], SortKey]:
     return keys[column]
 
 
-@dataclass(slots=True)
-class RowsDiff:
+class RowsDiff(msgspec.Struct):
     """What a refresh changes, computed from a snapshot (in a thread, off the event loop)."""
 
     version: int

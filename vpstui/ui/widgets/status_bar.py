@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import astuple, dataclass, field
 from datetime import datetime
 
+import msgspec
 from rich.color import Color, ColorParseError
 from rich.style import Style
 from rich.text import Text
@@ -13,8 +13,7 @@ from textual.widgets import Static
 from vpstui.format import compact_age, safe_text
 
 
-@dataclass
-class Connection:
+class Connection(msgspec.Struct):
     """What the header shows; the main screen updates it and calls `StatusBar.show`."""
 
     host: str
@@ -36,7 +35,7 @@ class Connection:
     error: str | None = None
     retry_at: datetime | None = None
     skipped: int = 0
-    restoring: list[str] = field(default_factory=list)
+    restoring: tuple[str, ...] = ()
 
 
 def badge_style(colour: str | None) -> Style:
@@ -66,7 +65,7 @@ class StatusBar(Static):
         wide = self.size.width >= 110
         age = compact_age(state.last_ok, now) if state.last_ok is not None else None
         # Called every second: skip building the line when nothing it shows has changed.
-        signature = (wide, age, astuple(state))
+        signature = (wide, age, msgspec.structs.astuple(state))
         if signature == self._signature:
             return
         self._signature = signature
