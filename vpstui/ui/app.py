@@ -15,13 +15,14 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from vpstui.api.client import VpsClient
-from vpstui.api.models import Backup, CreateResult, RestoreResult
+from vpstui.api.models import Backup
 from vpstui.api.secret import Secret
 from vpstui.audit import AuditLog, default_audit_path, state_dir
 from vpstui.clock import Clock, SystemClock
 from vpstui.config import ConfigError, Settings
 from vpstui.format import safe_text
 from vpstui.ops import OPS_FILE, OperationLedger
+from vpstui.ui import opening
 from vpstui.ui.prefetch import StartupPrefetch, initial_scope
 from vpstui.ui.profiles import ProfileFailed, ProfileOpened, ProfileOpener, profile_help
 from vpstui.ui.screens.first_run import FirstRunScreen
@@ -195,89 +196,19 @@ class VpsApp(App[None]):
             self.notify(reason, title="Read-only", severity="warning", timeout=6)
         return reason is not None
 
+    # Each opens its dialog and acts on the result; the flows are in `vpstui.ui.opening`.
+
     def open_create(self, server_id: int | None) -> None:
-        main = self.main
-        if main is None or self.writes_refused():
-            return
-        if not main.servers and server_id is None:
-            self.notify("The server list has not loaded yet.", severity="warning")
-            return
-
-        def created(result: CreateResult | None) -> None:
-            if result is None:
-                main.load_backups()  # the outcome may be unknown: re-read what is true
-                return
-            main.backup_created(result.backup)
-            self.notify(
-                safe_text(result.message or "Backup started.", 300),
-                title=f"Backup {result.backup.id} started",
-            )
-
-        from vpstui.ui.dialogs import CreateDialog
-
-        servers = sorted(main.servers, key=lambda server: server.name.lower())
-        self.push_screen(CreateDialog(self.api, servers, server_id, self.clock), created)
+        opening.open_create(self, server_id)
 
     def open_delete(self, backup: Backup) -> None:
-        main = self.main
-        if main is None or self.writes_refused():
-            return
-
-        def deleted(outcome: str | None) -> None:
-            if outcome == "deleted":
-                self.notify(f"Backup {backup.id} deleted.", title="Deleted")
-            elif outcome == "gone":
-                self.notify(
-                    f"Backup {backup.id} was already deleted (404); removed from the list.",
-                    severity="warning",
-                )
-            if outcome is not None:
-                main.backup_deleted(backup.id)
-
-        from vpstui.ui.dialogs import DeleteDialog
-
-        self.push_screen(DeleteDialog(self.api, backup, self.clock), deleted)
+        opening.open_delete(self, backup)
 
     def open_restore(self, backup: Backup) -> None:
-        main = self.main
-        if main is None or self.writes_refused():
-            return
-        server = main.server(backup.server_id)
-
-        def restored(result: RestoreResult | None) -> None:
-            if result is None:
-                main.load_backups()  # cancelled, or the answer was lost: show what is true
-                return
-            self.notify(
-                safe_text(result.message or "Restore started.", 300),
-                title=f"Restoring {safe_text(backup.server_name, 40)}",
-                timeout=15,
-            )
-            safety = dialog.safety_backup
-            main.restore_started(
-                backup, backup.server_name, safety.id if safety is not None else None
-            )
-            if safety is not None:
-                main.load_backups()  # show the safety backup's row
-
-        from vpstui.ui.dialogs import RestoreDialog
-
-        dialog = RestoreDialog(
-            self.api, backup, server, self.clock, poll_interval=self.settings.poll_interval
-        )
-        self.push_screen(dialog, restored)
+        opening.open_restore(self, backup)
 
     def open_details(self, backup: Backup) -> None:
-        main = self.main
-        if main is None:
-            return
-        from vpstui.ui.dialogs import DetailsDialog
-
-        server = main.server(backup.server_id)
-        dialog = DetailsDialog(
-            self.api, backup, server, self.clock, manual_count=main.manual_count(backup.server_id)
-        )
-        self.push_screen(dialog)
+        opening.open_details(self, backup)
 
     # --- command palette --------------------------------------------------------------------
 
