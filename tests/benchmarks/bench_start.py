@@ -144,7 +144,8 @@ def run(fast: bool) -> list:  # type: ignore[type-arg]
             median(bare),
             1.3,
             "s",
-            note=f"median of {pairs} alternating pairs, spawn→exit, headless; baseline: bare "
+            note=f"median of {pairs} alternating pairs, spawn→exit, headless at "
+            f"{SIZE[0]}x{SIZE[1]}; baseline: bare "
             f"Textual app with one Static to its first frame; median per-pair ratio "
             f"{pair_ratio:.2f}",
         )
