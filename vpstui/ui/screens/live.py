@@ -12,8 +12,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
-from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from textual import on, work
 
@@ -41,13 +41,17 @@ from vpstui.ui.screens.servers_view import ServersView
 from vpstui.ui.widgets.backup_table import THREADED_ROWS
 from vpstui.ui.widgets.rows import diff_rows
 
-if TYPE_CHECKING:
-    pass
+T = TypeVar("T")
 
 #: With nothing in progress, the tick does its work only every this many ticks.
 QUIET_TICKS = 5
 #: While a long listing loads, rows are added to the table at most this often (seconds).
 PROGRESS_EVERY = 0.25
+
+
+async def _call(threaded: bool, function: Callable[..., T], *args: object) -> T:
+    """`function(*args)`, in a thread when `threaded`."""
+    return await asyncio.to_thread(function, *args) if threaded else function(*args)
 
 
 class LiveScreen(ServersView):
@@ -125,23 +129,15 @@ class LiveScreen(ServersView):
             return
         # Plain loops over 100,000 backups take a few hundred ms: off the event loop then.
         # A few hundred take a millisecond, less than handing them to a thread and back.
-        off_loop = len(backups) >= THREADED_ROWS
+        threaded = len(backups) >= THREADED_ROWS
         summaries = None
         if scope[1] is None:
             limit = self.app.settings.stale_after_hours
-            summaries = (
-                await asyncio.to_thread(summarize, backups, self._now(), limit)
-                if off_loop
-                else summarize(backups, self._now(), limit)
-            )
+            summaries = await _call(threaded, summarize, backups, self._now(), limit)
         diff = None
         if scope == self._loaded_scope:
             version, snapshot = self.table.snapshot()
-            diff = (
-                await asyncio.to_thread(diff_rows, version, snapshot, backups)
-                if off_loop
-                else diff_rows(version, snapshot, backups)
-            )
+            diff = await _call(threaded, diff_rows, version, snapshot, backups)
         self.post_message(
             BackupsLoaded(scope, backups, skipped, problems, progressive, summaries, diff)
         )
