@@ -48,6 +48,8 @@ audit log:   {default_audit_path()} (every create, delete and restore; --audit-l
 try it without an account: vpstui --demo
 scripting (runbooks, cron; exit codes in their --help):
   vpstui backups list|create|delete …   vpstui restore SERVER BACKUP_ID
+monitoring plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN):
+  vpstui check [--server NAME_OR_ID]… [--warn-age 30h] [--crit-age 48h]
 """
 
 

@@ -4,6 +4,7 @@
     vpstui backups create SERVER [--description TEXT] [--wait]
     vpstui backups delete ID [--yes]
     vpstui restore SERVER BACKUP_ID [--yes] [--wait]
+    vpstui check [--server NAME_OR_ID]... [--warn-age 30h] [--crit-age 48h] [--json]
 
 `vpstui.cli` hands argv here when its first positional argument is one of
 `COMMAND_WORDS`; anything else opens the TUI as before. Modules:
@@ -16,6 +17,7 @@
     restore    restore
     waiting    --wait: bounded polling on an injectable clock and sleep
     output     the table, the stable JSON shape, CSV
+    check      the monitoring plugin (its own exit codes: 0 OK … 3 UNKNOWN)
 
 No Textual here: scripts start fast. Importing this package costs the TUI nothing: the
 commands load only when one runs.
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
 __all__ = ["COMMAND_WORDS", "command_index", "run_command"]
 
 #: First positional arguments that mean a subcommand rather than the TUI.
-COMMAND_WORDS = frozenset({"backups", "restore"})
+COMMAND_WORDS = frozenset({"backups", "restore", "check"})
 
 
 def command_index(argv: Sequence[str], parser: argparse.ArgumentParser) -> int | None:

@@ -33,6 +33,25 @@ def _backup_id(text: str) -> int:
     return int(digits)
 
 
+def _duration(text: str) -> float:
+    from vpstui.health import parse_duration
+
+    try:
+        return parse_duration(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+CHECK_EXIT_HELP = """\
+exit codes (the monitoring-plugin convention, unlike the other subcommands):
+  0    OK        every server has a recent completed backup
+  1    WARNING   a backup older than --warn-age, a failed backup in --failed-window,
+                 a full manual-backup quota, or items the API sent that could not be read
+  2    CRITICAL  a backup older than --crit-age, or a server with no completed backup
+  3    UNKNOWN   the API could not be asked (unreachable, token rejected), bad arguments
+"""
+
+
 def _connection_options() -> argparse.ArgumentParser:
     """The options shared with the TUI. Defaults are suppressed so that an option given
     before the command words is not reset by the same option's absence after them."""
@@ -165,4 +184,42 @@ def build_command_parser() -> argparse.ArgumentParser:
     restore.add_argument("backup_id", metavar="BACKUP_ID", type=_backup_id, help="backup ID")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     _wait_options(restore, "the server is no longer restoring")
+
+    check = commands.add_parser(
+        "check",
+        help="monitoring plugin: are all servers backed up? (exit 0-3)",
+        description="Judge every server's backups for a monitoring system (Nagios, Icinga, "
+        "Sensu, Checkmk): one status line with performance data after '|', then one line "
+        "per server. Durations: 30h, 2d, 90m, or a number of hours.",
+        parents=[connection],
+        epilog=CHECK_EXIT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    check.add_argument(
+        "--server",
+        metavar="NAME_OR_ID",
+        action="append",
+        help="check only this server (repeat for more; default: every server)",
+    )
+    check.add_argument(
+        "--warn-age",
+        type=_duration,
+        metavar="AGE",
+        help="WARNING when the newest completed backup is older (default: stale_after_hours, 36h)",
+    )
+    check.add_argument(
+        "--crit-age",
+        type=_duration,
+        metavar="AGE",
+        help="CRITICAL when it is older than this (default: the warning age + 24h)",
+    )
+    check.add_argument(
+        "--failed-window",
+        type=_duration,
+        metavar="AGE",
+        help="a failed backup this recent is a WARNING (default 24h)",
+    )
+    check.add_argument(
+        "--json", action="store_true", help="the verdicts as one JSON object (same exit code)"
+    )
     return parser

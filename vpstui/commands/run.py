@@ -14,7 +14,9 @@ from vpstui.audit import AuditLog, default_audit_path
 from vpstui.config import ConfigError, Settings, load_settings
 from vpstui.format import safe_text
 
+from . import command_index
 from .backups import create_backup, delete_backup, list_backups
+from .check import check_backups, unknown
 from .exits import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
@@ -36,6 +38,7 @@ COMMANDS: dict[tuple[str, str | None], Command] = {
     ("backups", "create"): create_backup,
     ("backups", "delete"): delete_backup,
     ("restore", None): restore_server,
+    ("check", None): check_backups,
 }
 #: The commands that change something: refused under a read-only setting.
 DESTRUCTIVE = {("backups", "create"), ("backups", "delete"), ("restore", None)}
@@ -62,6 +65,13 @@ def _fail(message: str, code: int) -> int:
     return code
 
 
+def _is_check(argv: Sequence[str]) -> bool:
+    """True for `vpstui check …`: whatever stops it is UNKNOWN (exit 3), said on stdout
+    where a monitoring system reads it."""
+    index = command_index(argv, build_command_parser())
+    return index is not None and argv[index] == "check"
+
+
 def run_command(
     argv: Sequence[str], secrets: list[str] | None = None, runtime: Runtime | None = None
 ) -> int:
@@ -71,11 +81,38 @@ def run_command(
     """
     secrets = [] if secrets is None else secrets
     runtime = runtime or Runtime()
+    plugin = _is_check(argv)
     try:
         args = build_command_parser().parse_args(list(argv))
     except SystemExit as stop:  # --help, or a usage error argparse already explained
-        return stop.code if isinstance(stop.code, int) else EXIT_USAGE
+        code = stop.code if isinstance(stop.code, int) else EXIT_USAGE
+        if plugin and code != EXIT_OK:
+            return unknown("bad arguments (see vpstui check --help)")
+        return code
     key = (args.command, getattr(args, "action", None))
+    try:
+        session = _open_session(args, key, secrets, runtime)
+    except CommandError as error:
+        if plugin:
+            return unknown(error.message, getattr(args, "json", False))
+        return _fail(error.message, error.code)
+    try:
+        return asyncio.run(_run(COMMANDS[key], session, args, plugin=plugin))
+    except KeyboardInterrupt:
+        return _fail("interrupted.", EXIT_INTERRUPTED)
+    except BrokenPipeError:  # `vpstui backups list | head`
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _open_session(
+    args: argparse.Namespace, key: tuple[str, str | None], secrets: list[str], runtime: Runtime
+) -> Session:
+    """Settings, client and audit log for the command; `CommandError` when it cannot run.
+
+    Tokens found are appended to `secrets` (so a crash report can remove them).
+    """
     # --profile / --read-only are passed only when given (they are new in load_settings).
     profile: dict[str, Any] = {}
     if getattr(args, "profile", None):
@@ -92,7 +129,7 @@ def run_command(
             **profile,
         )
     except ConfigError as error:
-        return _fail(str(error), EXIT_USAGE)
+        raise CommandError(str(error), EXIT_USAGE) from None
     if settings.token is not None:
         secrets.append(settings.token.reveal())
     for warning in settings.warnings:
@@ -100,37 +137,38 @@ def run_command(
     if not settings.demo and settings.token is None:
         from vpstui.cli import missing_token_message
 
-        print(missing_token_message(), file=sys.stderr, end="")
-        return EXIT_USAGE
+        message = missing_token_message().removeprefix("vpstui: ").rstrip("\n")
+        raise CommandError(message, EXIT_USAGE)
     refusal = _write_refusal(settings) if key in DESTRUCTIVE else None
     if refusal is not None:
-        return _fail(f"{refusal} Nothing was sent.", EXIT_USAGE)
+        raise CommandError(f"{refusal} Nothing was sent.", EXIT_USAGE)
     try:
         api = (runtime.connect or connect)(settings, getattr(args, "timeout", None))
     except (InsecureUrlError, ConfigError) as error:
-        return _fail(str(error), EXIT_USAGE)
+        raise CommandError(str(error), EXIT_USAGE) from None
     audit_path = runtime.audit_path
     if audit_path is None and not settings.demo:
         audit_path = default_audit_path()
     audit = AuditLog(audit_path, host=api.host, secrets=secrets) if audit_path else None
-    session = Session(api, runtime, audit, poll_interval=settings.poll_interval)
-    try:
-        return asyncio.run(_run(COMMANDS[key], session, args))
-    except KeyboardInterrupt:
-        return _fail("interrupted.", EXIT_INTERRUPTED)
-    except BrokenPipeError:  # `vpstui backups list | head`
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        return EXIT_OK
+    return Session(
+        api,
+        runtime,
+        audit,
+        poll_interval=settings.poll_interval,
+        stale_after_hours=settings.stale_after_hours,
+    )
 
 
-async def _run(command: Command, session: Session, args: argparse.Namespace) -> int:
+async def _run(
+    command: Command, session: Session, args: argparse.Namespace, *, plugin: bool = False
+) -> int:
     try:
         async with session.api:
             return await command(session, args)
-    except CommandError as error:
-        return _fail(error.message, error.code)
-    except NotFoundError as error:
-        return _fail(safe_text(error), EXIT_NOT_FOUND)
-    except ApiError as error:
-        return _fail(safe_text(error), EXIT_FAILED)
+    except (CommandError, ApiError) as error:
+        if plugin:
+            return unknown(safe_text(error), getattr(args, "json", False))
+        if isinstance(error, CommandError):
+            return _fail(error.message, error.code)
+        code = EXIT_NOT_FOUND if isinstance(error, NotFoundError) else EXIT_FAILED
+        return _fail(safe_text(error), code)

@@ -104,6 +104,8 @@ class Session:
     runtime: Runtime
     audit: AuditLog | None = None
     poll_interval: float = 5.0
+    #: Hours after which a server's newest completed backup is overdue (`vpstui check`).
+    stale_after_hours: float = 36.0
     _audit_warned: bool = False
 
     # -- finding things --------------------------------------------------------------------
