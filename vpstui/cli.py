@@ -50,6 +50,8 @@ scripting (runbooks, cron; exit codes in their --help):
   vpstui backups list|create|delete …   vpstui restore SERVER BACKUP_ID
 monitoring plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN):
   vpstui check [--server NAME_OR_ID]… [--warn-age 30h] [--crit-age 48h]
+events as JSON lines and notify_command, until SIGTERM:
+  vpstui watch [--server NAME_OR_ID]…
 """
 
 

@@ -91,6 +91,8 @@ class Settings(msgspec.Struct):
     read_only_reason: str | None = None
     #: The profile's colour for the header badge (a Rich colour: name or #rrggbb).
     colour: str | None = None
+    #: argv run with each event as JSON on stdin (`notify_command`; no shell).
+    notify_command: tuple[str, ...] | None = None
 
     def refuse_writes(self) -> str | None:
         """Why creating, deleting and restoring are off, or None when they are allowed.
@@ -328,6 +330,15 @@ def load_settings(
     settings.stale_after_hours = number(
         stale_after_hours, "stale_after_hours", DEFAULT_STALE_AFTER_HOURS, 0.1, "hours"
     )
+
+    if "notify_command" in data:  # (imported only when used: start-up stays lean)
+        from vpstui.notify import parse_notify_command
+
+        try:
+            where = f"[profiles.{name}] of {path}" if name is not None else str(path)
+            settings.notify_command = parse_notify_command(data["notify_command"], where)
+        except ValueError as error:
+            raise ConfigError(str(error)) from None
 
     if demo or not resolve_token:
         return settings

@@ -5,6 +5,7 @@
     vpstui backups delete ID [--yes]
     vpstui restore SERVER BACKUP_ID [--yes] [--wait]
     vpstui check [--server NAME_OR_ID]... [--warn-age 30h] [--crit-age 48h] [--json]
+    vpstui watch [--server NAME_OR_ID]... [--unreachable-after 5m]
 
 `vpstui.cli` hands argv here when its first positional argument is one of
 `COMMAND_WORDS`; anything else opens the TUI as before. Modules:
@@ -18,6 +19,7 @@
     waiting    --wait: bounded polling on an injectable clock and sleep
     output     the table, the stable JSON shape, CSV
     check      the monitoring plugin (its own exit codes: 0 OK … 3 UNKNOWN)
+    watch      events as JSON lines, and `notify_command`, until SIGTERM
 
 No Textual here: scripts start fast. Importing this package costs the TUI nothing: the
 commands load only when one runs.
@@ -35,7 +37,7 @@ if TYPE_CHECKING:
 __all__ = ["COMMAND_WORDS", "command_index", "run_command"]
 
 #: First positional arguments that mean a subcommand rather than the TUI.
-COMMAND_WORDS = frozenset({"backups", "restore", "check"})
+COMMAND_WORDS = frozenset({"backups", "restore", "check", "watch"})
 
 
 def command_index(argv: Sequence[str], parser: argparse.ArgumentParser) -> int | None:

@@ -222,4 +222,40 @@ def build_command_parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--json", action="store_true", help="the verdicts as one JSON object (same exit code)"
     )
+
+    watch = add(
+        commands,
+        "watch",
+        "print events as JSON lines until stopped",
+        "Poll like the TUI, without it: each backup that completes or fails, each server "
+        "that becomes overdue and an API that stays unreachable is one JSON line on stdout "
+        "and is handed to notify_command (config). SIGTERM or Ctrl-C stops it (exit 0).",
+    )
+    watch.add_argument(
+        "--server",
+        metavar="NAME_OR_ID",
+        action="append",
+        help="watch only this server (repeat for more; default: every server)",
+    )
+    watch.add_argument(
+        "--unreachable-after",
+        type=_duration,
+        metavar="AGE",
+        default=300.0,
+        help="say api_unreachable once reading has failed this long (default 5m)",
+    )
+    watch.add_argument(
+        "--poll-interval",
+        type=_seconds,
+        metavar="SECONDS",
+        default=None,
+        help="seconds between looks while a backup is in progress (default: poll_interval, 5)",
+    )
+    watch.add_argument(
+        "--idle-refresh",
+        type=_seconds,
+        metavar="SECONDS",
+        default=None,
+        help="seconds between looks at the whole scope (default: idle_refresh, 60)",
+    )
     return parser

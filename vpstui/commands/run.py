@@ -28,6 +28,7 @@ from .exits import (
 from .parser import build_command_parser
 from .restore import restore_server
 from .session import Runtime, Session, warn
+from .watch import watch_backups
 
 __all__ = ["connect", "run_command"]
 
@@ -39,6 +40,7 @@ COMMANDS: dict[tuple[str, str | None], Command] = {
     ("backups", "delete"): delete_backup,
     ("restore", None): restore_server,
     ("check", None): check_backups,
+    ("watch", None): watch_backups,
 }
 #: The commands that change something: refused under a read-only setting.
 DESTRUCTIVE = {("backups", "create"), ("backups", "delete"), ("restore", None)}
@@ -125,6 +127,7 @@ def _open_session(
             token_file=getattr(args, "token_file", None),
             config=getattr(args, "config", None),
             poll_interval=getattr(args, "poll_interval", None),
+            idle_refresh=getattr(args, "idle_refresh", None),
             demo=getattr(args, "demo", False),
             **profile,
         )
@@ -156,6 +159,9 @@ def _open_session(
         audit,
         poll_interval=settings.poll_interval,
         stale_after_hours=settings.stale_after_hours,
+        idle_refresh=settings.idle_refresh,
+        profile=settings.profile,
+        notify_command=settings.notify_command,
     )
 
 

@@ -106,6 +106,11 @@ class Session:
     poll_interval: float = 5.0
     #: Hours after which a server's newest completed backup is overdue (`vpstui check`).
     stale_after_hours: float = 36.0
+    idle_refresh: float = 60.0
+    #: The profile in use, for events (`vpstui watch`); never the token.
+    profile: str | None = None
+    #: argv run with each event on stdin (`notify_command` in the config).
+    notify_command: tuple[str, ...] | None = None
     _audit_warned: bool = False
 
     # -- finding things --------------------------------------------------------------------
