@@ -89,10 +89,14 @@ def run_command(
             config=getattr(args, "config", None),
             poll_interval=getattr(args, "poll_interval", None),
             demo=getattr(args, "demo", False),
+            language=getattr(args, "lang", None),
             **profile,
         )
     except ConfigError as error:
         return _fail(str(error), EXIT_USAGE)
+    from vpstui import i18n
+
+    i18n.use(settings.language)
     if settings.token is not None:
         secrets.append(settings.token.reveal())
     for warning in settings.warnings:
