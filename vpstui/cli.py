@@ -41,6 +41,7 @@ environment:
   {ENV_API_URL:<22} API base URL (default https://admin.vps.org)
   {ENV_CONFIG:<22} config file path
   {ENV_PROFILE:<22} profile to use ([profiles.NAME] in the config file)
+  VPSTUI_LANG            language: en or zh-CN (else LC_ALL, LC_MESSAGES, LANG)
   {ENV_STATE_DIR:<22} where the audit log and crash reports go
 
 config file: {default_config_path()}
@@ -100,6 +101,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--audit-log",
         action="store_true",
         help="print where the record of creates, deletes and restores is kept, and exit",
+    )
+    parser.add_argument(
+        "--lang",
+        metavar="LANG",
+        help="language: en or zh-CN (default: VPSTUI_LANG, language in the config, the locale)",
     )
     parser.add_argument("--version", action="version", version=f"vpstui {__version__}")
     return parser
@@ -172,10 +178,14 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
             demo=args.demo,
             profile=args.profile,
             read_only=args.read_only,
+            language=args.lang,
         )
     except ConfigError as error:
         print(f"vpstui: {error}", file=sys.stderr)
         return EXIT_USAGE
+    from vpstui import i18n
+
+    i18n.use(settings.language)
     if settings.token is not None:
         secrets.append(settings.token.reveal())
     interactive = sys.stdin.isatty() and sys.stdout.isatty()

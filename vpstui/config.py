@@ -93,6 +93,9 @@ class Settings(msgspec.Struct):
     colour: str | None = None
     #: argv run with each event as JSON on stdin (`notify_command`; no shell).
     notify_command: tuple[str, ...] | None = None
+    #: The language to speak (`vpstui.i18n.LANGUAGES`): --lang, VPSTUI_LANG, `language`,
+    #: the locale.
+    language: str = "en"
 
     def refuse_writes(self) -> str | None:
         """Why creating, deleting and restoring are off, or None when they are allowed.
@@ -271,6 +274,7 @@ def load_settings(
     demo: bool = False,
     profile: str | None = None,
     read_only: bool = False,
+    language: str | None = None,
     environ: Mapping[str, str] | None = None,
     resolve_token: bool = True,
 ) -> Settings:
@@ -302,6 +306,15 @@ def load_settings(
     if not isinstance(url, str):
         raise ConfigError(f"api_url in {path} must be a string.")
     settings.api_url = url.strip()
+
+    from vpstui.i18n import LanguageError, choose_language
+
+    try:
+        in_profile = name is not None and "language" in tables[name]
+        where = f"[profiles.{name}] of {path}" if in_profile else str(path)
+        settings.language = choose_language(language, env, data.get("language"), where)
+    except LanguageError as error:
+        raise ConfigError(str(error)) from None
 
     colour = data.get("colour", data.get("color"))
     if colour is not None:

@@ -76,6 +76,9 @@ def _connection_options() -> argparse.ArgumentParser:
         help="refuse create, delete and restore (exit 2)",
     )
     group.add_argument(
+        "--lang", metavar="LANG", default=quiet, help="language of messages: en or zh-CN"
+    )
+    group.add_argument(
         "--timeout",
         type=_seconds,
         metavar="SECONDS",

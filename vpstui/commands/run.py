@@ -129,10 +129,14 @@ def _open_session(
             poll_interval=getattr(args, "poll_interval", None),
             idle_refresh=getattr(args, "idle_refresh", None),
             demo=getattr(args, "demo", False),
+            language=getattr(args, "lang", None),
             **profile,
         )
     except ConfigError as error:
         raise CommandError(str(error), EXIT_USAGE) from None
+    from vpstui import i18n
+
+    i18n.use(settings.language)
     if settings.token is not None:
         secrets.append(settings.token.reveal())
     for warning in settings.warnings:
