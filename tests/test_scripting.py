@@ -716,7 +716,7 @@ def test_read_only_refuses_destructive_commands_but_lists(
     assert run("backups", "list", "--read-only", "--json") == EXIT_OK
 
 
-SAMPLE = {"ID": "501", "BACKUP_ID": "501"}
+SAMPLE = {"ID": "501", "BACKUP_ID": "501", "N": "3"}
 
 
 def readme_scripting_commands() -> list[list[str]]:

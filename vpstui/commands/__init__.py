@@ -3,6 +3,7 @@
     vpstui backups list [--server NAME_OR_ID] [--type manual|automatic] [--json|--csv]
     vpstui backups create SERVER [--description TEXT] [--wait]
     vpstui backups delete ID [--yes]
+    vpstui backups prune SERVER --keep N [--older-than 30d] [--yes] [--json]
     vpstui restore SERVER BACKUP_ID [--yes] [--wait]
     vpstui check [--server NAME_OR_ID]... [--warn-age 30h] [--crit-age 48h] [--json]
     vpstui watch [--server NAME_OR_ID]... [--unreachable-after 5m]

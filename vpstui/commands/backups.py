@@ -14,7 +14,7 @@ from .output import backup_record, csv_text, json_text, newest_first, table_text
 from .session import AuditTarget, Session, note, say, warn
 from .waiting import wait_for_backup
 
-__all__ = ["create_backup", "delete_backup", "list_backups"]
+__all__ = ["create_backup", "delete_backup", "delete_listed", "list_backups"]
 
 
 async def list_backups(session: Session, args: argparse.Namespace) -> int:
@@ -95,7 +95,6 @@ async def create_backup(session: Session, args: argparse.Namespace) -> int:
 
 async def delete_backup(session: Session, args: argparse.Namespace) -> int:
     """Delete one backup permanently, after typing its id (or with --yes)."""
-    api = session.api
     session.require_consent(args.yes, f"delete backup #{args.backup_id}")
     backup = await session.find_backup(args.backup_id)
     if backup.in_progress:
@@ -112,6 +111,16 @@ async def delete_backup(session: Session, args: argparse.Namespace) -> int:
         str(backup.id),
         f"delete backup #{backup.id}",
     )
+    await delete_listed(session, backup)
+    say(f"Deleted backup #{backup.id} of {safe_text(backup.server_name, 60)}.")
+    return EXIT_OK
+
+
+async def delete_listed(session: Session, backup: Backup) -> None:
+    """Send the DELETE of `backup` (already confirmed) exactly once, audited; after a lost
+    answer, re-read the list to say what happened. Raises `CommandError` if it was not
+    deleted (or the outcome stays unknown)."""
+    api = session.api
     target = AuditTarget(backup.server_id, backup.server_name, backup.id)
 
     async def check() -> tuple[bool, str]:
@@ -132,5 +141,3 @@ async def delete_backup(session: Session, args: argparse.Namespace) -> int:
         note(await session.recheck("delete", target, error, check))
     else:
         session.record("delete", "succeeded", target, f"Backup {backup.id} deleted.")
-    say(f"Deleted backup #{backup.id} of {safe_text(backup.server_name, 60)}.")
-    return EXIT_OK

@@ -33,6 +33,12 @@ def _backup_id(text: str) -> int:
     return int(digits)
 
 
+def _count(text: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"a number of backups, 0 or more: {text!r}")
+    return int(text)
+
+
 def _duration(text: str) -> float:
     from vpstui.health import parse_duration
 
@@ -175,6 +181,30 @@ def build_command_parser() -> argparse.ArgumentParser:
     )
     delete.add_argument("backup_id", metavar="ID", type=_backup_id, help="the backup's ID")
     delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+    prune = add(
+        actions,
+        "prune",
+        "delete a server's oldest manual backups, keeping the newest N",
+        "Make room in a server's manual-backup quota: keeps the newest --keep completed "
+        "manual backups (and any in progress), shows what would be deleted and the space "
+        "freed, then asks to type how many. Without a terminal it only previews, unless "
+        "--yes. Automatic backups are never touched (they expire by themselves).",
+    )
+    prune.add_argument("server", metavar="SERVER", help="server name or id")
+    prune.add_argument(
+        "--keep", type=_count, required=True, metavar="N", help="completed manual backups to keep"
+    )
+    prune.add_argument(
+        "--older-than",
+        type=_duration,
+        metavar="AGE",
+        help="delete only backups older than this (30d, 12h; a bare number is hours)",
+    )
+    prune.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    prune.add_argument(
+        "--json", action="store_true", help="the plan and what was deleted, as a JSON object"
+    )
 
     restore = add(
         commands,

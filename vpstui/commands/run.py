@@ -26,6 +26,7 @@ from .exits import (
     CommandError,
 )
 from .parser import build_command_parser
+from .prune import prune_backups
 from .restore import restore_server
 from .session import Runtime, Session, warn
 from .watch import watch_backups
@@ -38,12 +39,18 @@ COMMANDS: dict[tuple[str, str | None], Command] = {
     ("backups", "list"): list_backups,
     ("backups", "create"): create_backup,
     ("backups", "delete"): delete_backup,
+    ("backups", "prune"): prune_backups,
     ("restore", None): restore_server,
     ("check", None): check_backups,
     ("watch", None): watch_backups,
 }
 #: The commands that change something: refused under a read-only setting.
-DESTRUCTIVE = {("backups", "create"), ("backups", "delete"), ("restore", None)}
+DESTRUCTIVE = {
+    ("backups", "create"),
+    ("backups", "delete"),
+    ("backups", "prune"),
+    ("restore", None),
+}
 
 
 def connect(settings: Settings, timeout: float | None) -> VpsClient:
