@@ -716,20 +716,24 @@ def test_read_only_refuses_destructive_commands_but_lists(
     assert run("backups", "list", "--read-only", "--json") == EXIT_OK
 
 
-SAMPLE = {"ID": "501", "BACKUP_ID": "501", "N": "3"}
+SAMPLE = {"ID": "501", "BACKUP_ID": "501", "N": "3", "S": "5", "AGE": "30h"}
+#: The README sections whose ```text blocks hold subcommand synopses.
+SECTIONS = ("Scripting", "Monitoring check", "Notifications and `vpstui watch`")
 
 
 def readme_scripting_commands() -> list[list[str]]:
-    """The `vpstui backups …` / `vpstui restore …` lines of the README's Scripting section."""
+    """The `vpstui backups|restore|check|watch …` lines of the README's subcommand sections."""
     text = (REPO / "README.md").read_text(encoding="utf-8")
-    section = text.split("\n## Scripting\n", 1)[1].split("\n## ", 1)[0]
     commands = []
-    for block in re.findall(r"^```text\n(.*?)^```", section, flags=re.DOTALL | re.MULTILINE):
-        for line in block.splitlines():
+    for title in SECTIONS:
+        section = text.split(f"\n## {title}\n", 1)[1].split("\n## ", 1)[0]
+        blocks = re.findall(r"^```text\n(.*?)^```", section, flags=re.DOTALL | re.MULTILINE)
+        for line in "\n".join(blocks).splitlines():
             words = shlex.split(line.split(" | ")[0], comments=True)
             if words[:1] == ["vpstui"]:
-                # a synopsis: [--json|--csv] → --json; placeholders → sample values
-                words = [w.strip("[]").split("|")[0] for w in words[1:]]
+                # a synopsis: [--json|--csv] → --json; [--server X]... → --server X;
+                # placeholders → sample values
+                words = [w.rstrip(".").strip("[]").split("|")[0] for w in words[1:]]
                 commands.append([SAMPLE.get(w, w) for w in words])
     return commands
 
@@ -740,7 +744,8 @@ def test_readme_scripting_commands_parse(capsys: pytest.CaptureFixture[str]) -> 
     from vpstui.commands.parser import build_command_parser
 
     commands = readme_scripting_commands()
-    assert len(commands) >= 6
+    assert len(commands) >= 9
+    assert {words[0] for words in commands} == {"backups", "restore", "check", "watch"}
     for words in commands:
         assert command_index(words, cli.build_parser()) == 0
         build_command_parser().parse_args(words)  # SystemExit (fails) on an unknown flag
