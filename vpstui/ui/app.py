@@ -21,9 +21,9 @@ from vpstui.audit import AuditLog, default_audit_path, state_dir
 from vpstui.clock import Clock, SystemClock
 from vpstui.config import ConfigError, Settings
 from vpstui.format import safe_text
+from vpstui.loading import SLOW_AFTER, RequestWatch, StartupPrefetch, initial_scope
 from vpstui.ops import OPS_FILE, OperationLedger
 from vpstui.ui import opening
-from vpstui.ui.prefetch import StartupPrefetch, initial_scope
 from vpstui.ui.profiles import ProfileFailed, ProfileOpened, ProfileOpener, profile_help
 from vpstui.ui.screens.first_run import FirstRunScreen
 from vpstui.ui.screens.main import MainScreen
@@ -55,6 +55,7 @@ class VpsApp(App[None]):
         audit_path: Path | None = None,
         open_profile: ProfileOpener | None = None,
         ops_path: Path | None = None,
+        slow_after: float = SLOW_AFTER,
     ) -> None:
         super().__init__()
         self.settings = settings
@@ -70,6 +71,8 @@ class VpsApp(App[None]):
         self._crash_notice = ""
         #: The first screen's requests, started early (`on_load`); None once it has them.
         self.prefetch: StartupPrefetch | None = None
+        #: How the backup list's requests are getting on: the header says when one is slow.
+        self.request_watch = RequestWatch(self.clock.now, slow_after)
         #: The record of destructive actions (none for the demo unless a path is given).
         self.audit_log: AuditLog | None = None
         if audit_path is None and not settings.demo:
@@ -158,7 +161,8 @@ class VpsApp(App[None]):
     def on_load(self) -> None:
         # Before any widget exists: the main screen's first requests get a head start.
         if self._api is not None:
-            self.prefetch = StartupPrefetch(self._api, initial_scope(self.settings.server))
+            scope = initial_scope(self.settings.server)
+            self.prefetch = StartupPrefetch(self._api, scope, self.request_watch)
 
     def on_mount(self) -> None:
         for warning in self.settings.warnings:

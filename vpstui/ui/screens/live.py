@@ -17,6 +17,7 @@ from typing import TypeVar
 
 from textual import on, work
 
+from vpstui.api import report_to
 from vpstui.api.errors import ApiError, AuthenticationError, NotFoundError, RateLimitedError
 from vpstui.api.models import Backup, Server
 from vpstui.format import human_size, safe_text, status_word
@@ -108,6 +109,7 @@ class LiveScreen(ServersView):
         try:
             prefetch = self.app.prefetch
             head_start = prefetch.take_backup_pages(scope) if prefetch else None
+            report_to(self.app.request_watch.report)  # this worker's requests: header
             async for page in head_start or self.app.api.iter_backup_pages(*scope):
                 backups.extend(page.items)
                 skipped, problems = page.skipped, page.problems

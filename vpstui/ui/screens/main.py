@@ -14,8 +14,8 @@ from textual.widgets import Footer, Input
 
 from vpstui.api.models import Backup
 from vpstui.format import backup_summary, safe_text, status_word
+from vpstui.loading import initial_scope
 from vpstui.ui.messages import BackupsPageLoaded
-from vpstui.ui.prefetch import initial_scope
 from vpstui.ui.schedule import RefreshSchedule
 from vpstui.ui.screens.following import Follower
 from vpstui.ui.screens.live import LiveScreen

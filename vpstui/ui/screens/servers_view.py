@@ -42,6 +42,7 @@ class ServersView(Screen[None]):
     _warned_overdue: set[int]
     _all_cache: dict[int, Backup]
     _preselect: str | None
+    _loading: bool
 
     @cached_property
     def table(self) -> BackupTable:
@@ -80,6 +81,7 @@ class ServersView(Screen[None]):
         state.scope = self._scope_name()
         state.type_filter = self.scope[1]
         now = self._now()
+        state.slow = self.app.request_watch.text(now) if self._loading else None
         self._status_bar.show(state, now)
         self._scope_bar.show(state)
         self._stale_banner.show(state, now)
