@@ -117,6 +117,12 @@ class VpsClient:
     def __repr__(self) -> str:
         return f"VpsClient(base_url={str(self.base_url)!r})"
 
+    @property
+    def token(self) -> Secret:
+        """The token this client sends, as a `Secret` (shown as `***`): for a caller that
+        must remove it from what it writes or prints."""
+        return self._token
+
     async def __aenter__(self) -> VpsClient:
         return self
 

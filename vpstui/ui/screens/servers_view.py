@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
@@ -15,6 +14,7 @@ from vpstui.api.models import MANUAL_BACKUP_LIMIT, Backup, Server
 from vpstui.format import safe_text
 from vpstui.server_lookup import AmbiguousServer, ServerLookupError, find_server
 from vpstui.summary import AccountOverview, ServerSummary, account_overview, servers_from_backups
+from vpstui.ui.base import VpsAppBase
 from vpstui.ui.messages import Scope
 from vpstui.ui.screens.following import Follower
 from vpstui.ui.widgets.backup_table import BackupTable
@@ -22,15 +22,12 @@ from vpstui.ui.widgets.insight import InsightPanel, overdue_text
 from vpstui.ui.widgets.server_picker import ServerPicker
 from vpstui.ui.widgets.status_bar import Connection, ScopeBar, StaleBanner, StatusBar
 
-if TYPE_CHECKING:
-    from vpstui.ui.app import VpsApp
-
 
 class ServersView(Screen[None]):
     """The header lines, the picker and the insight panel, drawn from the screen's state
     (which `LiveScreen.__init__` sets up and its handlers update)."""
 
-    app: VpsApp
+    app: VpsAppBase
     connection: Connection
     scope: Scope
     servers: list[Server]
@@ -67,6 +64,11 @@ class ServersView(Screen[None]):
     @cached_property
     def insight(self) -> InsightPanel:
         return self.query_one(InsightPanel)
+
+    @property
+    def backups_loading(self) -> bool:
+        """Whether a backup list request of this screen is on its way."""
+        return self._loading
 
     def _now(self) -> datetime:
         return self.app.clock.now()
