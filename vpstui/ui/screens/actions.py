@@ -7,6 +7,8 @@ The dialogs are imported on first use: they are not on the start path.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import msgspec
 from textual import on
 
@@ -14,6 +16,9 @@ from vpstui.api.models import Backup, CreateResult, RestoreResult
 from vpstui.format import backup_summary, safe_text, status_word
 from vpstui.ui.screens.live import LiveScreen
 from vpstui.ui.widgets.backup_table import BackupTable
+
+if TYPE_CHECKING:
+    from vpstui.ui.dialogs import DeleteOutcome
 
 
 class BackupActions(LiveScreen):
@@ -97,12 +102,12 @@ class BackupActions(LiveScreen):
             return
         from vpstui.ui.dialogs import DeleteDialog
 
-        def answered(outcome: str | None) -> None:
+        def answered(outcome: DeleteOutcome | None) -> None:
             self._delete_answered(backup, outcome)
 
         self.app.push_screen(DeleteDialog(self.app.api, backup, self.app.clock), answered)
 
-    def _delete_answered(self, backup: Backup, outcome: str | None) -> None:
+    def _delete_answered(self, backup: Backup, outcome: DeleteOutcome | None) -> None:
         if outcome == "deleted":
             self.notify(f"Backup {backup.id} deleted.", title="Deleted")
         elif outcome == "gone":
