@@ -119,8 +119,7 @@ class VpsClient:
 
     @property
     def token(self) -> Secret:
-        """The token this client sends, as a `Secret` (shown as `***`): for a caller that
-        must remove it from what it writes or prints."""
+        """The token sent (a `Secret`, shown as `***`): for callers redacting their output."""
         return self._token
 
     async def __aenter__(self) -> VpsClient:
