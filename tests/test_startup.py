@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 
 from vpstui import cli
-from vpstui.ui.prefetch import HeadStart, initial_scope
+from vpstui.loading import HeadStart, initial_scope
 
 
 async def numbers(log: list[str], fail_at: int | None = None) -> AsyncIterator[int]:

@@ -84,7 +84,7 @@ def _child(kind: str, seconds: float) -> None:
 
     def ready() -> bool:
         main = app.main
-        return main is not None and not main._loading and main.table.row_count == 1_000
+        return main is not None and not main.backups_loading and main.table.row_count == 1_000
 
     asyncio.run(_measure(app, ready, seconds))
 

@@ -66,7 +66,7 @@ async def _measure(ticks: int) -> list[Result]:
                 clock.advance(POLL)
                 for _ in range(200):  # until the tick has fetched every page
                     await wait_ticks(1)
-                    if not main._loading and _first_pages(backend.requests[before:]):
+                    if not main.backups_loading and _first_pages(backend.requests[before:]):
                         break
                 await settle(app, pilot)
                 await wait_ticks(5)  # a few more ticks: nothing else may follow
@@ -105,7 +105,9 @@ async def _measure(ticks: int) -> list[Result]:
         clock.advance(POLL)
         for _ in range(200):
             await wait_ticks(1)
-            if not main._loading and not any(b.in_progress for b in main.table.backups.values()):
+            if not main.backups_loading and not any(
+                b.in_progress for b in main.table.backups.values()
+            ):
                 break
         await settle(app, pilot)
         await wait_ticks(5)
@@ -130,7 +132,7 @@ async def _measure(ticks: int) -> list[Result]:
         clock.advance(11.0)
         for _ in range(200):
             await wait_ticks(1)
-            if not main._loading and _first_pages(backend.requests[before:]):
+            if not main.backups_loading and _first_pages(backend.requests[before:]):
                 break
         await settle(app, pilot)
         await wait_ticks(5)

@@ -129,7 +129,7 @@ async def _measure(n: int) -> list[Result]:
 
     def shows(count: int) -> bool:
         try:
-            return table().row_count == count and not app.main._loading
+            return table().row_count == count and not app.main.backups_loading
         except Exception:
             return False
 

@@ -347,6 +347,6 @@ async def settle(app: Any, pilot: Any, within: float = 600.0) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         main = app.main
-        if main is None or not main._loading:
+        if main is None or not main.backups_loading:
             return
     raise TimeoutError("the app did not finish loading")

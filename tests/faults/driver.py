@@ -50,7 +50,7 @@ async def settle(app: VpsApp, pilot: Pilot[Any]) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()
         main = app.main
-        if main is None or not main._loading:
+        if main is None or not main.backups_loading:
             break
 
 

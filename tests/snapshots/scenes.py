@@ -85,7 +85,7 @@ async def settle(stage: Stage) -> None:
         await stage.app.workers.wait_for_complete()
         await stage.pilot.pause()
         main = stage.app.main
-        if main is None or not main._loading:
+        if main is None or not main.backups_loading:
             break
 
 

@@ -31,7 +31,7 @@ async def settle(app: VpsApp, pilot: object) -> None:
         await app.workers.wait_for_complete()
         await pilot.pause()  # type: ignore[attr-defined]
         main = app.main
-        if main is None or not main._loading:
+        if main is None or not main.backups_loading:
             break
 
 

@@ -76,15 +76,16 @@ async def test_palette_entries_open_nothing(make_app: AppFactory, backend: DemoB
 async def test_app_refuses_dialogs_even_when_called_directly(
     make_app: AppFactory, backend: DemoBackend
 ) -> None:
-    """Defence in depth: `open_create/open_delete/open_restore` themselves refuse."""
+    """Defence in depth: the screen's `open_create/open_delete/open_restore` themselves refuse."""
     app = make_app(read_only=True)
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(app, pilot)
-        backup = main_of(app).table.cursor_backup
+        main = main_of(app)
+        backup = main.table.cursor_backup
         assert backup is not None
-        app.open_create(None)
-        app.open_delete(backup)
-        app.open_restore(backup)
+        main.open_create(None)
+        main.open_delete(backup)
+        main.open_restore(backup)
         await settle(app, pilot)
         assert isinstance(app.screen, MainScreen)
         assert writes(backend) == 0

@@ -1,4 +1,4 @@
-"""The main screen's first requests get a head start (`vpstui.ui.prefetch`, issue 4):
+"""The main screen's first requests get a head start (`vpstui.loading`, issue 4):
 they leave before the screen is built, the first page is in the first frame, and nothing
 is asked twice."""
 

@@ -24,6 +24,14 @@ from vpstui.api.models import (
     RestoreResult,
     Server,
 )
+from vpstui.api.progress import (
+    RequestEvent,
+    TryEnded,
+    TryRetrying,
+    TryStarted,
+    report_to,
+    reporting_to,
+)
 from vpstui.api.retry import RetryPolicy
 from vpstui.api.secret import Secret
 
@@ -41,6 +49,7 @@ __all__ = [
     "NotFoundError",
     "Page",
     "RateLimitedError",
+    "RequestEvent",
     "RestoreResult",
     "RetryPolicy",
     "Secret",
@@ -48,6 +57,11 @@ __all__ = [
     "ServerError",
     "TimeoutError_",
     "TransportError",
+    "TryEnded",
+    "TryRetrying",
+    "TryStarted",
     "ValidationError",
     "VpsClient",
+    "report_to",
+    "reporting_to",
 ]

@@ -41,6 +41,7 @@ from vpstui.api.models import (
     parse_server,
 )
 from vpstui.api.origin import BearerAuth, check_base_url
+from vpstui.api.progress import TryEnded, TryRetrying, TryStarted, report
 from vpstui.api.retry import RETRY_STATUSES, RetryPolicy
 from vpstui.api.secret import Secret
 
@@ -115,6 +116,11 @@ class VpsClient:
 
     def __repr__(self) -> str:
         return f"VpsClient(base_url={str(self.base_url)!r})"
+
+    @property
+    def token(self) -> Secret:
+        """The token sent (a `Secret`, shown as `***`): for callers redacting their output."""
+        return self._token
 
     async def __aenter__(self) -> VpsClient:
         return self
@@ -322,20 +328,25 @@ class VpsClient:
         attempt = 0
         while True:
             attempt += 1
+            report(TryStarted(action, attempt, attempts))
             try:
                 response = await self._once(method, url, params, json_body, action)
             except ApiError as error:
                 no_answer = error.status is None and not isinstance(error, BadResponseError)
                 retryable = no_answer or error.status in RETRY_STATUSES
                 if not retryable or attempt >= attempts:
+                    report(TryEnded(action, attempt, error))
                     raise
                 retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
                 delay = self.retry.delay(attempt, retry_after)
                 if waited + delay > self.retry.max_total:
+                    report(TryEnded(action, attempt, error))
                     raise
                 waited += delay
+                report(TryRetrying(action, attempt, attempts, error, delay))
                 await self._sleep(delay)
                 continue
+            report(TryEnded(action, attempt))
             return response
 
     async def _once(

@@ -9,7 +9,6 @@ with the audit log kept as the TUI keeps it. No Textual here.
 from __future__ import annotations
 
 import asyncio
-import difflib
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -17,12 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
-from vpstui.api import ApiError, AuthenticationError, Backup, NotFoundError, Server, VpsClient
+from vpstui.api import ApiError, Backup, NotFoundError, Server, VpsClient
 from vpstui.audit import Action, AuditLog, Outcome
 from vpstui.clock import Clock, SystemClock
 from vpstui.config import Settings
 from vpstui.format import safe_text
-from vpstui.summary import servers_from_backups
+from vpstui.server_lookup import AmbiguousServer, NoSuchServer, account_servers, find_server
 
 from .exits import EXIT_NOT_FOUND, EXIT_UNKNOWN, EXIT_USAGE, CommandError
 
@@ -117,34 +116,16 @@ class Session:
 
     async def servers(self) -> list[Server]:
         """The account's servers; from the backups list if the token may not list servers."""
-        try:
-            return list(await self.api.list_servers())
-        except (AuthenticationError, NotFoundError) as error:
-            if error.status not in (403, 404):
-                raise
-        return servers_from_backups(await self.api.list_backups())
+        return (await account_servers(self.api)).servers
 
     async def resolve_server(self, wanted: str) -> Server:
         """The server whose id or exact name is `wanted` (an id wins over a name)."""
-        wanted = wanted.strip()
-        servers = await self.servers()
-        if wanted.isascii() and wanted.isdigit():
-            by_id = [s for s in servers if s.id == int(wanted)]
-            if by_id:
-                return by_id[0]
-        named = [s for s in servers if s.name == wanted]
-        if len(named) == 1:
-            return named[0]
-        shown = safe_text(wanted, 60)
-        if len(named) > 1:
-            ids = ", ".join(str(s.id) for s in named)
-            raise CommandError(
-                f"{len(named)} servers are named {shown!r} (ids {ids}); give the id instead.",
-                EXIT_USAGE,
-            )
-        close = difflib.get_close_matches(wanted, [s.name for s in servers], n=3, cutoff=0.6)
-        hint = f" Did you mean {', '.join(repr(safe_text(n, 60)) for n in close)}?" if close else ""
-        raise CommandError(f"No server has the id or name {shown!r}.{hint}", EXIT_NOT_FOUND)
+        try:
+            return find_server(await self.servers(), wanted)
+        except AmbiguousServer as error:
+            raise CommandError(f"{error} Give the id instead.", EXIT_USAGE) from None
+        except NoSuchServer as error:
+            raise CommandError(str(error), EXIT_NOT_FOUND) from None
 
     async def find_backup(self, backup_id: int, server: Server | None = None) -> Backup:
         """Backup `backup_id` as listed now (of `server`, when given)."""

@@ -8,22 +8,17 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from textual import on, work
-from textual.app import App, SystemCommand
+from textual.app import SystemCommand
 from textual.binding import Binding, BindingType
 from textual.markup import escape
-from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from vpstui.api.client import VpsClient
-from vpstui.api.models import Backup
-from vpstui.api.secret import Secret
-from vpstui.audit import AuditLog, default_audit_path, state_dir
-from vpstui.clock import Clock, SystemClock
+from vpstui.clock import Clock
 from vpstui.config import ConfigError, Settings
 from vpstui.format import safe_text
-from vpstui.ops import OPS_FILE, OperationLedger
-from vpstui.ui import opening
-from vpstui.ui.prefetch import StartupPrefetch, initial_scope
+from vpstui.loading import SLOW_AFTER, StartupPrefetch, initial_scope
+from vpstui.ui.base import VpsAppBase
 from vpstui.ui.profiles import ProfileFailed, ProfileOpened, ProfileOpener, profile_help
 from vpstui.ui.screens.first_run import FirstRunScreen
 from vpstui.ui.screens.main import MainScreen
@@ -32,8 +27,9 @@ from vpstui.ui.screens.main import MainScreen
 # crash reporting, each imported where it is first needed.
 
 
-class VpsApp(App[None]):
-    """The vpstui terminal app. `api` None means no token: the first-run screen explains."""
+class VpsApp(VpsAppBase):
+    """The vpstui terminal app: its screens, the command palette and profile switching
+    (the state every screen uses is in `VpsAppBase`)."""
 
     # The main screen's styles load with the app's: it is the default screen, whose own
     # CSS_PATH Textual would not read (the dialogs' styles load when one first opens).
@@ -55,63 +51,22 @@ class VpsApp(App[None]):
         audit_path: Path | None = None,
         open_profile: ProfileOpener | None = None,
         ops_path: Path | None = None,
+        slow_after: float = SLOW_AFTER,
     ) -> None:
-        super().__init__()
-        self.settings = settings
-        self._api = api
-        self.clock: Clock = clock or SystemClock()
-        self.tick_seconds = tick_seconds
+        super().__init__(
+            settings,
+            api,
+            clock=clock,
+            tick_seconds=tick_seconds,
+            audit_path=audit_path,
+            ops_path=ops_path,
+            slow_after=slow_after,
+        )
         #: Resolves another profile for "Switch to profile NAME" (None: not offered).
         self._open_profile = open_profile
-        #: Tokens of profiles used earlier in this session: still redacted everywhere.
-        self._past_secrets: list[str] = []
         #: Where a crash report was written, once the app has crashed.
         self.crash_report: Path | None = None
         self._crash_notice = ""
-        #: The first screen's requests, started early (`on_load`); None once it has them.
-        self.prefetch: StartupPrefetch | None = None
-        #: The record of destructive actions (none for the demo unless a path is given).
-        self.audit_log: AuditLog | None = None
-        if audit_path is None and not settings.demo:
-            audit_path = default_audit_path()
-        if audit_path is not None and api is not None:
-            self.audit_log = AuditLog(audit_path, host=api.host, secrets=self.secrets())
-        #: Creates and restores followed across sessions (none for the demo unless given).
-        self.ledger: OperationLedger | None = None
-        if ops_path is None and not settings.demo:
-            ops_path = state_dir() / OPS_FILE
-        if ops_path is not None and api is not None:
-            self.ledger = OperationLedger.load(ops_path, api.host)
-
-    def secrets(self) -> list[str]:
-        """Every token this app knows, to be removed from anything it writes or prints."""
-        found = [self.settings.token.reveal()] if self.settings.token else []
-        token = getattr(self._api, "_token", None)
-        if isinstance(token, Secret) and token.reveal() not in found:
-            found.append(token.reveal())
-        found += [past for past in self._past_secrets if past not in found]
-        return found
-
-    def notify(
-        self,
-        message: str,
-        *,
-        title: str = "",
-        severity: SeverityLevel = "information",
-        timeout: float | None = None,
-        markup: bool = False,
-    ) -> None:
-        """Every notification is inert text: API strings in it never act as markup or escapes.
-
-        (`Widget.notify` passes `markup=True` by default; it is ignored here on purpose.)
-        """
-        super().notify(
-            safe_text(message, 500),
-            title=safe_text(title, 80),
-            severity=severity,
-            timeout=timeout,
-            markup=False,
-        )
 
     def _handle_exception(self, error: Exception) -> None:
         """A crash: instead of Textual's traceback with every frame's locals (where the token
@@ -140,12 +95,6 @@ class VpsApp(App[None]):
             self._crash_notice = ""
         super()._print_error_renderables()
 
-    @property
-    def api(self) -> VpsClient:
-        if self._api is None:
-            raise RuntimeError("no API client: the first-run screen is showing")
-        return self._api
-
     def get_default_screen(self) -> Screen[Any]:
         """The first screen is the app's default screen: no blank one to build and paint
         before it (about 15 ms of start-up, issue 4)."""
@@ -158,7 +107,8 @@ class VpsApp(App[None]):
     def on_load(self) -> None:
         # Before any widget exists: the main screen's first requests get a head start.
         if self._api is not None:
-            self.prefetch = StartupPrefetch(self._api, initial_scope(self.settings.server))
+            scope = initial_scope(self.settings.server)
+            self.prefetch = StartupPrefetch(self._api, scope, self.request_watch)
 
     def on_mount(self) -> None:
         for warning in self.settings.warnings:
@@ -177,38 +127,11 @@ class VpsApp(App[None]):
                 return screen
         return None
 
-    def token_rejected(self, reason: str) -> None:
-        """A 401 before anything loaded: explain, and stay open until the user quits."""
-        self.switch_screen(FirstRunScreen(reason))
-
     def action_help(self) -> None:
         from vpstui.ui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen())
-
-    # --- dialogs ----------------------------------------------------------------------------
-
-    def writes_refused(self) -> bool:
-        """Read-only (flag or profile): say so, and return True; no dialog may open."""
-        reason = self.settings.refuse_writes()
-        if reason is not None:
-            self.notify(reason, title="Read-only", severity="warning", timeout=6)
-        return reason is not None
-
-    # Each opens its dialog and acts on the result; the flows are in `vpstui.ui.opening`.
-
-    def open_create(self, server_id: int | None) -> None:
-        opening.open_create(self, server_id)
-
-    def open_delete(self, backup: Backup) -> None:
-        opening.open_delete(self, backup)
-
-    def open_restore(self, backup: Backup) -> None:
-        opening.open_restore(self, backup)
-
-    def open_details(self, backup: Backup) -> None:
-        opening.open_details(self, backup)
 
     # --- command palette --------------------------------------------------------------------
 
@@ -318,18 +241,7 @@ class VpsApp(App[None]):
                 severity="warning",
             )
             return
-        old = self._api
-        if self.prefetch is not None:  # the old account's, if never taken
-            self.prefetch.cancel()
-            self.prefetch = None
-        self._past_secrets = self.secrets()
-        self.settings, self._api = message.settings, message.api
-        if self.audit_log is not None:
-            self.audit_log = AuditLog(
-                self.audit_log.path, host=message.api.host, secrets=self.secrets()
-            )
-        if self.ledger is not None:  # operations followed are per API host
-            self.ledger = OperationLedger.load(self.ledger.path, message.api.host)
+        old = self.use_account(message.settings, message.api)
         await self.switch_screen(MainScreen())
         if old is not None:
             await old.aclose()

@@ -6,11 +6,19 @@ from textual.message import Message
 
 from vpstui.api.errors import ApiError
 from vpstui.api.models import Backup, Server
+from vpstui.loading import Scope
 from vpstui.summary import ServerSummary
 from vpstui.ui.widgets.rows import RowsDiff
 
-#: Which backups a list request asks for: (server_id or None, backup_type or None).
-Scope = tuple[int | None, str | None]
+__all__ = [
+    "BackupsFailed",
+    "BackupsLoaded",
+    "BackupsPageLoaded",
+    "Scope",
+    "ServerFollowed",
+    "ServersFailed",
+    "ServersLoaded",
+]
 
 
 # Plain classes, not dataclasses: a dataclass costs ~0.4 ms to define, on the start path.

@@ -17,15 +17,12 @@ from typing import TypeVar
 
 from textual import on, work
 
+from vpstui.api import report_to
 from vpstui.api.errors import ApiError, AuthenticationError, NotFoundError, RateLimitedError
 from vpstui.api.models import Backup, Server
 from vpstui.format import human_size, safe_text, status_word
-from vpstui.summary import (
-    AccountOverview,
-    ServerSummary,
-    servers_from_backups,
-    summarize,
-)
+from vpstui.server_lookup import account_servers
+from vpstui.summary import AccountOverview, ServerSummary, summarize
 from vpstui.ui.messages import (
     BackupsFailed,
     BackupsLoaded,
@@ -88,11 +85,11 @@ class LiveScreen(ServersView):
         prefetch = self.app.prefetch  # the first requests may be on their way already
         head_start = prefetch.take_servers() if prefetch else None
         try:
-            servers = await (head_start or self.app.api.list_servers())
+            found = await account_servers(self.app.api, head_start)
         except ApiError as error:
             self.post_message(ServersFailed(error))
             return
-        self.post_message(ServersLoaded(list(servers)))
+        self.post_message(ServersLoaded(found.servers, found.derived))
 
     def load_backups(self, *, progressive: bool = False) -> None:
         """Fetch the current scope; cancels a load that is no longer wanted."""
@@ -112,6 +109,7 @@ class LiveScreen(ServersView):
         try:
             prefetch = self.app.prefetch
             head_start = prefetch.take_backup_pages(scope) if prefetch else None
+            report_to(self.app.request_watch.report)  # this worker's requests: header
             async for page in head_start or self.app.api.iter_backup_pages(*scope):
                 backups.extend(page.items)
                 skipped, problems = page.skipped, page.problems
@@ -146,17 +144,10 @@ class LiveScreen(ServersView):
     def _servers_loaded(self, message: ServersLoaded) -> None:
         self.servers = message.servers
         self.servers_derived = message.derived
-        if self._preselect:
-            wanted = self._preselect.lower()
-            match = next((s for s in self.servers if s.name.lower() == wanted), None)
-            if match is None:
-                self.notify(
-                    f"No server named {safe_text(self._preselect, 40)!r}.", severity="warning"
-                )
-            else:
-                self.scope = (match.id, self.scope[1])
-                self.load_backups(progressive=True)
-            self._preselect = None
+        match = self._preselected_server()  # `--server NAME`, now that names are known
+        if match is not None:
+            self.scope = (match.id, self.scope[1])
+            self.load_backups(progressive=True)
         self._update_picker()
         self._show_status()
 
@@ -166,15 +157,8 @@ class LiveScreen(ServersView):
         if isinstance(error, AuthenticationError) and error.status == 401:
             self.app.token_rejected(str(error))
             return
-        if error.status in (403, 404):
-            # This token may not list servers: the backups name them.
-            self.servers_derived = True
-            self.servers = servers_from_backups(
-                self._all_cache.values() or self.table.backups.values()
-            )
-            self._update_picker()
-            return
         self.notify(f"Server list unavailable: {error}", severity="warning", timeout=8)
+        self._preselect_failed(error)
 
     @on(BackupsPageLoaded)
     def _page_loaded(self, message: BackupsPageLoaded) -> None:

@@ -1,10 +1,10 @@
-"""The main screen: server picker, backup table, header, and every action on backups."""
+"""The main screen: server picker, backup table, header, and the keys to use them (the
+actions on a backup and their dialogs are in `BackupActions`)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import ClassVar
 
-import msgspec
 from textual import events, on
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -12,20 +12,16 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Footer, Input
 
-from vpstui.api.models import Backup
-from vpstui.format import backup_summary, safe_text, status_word
+from vpstui.format import safe_text
+from vpstui.loading import initial_scope
 from vpstui.ui.messages import BackupsPageLoaded
-from vpstui.ui.prefetch import initial_scope
 from vpstui.ui.schedule import RefreshSchedule
+from vpstui.ui.screens.actions import BackupActions
 from vpstui.ui.screens.following import Follower
-from vpstui.ui.screens.live import LiveScreen
 from vpstui.ui.widgets.backup_table import BackupTable
 from vpstui.ui.widgets.insight import InsightPanel
 from vpstui.ui.widgets.server_picker import ServerPicker
 from vpstui.ui.widgets.status_bar import Connection, ScopeBar, StaleBanner, StatusBar
-
-if TYPE_CHECKING:
-    from vpstui.ui.app import VpsApp
 
 TYPE_CYCLE: tuple[str | None, ...] = (None, "manual", "automatic")
 #: The actions that change the account: off (shown dimmed) when read-only.
@@ -34,7 +30,7 @@ WRITE_ACTIONS = frozenset({"create", "delete", "restore"})
 NARROW = 110
 
 
-class MainScreen(LiveScreen):
+class MainScreen(BackupActions):
     """Browse backups and act on them (the live data handling is in `LiveScreen`)."""
 
     #: Focus goes straight to the table (not via the first focusable widget, the picker's
@@ -59,7 +55,6 @@ class MainScreen(LiveScreen):
         Binding("question_mark,f1", "app.help", "Help"),
     ]
 
-    app: VpsApp
     # --- layout -----------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
@@ -227,105 +222,3 @@ class MainScreen(LiveScreen):
         if active is not None and active.binding.action in WRITE_ACTIONS:
             event.stop()
             self.app.writes_refused()
-
-    def _selected(self) -> Backup | None:
-        backup = self.table.cursor_backup
-        if backup is None:
-            self.notify("No backup selected.", severity="warning", timeout=3)
-        return backup
-
-    def action_create(self) -> None:
-        if not self.app.writes_refused():
-            self.app.open_create(self.scope[0])
-
-    def action_delete(self) -> None:
-        if self.app.writes_refused():
-            return
-        backup = self._selected()
-        if backup is not None:
-            self.app.open_delete(backup)
-
-    def action_restore(self) -> None:
-        if self.app.writes_refused():
-            return
-        backup = self._selected()
-        if backup is None:
-            return
-        if not backup.is_completed:
-            self.notify(
-                f"Backup {backup.id} is {status_word(backup.status)}: only completed backups "
-                "can be restored.",
-                severity="warning",
-            )
-            return
-        self.app.open_restore(backup)
-
-    @on(BackupTable.Selected)
-    def _backup_selected(self, message: BackupTable.Selected) -> None:
-        self.app.open_details(message.backup)
-
-    def action_copy_id(self) -> None:
-        backup = self._selected()
-        if backup is not None:
-            self.app.copy_to_clipboard(str(backup.id))
-            self.notify(f"Copied backup ID {backup.id}", timeout=2)
-
-    def action_copy_summary(self) -> None:
-        backup = self._selected()
-        if backup is not None:
-            self.app.copy_to_clipboard(backup_summary(backup))
-            self.notify(f"Copied: {backup_summary(backup)}", timeout=3)
-
-    # --- what the dialogs report back -------------------------------------------------------
-
-    def backup_created(self, backup: Backup) -> None:
-        self.table.add_backups([backup])
-        self.table.move_cursor_to(backup.id)
-        summary = self._summaries.get(backup.server_id)
-        if summary is not None:  # until the next refresh says so itself
-            summary.backups += 1
-            summary.manual += 1
-            summary.in_progress += 1
-            summary.manual_in_progress += 1
-            self._update_picker()
-        self.follower.create_started(backup, self._now())
-        self.schedule.soon(self._now())
-        self._show_status()
-
-    def backup_deleted(self, backup_id: int) -> None:
-        self.table.remove_backup(backup_id)
-        if backup_id in self._all_cache:
-            self._all_cache = {k: v for k, v in self._all_cache.items() if k != backup_id}
-        self.load_backups()
-
-    def restore_started(
-        self, backup: Backup, server_name: str, safety_backup_id: int | None = None
-    ) -> None:
-        """The API accepted a restore: follow the server until it is back."""
-        server_id = backup.server_id
-        self.follower.restore_started(
-            backup, server_name, self._now(), safety_backup_id=safety_backup_id
-        )
-        self.servers = [
-            msgspec.structs.replace(s, status="restoring") if s.id == server_id else s
-            for s in self.servers
-        ]
-        self._update_picker()
-        self._show_status()
-
-    def action_copy_incident(self) -> None:
-        """I: copy the last restore's incident summary (who, what, when) to the clipboard."""
-        incident = self.follower.current_incident()
-        if incident is None:
-            self.notify("No restore has been started from vpstui yet.", timeout=4)
-            return
-        self.app.copy_to_clipboard(incident.summary())
-        self.notify(f"Copied the incident summary of {safe_text(incident.server_name, 40)}.")
-
-    def manual_count(self, server_id: int) -> int | None:
-        """Manual backups of a server, if the loaded data covers all of them."""
-        if self._loaded_scope in ((None, None), (server_id, None)):
-            return sum(
-                1 for b in self.table.backups.values() if b.server_id == server_id and b.is_manual
-            )
-        return None

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING
 
 from textual.screen import Screen
 
+from vpstui.api.errors import ApiError
 from vpstui.api.models import MANUAL_BACKUP_LIMIT, Backup, Server
 from vpstui.format import safe_text
+from vpstui.server_lookup import AmbiguousServer, ServerLookupError, find_server
 from vpstui.summary import AccountOverview, ServerSummary, account_overview, servers_from_backups
+from vpstui.ui.base import VpsAppBase
 from vpstui.ui.messages import Scope
 from vpstui.ui.screens.following import Follower
 from vpstui.ui.widgets.backup_table import BackupTable
@@ -20,15 +22,12 @@ from vpstui.ui.widgets.insight import InsightPanel, overdue_text
 from vpstui.ui.widgets.server_picker import ServerPicker
 from vpstui.ui.widgets.status_bar import Connection, ScopeBar, StaleBanner, StatusBar
 
-if TYPE_CHECKING:
-    from vpstui.ui.app import VpsApp
-
 
 class ServersView(Screen[None]):
     """The header lines, the picker and the insight panel, drawn from the screen's state
     (which `LiveScreen.__init__` sets up and its handlers update)."""
 
-    app: VpsApp
+    app: VpsAppBase
     connection: Connection
     scope: Scope
     servers: list[Server]
@@ -39,6 +38,8 @@ class ServersView(Screen[None]):
     _overview: AccountOverview | None
     _warned_overdue: set[int]
     _all_cache: dict[int, Backup]
+    _preselect: str | None
+    _loading: bool
 
     @cached_property
     def table(self) -> BackupTable:
@@ -64,6 +65,11 @@ class ServersView(Screen[None]):
     def insight(self) -> InsightPanel:
         return self.query_one(InsightPanel)
 
+    @property
+    def backups_loading(self) -> bool:
+        """Whether a backup list request of this screen is on its way."""
+        return self._loading
+
     def _now(self) -> datetime:
         return self.app.clock.now()
 
@@ -77,6 +83,7 @@ class ServersView(Screen[None]):
         state.scope = self._scope_name()
         state.type_filter = self.scope[1]
         now = self._now()
+        state.slow = self.app.request_watch.text(now) if self._loading else None
         self._status_bar.show(state, now)
         self._scope_bar.show(state)
         self._stale_banner.show(state, now)
@@ -98,6 +105,38 @@ class ServersView(Screen[None]):
         if server_id is None:
             return "All servers"
         return next((s.name for s in self.servers if s.id == server_id), f"server {server_id}")
+
+    def _preselected_server(self) -> Server | None:
+        """`--server NAME` (asked once, when the server names are known): the server with
+        that exact name or id, or None after saying on screen why not."""
+        wanted, self._preselect = self._preselect, None
+        if not wanted:
+            return None
+        try:
+            return find_server(self.servers, wanted)
+        except ServerLookupError as error:
+            if isinstance(error, AmbiguousServer):
+                title, advice = (
+                    "Which server?",
+                    "Pick one in the server list (s), or start with --server ID.",
+                )
+            else:
+                title, advice = "No such server", "Showing all servers."
+                if self.servers_derived:
+                    advice = "Server names come from the backups listing here; " + advice.lower()
+            self.notify(f"--server: {error} {advice}", title=title, severity="error", timeout=30)
+        return None
+
+    def _preselect_failed(self, error: ApiError) -> None:
+        """The server list could not be read: `--server NAME` cannot be looked up."""
+        wanted, self._preselect = self._preselect, None
+        if wanted:
+            self.notify(
+                f"--server {safe_text(wanted, 60)!r} could not be looked up ({error}). "
+                "Showing all servers; press ctrl+r to try again.",
+                severity="error",
+                timeout=30,
+            )
 
     def server(self, server_id: int) -> Server | None:
         return next((s for s in self.servers if s.id == server_id), None)

@@ -36,6 +36,8 @@ class Connection(msgspec.Struct):
     retry_at: datetime | None = None
     skipped: int = 0
     restoring: tuple[str, ...] = ()
+    #: A refresh waits long for an answer: what the header says about it (None: it doesn't).
+    slow: str | None = None
 
 
 def badge_style(colour: str | None) -> Style:
@@ -90,6 +92,8 @@ class StatusBar(Static):
         text.append("  ")
         if state.error:
             text.append("⚠ stale", style="bold red")
+        elif state.slow:
+            text.append("◌ waiting", style="bold yellow")
         elif state.loading and state.last_ok is None:
             text.append("◌ connecting", style="yellow")
         elif state.last_ok is not None:
@@ -98,7 +102,9 @@ class StatusBar(Static):
             text.append(
                 f" · {'updated ' if wide else ''}{compact_age(state.last_ok, now)}", style="dim"
             )
-        if state.loading:
+        if state.slow:  # instead of "refreshing…": the rows stay, ctrl+r tries again now
+            text.append(f" · {safe_text(state.slow, 80)} (ctrl+r: now)", style="bold yellow")
+        elif state.loading:
             if state.expected:
                 text.append(f" · loaded {state.loaded:,} of {state.expected:,}", style="yellow")
             else:

@@ -1,0 +1,126 @@
+"""`VpsAppBase`: what every screen and dialog may use from the app.
+
+The settings, the API client, the clock, the records of destructive actions (audit log,
+operations ledger), the start-up head start and the watch on slow answers. Screens are
+typed against this class, never against `VpsApp` (which imports the screens): the app
+wires screens together, the screens do not reach back into it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.notifications import SeverityLevel
+
+from vpstui.api.client import VpsClient
+from vpstui.audit import AuditLog, default_audit_path, state_dir
+from vpstui.clock import Clock, SystemClock
+from vpstui.config import Settings
+from vpstui.format import safe_text
+from vpstui.loading import SLOW_AFTER, RequestWatch, StartupPrefetch
+from vpstui.ops import OPS_FILE, OperationLedger
+from vpstui.ui.screens.first_run import FirstRunScreen
+
+__all__ = ["VpsAppBase"]
+
+
+class VpsAppBase(App[None]):
+    """The app's state and services. `api` None means no token: the first-run screen explains."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        api: VpsClient | None,
+        *,
+        clock: Clock | None = None,
+        tick_seconds: float = 1.0,
+        audit_path: Path | None = None,
+        ops_path: Path | None = None,
+        slow_after: float = SLOW_AFTER,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self._api = api
+        self.clock: Clock = clock or SystemClock()
+        self.tick_seconds = tick_seconds
+        #: Tokens of profiles used earlier in this session: still redacted everywhere.
+        self._past_secrets: list[str] = []
+        #: The first screen's requests, started early (`on_load`); None once it has them.
+        self.prefetch: StartupPrefetch | None = None
+        #: How the backup list's requests are getting on: the header says when one is slow.
+        self.request_watch = RequestWatch(self.clock.now, slow_after)
+        #: The record of destructive actions (none for the demo unless a path is given).
+        self.audit_log: AuditLog | None = None
+        if audit_path is None and not settings.demo:
+            audit_path = default_audit_path()
+        if audit_path is not None and api is not None:
+            self.audit_log = AuditLog(audit_path, host=api.host, secrets=self.secrets())
+        #: Creates and restores followed across sessions (none for the demo unless given).
+        self.ledger: OperationLedger | None = None
+        if ops_path is None and not settings.demo:
+            ops_path = state_dir() / OPS_FILE
+        if ops_path is not None and api is not None:
+            self.ledger = OperationLedger.load(ops_path, api.host)
+
+    @property
+    def api(self) -> VpsClient:
+        if self._api is None:
+            raise RuntimeError("no API client: the first-run screen is showing")
+        return self._api
+
+    def use_account(self, settings: Settings, api: VpsClient) -> VpsClient | None:
+        """Another profile's account from now on: its client, audit log and ledger (the
+        previous tokens stay redacted). Returns the previous client, for the caller to close
+        once nothing uses it any more."""
+        old = self._api
+        if self.prefetch is not None:  # the old account's, if never taken
+            self.prefetch.cancel()
+            self.prefetch = None
+        self._past_secrets = self.secrets()
+        self.settings, self._api = settings, api
+        if self.audit_log is not None:
+            self.audit_log = AuditLog(self.audit_log.path, host=api.host, secrets=self.secrets())
+        if self.ledger is not None:  # operations followed are per API host
+            self.ledger = OperationLedger.load(self.ledger.path, api.host)
+        return old
+
+    def secrets(self) -> list[str]:
+        """Every token this app knows, to be removed from anything it writes or prints."""
+        found = [self.settings.token.reveal()] if self.settings.token else []
+        if self._api is not None and self._api.token and self._api.token.reveal() not in found:
+            found.append(self._api.token.reveal())
+        found += [past for past in self._past_secrets if past not in found]
+        return found
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """Every notification is inert text: API strings in it never act as markup or escapes.
+
+        (`Widget.notify` passes `markup=True` by default; it is ignored here on purpose.)
+        """
+        super().notify(
+            safe_text(message, 500),
+            title=safe_text(title, 80),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
+    def token_rejected(self, reason: str) -> None:
+        """A 401 before anything loaded: explain, and stay open until the user quits."""
+        self.switch_screen(FirstRunScreen(reason))
+
+    def writes_refused(self) -> bool:
+        """Read-only (flag or profile): say so, and return True; no dialog may open."""
+        reason = self.settings.refuse_writes()
+        if reason is not None:
+            self.notify(reason, title="Read-only", severity="warning", timeout=6)
+        return reason is not None

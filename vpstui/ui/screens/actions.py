@@ -1,0 +1,214 @@
+"""What the main screen does with a backup: the keys that act on the selected row, the
+dialogs they open (each a typed `ModalScreen`), and what the screen does with the answers.
+`MainScreen` adds the layout and the other keys on top.
+
+The dialogs are imported on first use: they are not on the start path.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import msgspec
+from textual import on
+
+from vpstui.api.models import Backup, CreateResult, RestoreResult
+from vpstui.format import backup_summary, safe_text, status_word
+from vpstui.ui.screens.live import LiveScreen
+from vpstui.ui.widgets.backup_table import BackupTable
+
+if TYPE_CHECKING:
+    from vpstui.ui.dialogs import DeleteOutcome
+
+
+class BackupActions(LiveScreen):
+    """Create, delete, restore, details and copy on the main screen's backups."""
+
+    def _selected(self) -> Backup | None:
+        backup = self.table.cursor_backup
+        if backup is None:
+            self.notify("No backup selected.", severity="warning", timeout=3)
+        return backup
+
+    def action_create(self) -> None:
+        self.open_create(self.scope[0])
+
+    def action_delete(self) -> None:
+        if self.app.writes_refused():
+            return
+        backup = self._selected()
+        if backup is not None:
+            self.open_delete(backup)
+
+    def action_restore(self) -> None:
+        if self.app.writes_refused():
+            return
+        backup = self._selected()
+        if backup is None:
+            return
+        if not backup.is_completed:
+            self.notify(
+                f"Backup {backup.id} is {status_word(backup.status)}: only completed backups "
+                "can be restored.",
+                severity="warning",
+            )
+            return
+        self.open_restore(backup)
+
+    @on(BackupTable.Selected)
+    def _backup_selected(self, message: BackupTable.Selected) -> None:
+        self.open_details(message.backup)
+
+    def action_copy_id(self) -> None:
+        backup = self._selected()
+        if backup is not None:
+            self.app.copy_to_clipboard(str(backup.id))
+            self.notify(f"Copied backup ID {backup.id}", timeout=2)
+
+    def action_copy_summary(self) -> None:
+        backup = self._selected()
+        if backup is not None:
+            self.app.copy_to_clipboard(backup_summary(backup))
+            self.notify(f"Copied: {backup_summary(backup)}", timeout=3)
+
+    # --- the dialogs, and what the screen does with their answers --------------------------
+
+    def open_create(self, server_id: int | None) -> None:
+        """n: the create dialog, for `server_id` (None: the user picks)."""
+        if self.app.writes_refused():
+            return
+        if not self.servers and server_id is None:
+            self.notify("The server list has not loaded yet.", severity="warning")
+            return
+        from vpstui.ui.dialogs import CreateDialog
+
+        servers = sorted(self.servers, key=lambda server: server.name.lower())
+        dialog = CreateDialog(self.app.api, servers, server_id, self.app.clock)
+        self.app.push_screen(dialog, self._create_answered)
+
+    def _create_answered(self, result: CreateResult | None) -> None:
+        if result is None:
+            self.load_backups()  # the outcome may be unknown: re-read what is true
+            return
+        self.backup_created(result.backup)
+        self.notify(
+            safe_text(result.message or "Backup started.", 300),
+            title=f"Backup {result.backup.id} started",
+        )
+
+    def open_delete(self, backup: Backup) -> None:
+        """Delete: the confirmation dialog; the row goes once the API says it is gone."""
+        if self.app.writes_refused():
+            return
+        from vpstui.ui.dialogs import DeleteDialog
+
+        def answered(outcome: DeleteOutcome | None) -> None:
+            self._delete_answered(backup, outcome)
+
+        self.app.push_screen(DeleteDialog(self.app.api, backup, self.app.clock), answered)
+
+    def _delete_answered(self, backup: Backup, outcome: DeleteOutcome | None) -> None:
+        if outcome == "deleted":
+            self.notify(f"Backup {backup.id} deleted.", title="Deleted")
+        elif outcome == "gone":
+            self.notify(
+                f"Backup {backup.id} was already deleted (404); removed from the list.",
+                severity="warning",
+            )
+        if outcome is not None:
+            self.backup_deleted(backup.id)
+
+    def open_restore(self, backup: Backup) -> None:
+        """R: the guarded restore dialog; a started restore is followed on this screen."""
+        if self.app.writes_refused():
+            return
+        from vpstui.ui.dialogs import RestoreDialog
+
+        poll = self.app.settings.poll_interval
+        server = self.server(backup.server_id)
+        dialog = RestoreDialog(self.app.api, backup, server, self.app.clock, poll_interval=poll)
+
+        def answered(result: RestoreResult | None) -> None:
+            safety = dialog.safety_backup
+            self._restore_answered(backup, result, safety.id if safety is not None else None)
+
+        self.app.push_screen(dialog, answered)
+
+    def _restore_answered(
+        self, backup: Backup, result: RestoreResult | None, safety_backup_id: int | None
+    ) -> None:
+        if result is None:
+            self.load_backups()  # cancelled, or the answer was lost: show what is true
+            return
+        self.notify(
+            safe_text(result.message or "Restore started.", 300),
+            title=f"Restoring {safe_text(backup.server_name, 40)}",
+            timeout=15,
+        )
+        self.restore_started(backup, backup.server_name, safety_backup_id)
+        if safety_backup_id is not None:
+            self.load_backups()  # show the safety backup's row
+
+    def open_details(self, backup: Backup) -> None:
+        """Enter: everything known about one backup."""
+        from vpstui.ui.dialogs import DetailsDialog
+
+        server = self.server(backup.server_id)
+        manual = self.manual_count(backup.server_id)
+        self.app.push_screen(
+            DetailsDialog(self.app.api, backup, server, self.app.clock, manual_count=manual)
+        )
+
+    # --- what the screen does after a dialog ------------------------------------------------
+
+    def backup_created(self, backup: Backup) -> None:
+        self.table.add_backups([backup])
+        self.table.move_cursor_to(backup.id)
+        summary = self._summaries.get(backup.server_id)
+        if summary is not None:  # until the next refresh says so itself
+            summary.backups += 1
+            summary.manual += 1
+            summary.in_progress += 1
+            summary.manual_in_progress += 1
+            self._update_picker()
+        self.follower.create_started(backup, self._now())
+        self.schedule.soon(self._now())
+        self._show_status()
+
+    def backup_deleted(self, backup_id: int) -> None:
+        self.table.remove_backup(backup_id)
+        if backup_id in self._all_cache:
+            self._all_cache = {k: v for k, v in self._all_cache.items() if k != backup_id}
+        self.load_backups()
+
+    def restore_started(
+        self, backup: Backup, server_name: str, safety_backup_id: int | None = None
+    ) -> None:
+        """The API accepted a restore: follow the server until it is back."""
+        server_id = backup.server_id
+        self.follower.restore_started(
+            backup, server_name, self._now(), safety_backup_id=safety_backup_id
+        )
+        self.servers = [
+            msgspec.structs.replace(s, status="restoring") if s.id == server_id else s
+            for s in self.servers
+        ]
+        self._update_picker()
+        self._show_status()
+
+    def action_copy_incident(self) -> None:
+        """I: copy the last restore's incident summary (who, what, when) to the clipboard."""
+        incident = self.follower.current_incident()
+        if incident is None:
+            self.notify("No restore has been started from vpstui yet.", timeout=4)
+            return
+        self.app.copy_to_clipboard(incident.summary())
+        self.notify(f"Copied the incident summary of {safe_text(incident.server_name, 40)}.")
+
+    def manual_count(self, server_id: int) -> int | None:
+        """Manual backups of a server, if the loaded data covers all of them."""
+        if self._loaded_scope in ((None, None), (server_id, None)):
+            return sum(
+                1 for b in self.table.backups.values() if b.server_id == server_id and b.is_manual
+            )
+        return None
