@@ -18,7 +18,6 @@ import json
 import sys
 from typing import Any
 
-from vpstui.api import AuthenticationError, NotFoundError, Server
 from vpstui.format import safe_text
 from vpstui.health import (
     STATES,
@@ -28,7 +27,7 @@ from vpstui.health import (
     judge_listing,
     short_duration,
 )
-from vpstui.summary import servers_from_backups
+from vpstui.server_lookup import account_servers
 
 from .output import iso_utc
 from .session import Session
@@ -164,17 +163,6 @@ def thresholds_from(args: argparse.Namespace, stale_after_hours: float) -> Thres
     return Thresholds(warn_age=warn, crit_age=crit, failed_window=window)
 
 
-async def _servers(session: Session, notes: list[str]) -> tuple[list[Server], bool]:
-    """The account's servers, and whether the API listed them (else: from the backups)."""
-    try:
-        return list(await session.api.list_servers()), True
-    except (AuthenticationError, NotFoundError) as error:
-        if error.status not in (403, 404):
-            raise
-    notes.append("The token may not list servers: a server with no backups at all is not seen.")
-    return servers_from_backups(await session.api.list_backups()), False
-
-
 async def check_backups(session: Session, args: argparse.Namespace) -> int:
     """Judge the servers asked for (all by default) and print the verdict."""
     try:
@@ -186,7 +174,12 @@ async def check_backups(session: Session, args: argparse.Namespace) -> int:
         servers = [await session.resolve_server(wanted) for wanted in args.server]
         servers = list({s.id: s for s in servers}.values())
     else:
-        servers, _ = await _servers(session, notes)
+        found = await account_servers(session.api)
+        servers = found.servers
+        if found.derived:
+            notes.append(
+                "The token may not list servers: a server with no backups at all is not seen."
+            )
         if not servers:
             return unknown("The API lists no servers on this account.", args.json)
     if len(servers) == 1:
