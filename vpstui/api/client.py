@@ -43,6 +43,7 @@ from vpstui.api.models import (
 from vpstui.api.origin import BearerAuth, check_base_url
 from vpstui.api.retry import RETRY_STATUSES, RetryPolicy
 from vpstui.api.secret import Secret
+from vpstui.api.transport import build_http_client
 
 __all__ = ["DEFAULT_API_URL", "DEFAULT_TIMEOUT", "Page", "VpsClient"]
 
@@ -101,8 +102,8 @@ class VpsClient:
         self.total_timeout = total_timeout
         self._sleep = sleep
         origin = (self.base_url.scheme, self.base_url.host, self.base_url.port)
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
+        self._http = build_http_client(
+            self.base_url,
             auth=BearerAuth(self._token, origin),
             transport=transport,
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
@@ -110,7 +111,6 @@ class VpsClient:
                 "User-Agent": f"vpstui/{__version__}",
                 "Accept": "application/json",
             },
-            follow_redirects=False,
         )
 
     def __repr__(self) -> str:

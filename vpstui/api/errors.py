@@ -2,6 +2,7 @@
 
     ApiError                  root: `str(error)` is a sentence a user can read
     ├── InsecureUrlError      the API URL is invalid or would send the token unencrypted
+    ├── ProxyError            the proxy settings (HTTPS_PROXY, ALL_PROXY…) cannot be used
     ├── AuthenticationError   401 / 403: the token is missing, wrong, or lacks permission
     ├── NotFoundError         404: the server or backup does not exist (any more)
     ├── ValidationError       400 / 409 / 422: the API refused the request; `field_errors` says why
@@ -29,6 +30,7 @@ __all__ = [
     "BadResponseError",
     "InsecureUrlError",
     "NotFoundError",
+    "ProxyError",
     "RateLimitedError",
     "ServerError",
     "TimeoutError_",
@@ -63,6 +65,10 @@ class ApiError(Exception):
 
 class InsecureUrlError(ApiError):
     """The configured API URL is unusable or unsafe (plain http:// to a non-loopback host)."""
+
+
+class ProxyError(ApiError):
+    """The proxy the environment names cannot be used (e.g. SOCKS without `socksio`)."""
 
 
 class AuthenticationError(ApiError):

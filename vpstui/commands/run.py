@@ -9,7 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from vpstui.api import ApiError, InsecureUrlError, NotFoundError, VpsClient
+from vpstui.api import ApiError, InsecureUrlError, NotFoundError, ProxyError, VpsClient
 from vpstui.audit import AuditLog, default_audit_path
 from vpstui.config import ConfigError, Settings, load_settings
 from vpstui.format import safe_text
@@ -107,7 +107,7 @@ def run_command(
         return _fail(f"{refusal} Nothing was sent.", EXIT_USAGE)
     try:
         api = (runtime.connect or connect)(settings, getattr(args, "timeout", None))
-    except (InsecureUrlError, ConfigError) as error:
+    except (InsecureUrlError, ProxyError, ConfigError) as error:
         return _fail(str(error), EXIT_USAGE)
     audit_path = runtime.audit_path
     if audit_path is None and not settings.demo:
