@@ -15,9 +15,13 @@ __all__ = ["BearerAuth", "check_base_url", "is_loopback"]
 
 
 def is_loopback(host: str) -> bool:
-    """True for localhost and the loopback ranges (127.0.0.0/8, ::1)."""
+    """True for exactly `localhost` and the loopback addresses (127.0.0.0/8, ::1).
+
+    A name under `.localhost` is not taken on trust: it is resolved through DNS like any
+    other name and may point anywhere.
+    """
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
