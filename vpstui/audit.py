@@ -23,6 +23,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from vpstui.api.secret import redact
+
 __all__ = [
     "ENV_STATE_DIR",
     "OUTCOMES",
@@ -52,9 +54,6 @@ OUTCOMES: dict[str, str] = {
     "verified_not_done": "after an unknown outcome, re-reading showed it did not",
 }
 
-#: Secrets shorter than this are not real tokens (e.g. the demo's) and are not redacted.
-MIN_SECRET = 8
-
 
 def state_dir(environ: Mapping[str, str] | None = None) -> Path:
     """`$VPSTUI_STATE_DIR`, or the platform's user state directory for vpstui."""
@@ -73,11 +72,9 @@ def default_audit_path(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def redact_text(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret (of a real token's length) replaced by `***`."""
-    for secret in secrets:
-        if len(secret) >= MIN_SECRET:
-            text = text.replace(secret, "***")
-    return text
+    """`text` with every secret, and any piece of one of 8 characters or more, replaced by
+    `***` (see `vpstui.api.secret.redact`)."""
+    return redact(text, secrets)
 
 
 def write_private(path: Path, data: str, *, append: bool = False) -> None:

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from vpstui import __version__
 from vpstui.audit import redact_text, state_dir, write_private
+from vpstui.format import safe_text
 
 __all__ = ["crash_dir", "crash_notice", "format_report", "redact_report", "write_report"]
 
@@ -76,9 +77,8 @@ def crash_notice(error: BaseException, path: Path | None, secrets: Iterable[str]
     """The lines printed after a crash, once the terminal is back to normal."""
     inner = getattr(error, "error", None)
     shown = inner if isinstance(inner, BaseException) else error
-    what = redact_report(f"{type(shown).__name__}: {shown}", list(secrets))
-    if len(what) > 300:
-        what = what[:299] + "…"
+    # Redacted first, then made inert (no escape sequences reach the terminal), then clipped.
+    what = safe_text(redact_report(f"{type(shown).__name__}: {shown}", list(secrets)), 300)
     where = (
         f"A report (with the token removed) was written to {path}"
         if path is not None

@@ -27,7 +27,7 @@ from vpstui.api.errors import (
     RateLimitedError,
     error_from_response,
     error_from_transport,
-    redact,
+    redact_error,
 )
 from vpstui.api.models import (
     Backup,
@@ -42,7 +42,7 @@ from vpstui.api.models import (
 )
 from vpstui.api.origin import BearerAuth, check_base_url
 from vpstui.api.retry import RETRY_STATUSES, RetryPolicy
-from vpstui.api.secret import Secret
+from vpstui.api.secret import Secret, redact
 from vpstui.api.transport import build_http_client
 
 __all__ = ["DEFAULT_API_URL", "DEFAULT_TIMEOUT", "Page", "VpsClient"]
@@ -182,7 +182,7 @@ class VpsClient:
             error.outcome_unknown = True
             raise error from exc
         message = data.get("message") if isinstance(data, dict) else None
-        return CreateResult(backup=backup, message=message if isinstance(message, str) else None)
+        return CreateResult(backup=backup, message=self._redacted(message))
 
     async def delete_backup(self, backup_id: int) -> None:
         """Delete a backup permanently. Sent exactly once."""
@@ -208,11 +208,15 @@ class VpsClient:
                     break
         return RestoreResult(
             status_code=response.status_code,
-            message=message,
+            message=self._redacted(message),
             data=data if isinstance(data, dict) else {},
         )
 
     # --- plumbing ---------------------------------------------------------------------------
+
+    def _redacted(self, text: object) -> str | None:
+        """An API's free-text answer, without the token, before anyone shows or clips it."""
+        return redact(text, (self._token.reveal(),)) if isinstance(text, str) else None
 
     async def _collect(
         self, path: str, params: dict[str, Any] | None, decode: PageDecoder[T], action: str
@@ -370,12 +374,12 @@ class VpsClient:
                 "Check the API URL.",
                 status=response.status_code,
             )
-        error = error_from_response(response, action=action)
+        error = error_from_response(response, action=action, secrets=(self._token.reveal(),))
         if method == "POST" and response.status_code >= 500:
             # A gateway error or crash after the request arrived: it may have been applied.
             # (A DELETE is safe to repeat: a second one answers 404.)
             error.outcome_unknown = True
-        redact(error, self._token.reveal())
+        redact_error(error, (self._token.reveal(),))
         raise error
 
 
