@@ -174,6 +174,14 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
         return EXIT_USAGE
     if settings.token is not None:
         secrets.append(settings.token.reveal())
+    if not settings.demo:
+        from vpstui.audit import state_dir
+        from vpstui.statefiles import state_dir_refusal
+
+        refusal = state_dir_refusal(state_dir())
+        if refusal is not None:
+            print(f"vpstui: {refusal}", file=sys.stderr)
+            return EXIT_USAGE
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not settings.demo and settings.token is None and not interactive:
         print(missing_token_message(), file=sys.stderr, end="")

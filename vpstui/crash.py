@@ -4,7 +4,8 @@ Textual's own crash screen is a traceback with every frame's local variables, an
 API token (or an `Authorization: Bearer …` header) may sit in one of them. vpstui shows
 none of that: `write_report` saves the traceback *without locals*, with every known
 secret and any bearer credential removed, to a 0600 file in the state directory, and
-`crash_notice` is the short message printed once the terminal has been restored.
+`crash_notice` is the short message printed once the terminal has been restored. The
+report goes through `vpstui.statefiles` (private directory, no symlink followed).
 No Textual here.
 """
 
@@ -21,6 +22,7 @@ from pathlib import Path
 from vpstui import __version__
 from vpstui.audit import redact_text, state_dir, write_private
 from vpstui.format import safe_text
+from vpstui.statefiles import ensure_state_dir
 
 __all__ = ["crash_dir", "crash_notice", "format_report", "redact_report", "write_report"]
 
@@ -63,10 +65,12 @@ def write_report(
     directory: Path | None = None,
 ) -> Path | None:
     """Write the report to a new 0600 file and return its path (None if it could not be)."""
-    folder = directory if directory is not None else crash_dir()
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    path = folder / f"crash-{stamp}.txt"
     try:
+        if directory is None:
+            ensure_state_dir(state_dir())  # crashes/ sits in it: both must be private
+        folder = directory if directory is not None else crash_dir()
+        path = folder / f"crash-{stamp}.txt"
         write_private(path, format_report(error, secrets))
     except OSError:
         return None

@@ -13,6 +13,7 @@ from vpstui.api import ApiError, InsecureUrlError, NotFoundError, ProxyError, Vp
 from vpstui.audit import AuditLog, default_audit_path
 from vpstui.config import ConfigError, Settings, load_settings
 from vpstui.format import safe_text
+from vpstui.statefiles import state_dir_refusal
 
 from .backups import create_backup, delete_backup, list_backups
 from .exits import (
@@ -105,13 +106,16 @@ def run_command(
     refusal = _write_refusal(settings) if key in DESTRUCTIVE else None
     if refusal is not None:
         return _fail(f"{refusal} Nothing was sent.", EXIT_USAGE)
+    audit_path = runtime.audit_path
+    if audit_path is None and not settings.demo:
+        audit_path = default_audit_path()
+    unsafe = state_dir_refusal(audit_path.parent) if audit_path and key in DESTRUCTIVE else None
+    if unsafe is not None:
+        return _fail(f"{unsafe} Nothing was sent.", EXIT_USAGE)
     try:
         api = (runtime.connect or connect)(settings, getattr(args, "timeout", None))
     except (InsecureUrlError, ProxyError, ConfigError) as error:
         return _fail(str(error), EXIT_USAGE)
-    audit_path = runtime.audit_path
-    if audit_path is None and not settings.demo:
-        audit_path = default_audit_path()
     audit = AuditLog(audit_path, host=api.host, secrets=secrets) if audit_path else None
     session = Session(api, runtime, audit, poll_interval=settings.poll_interval)
     try:
