@@ -25,9 +25,6 @@ any of them replaces all three of the top level's.
 from __future__ import annotations
 
 import os
-import shlex
-import stat
-import subprocess
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,6 +34,14 @@ import msgspec
 
 from vpstui.api.client import DEFAULT_API_URL
 from vpstui.api.secret import Secret
+from vpstui.tokens import (
+    TokenSourceError,
+    permission_warning,
+    read_token_file,
+    readable_by_others,
+    run_token_command,
+    tamper_refusal,
+)
 
 __all__ = [
     "ENV_API_URL",
@@ -62,7 +67,7 @@ TOKEN_COMMAND_TIMEOUT = 15.0
 TOKEN_KEYS = ("token", "token_file", "token_command")
 
 
-class ConfigError(Exception):
+class ConfigError(TokenSourceError):
     """A setting that cannot be used; the message says which and why."""
 
 
@@ -126,21 +131,6 @@ def _read_config(path: Path, explicit: bool) -> dict[str, Any]:
         raise ConfigError(f"Config file {path} is not valid TOML: {exc}.") from None
 
 
-def _loose_permissions(path: Path) -> bool:
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return False
-    return bool(mode & (stat.S_IRWXG | stat.S_IRWXO))
-
-
-def _permission_warning(path: Path) -> str:
-    return (
-        f"{path} holds a token and is readable by other users; "
-        f"run: chmod 600 {shlex.quote(str(path))}"
-    )
-
-
 def parse_colour(value: Any, where: str) -> str:
     """A colour for the header badge as Rich reads it: a Rich name (`red`, `dark_orange`),
     `#rrggbb`, or a Textual/CSS name (`crimson`, `#f00`), which becomes `#rrggbb`."""
@@ -202,59 +192,6 @@ def _number(value: Any, name: str, *, minimum: float, unit: str = "seconds") -> 
     if number != number or number < minimum:
         raise ConfigError(f"{name} must be at least {minimum:g} {unit} (got {value!r}).")
     return number
-
-
-def read_token_file(path: Path, warnings: list[str]) -> Secret:
-    """The token in a file (first line, surrounding whitespace removed)."""
-    path = path.expanduser()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"Cannot read the token file {path}: {exc.strerror}.") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"The token file {path} is not text.") from None
-    token = text.strip().splitlines()[0].strip() if text.strip() else ""
-    if not token:
-        raise ConfigError(f"The token file {path} is empty.")
-    if _loose_permissions(path):
-        warnings.append(_permission_warning(path))
-    return Secret(token)
-
-
-def run_token_command(command: str) -> Secret:
-    """Run `command` (no shell) and take its first output line as the token."""
-    try:
-        argv = shlex.split(command)
-    except ValueError as exc:
-        raise ConfigError(f"token_command cannot be parsed: {exc}.") from None
-    if not argv:
-        raise ConfigError("token_command is empty.")
-    try:
-        done = subprocess.run(
-            argv,
-            capture_output=True,
-            text=True,
-            timeout=TOKEN_COMMAND_TIMEOUT,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except FileNotFoundError:
-        raise ConfigError(f"token_command: {argv[0]!r} was not found.") from None
-    except subprocess.TimeoutExpired:
-        raise ConfigError(
-            f"token_command {argv[0]!r} did not finish within {TOKEN_COMMAND_TIMEOUT:g} s."
-        ) from None
-    except OSError as exc:
-        raise ConfigError(f"token_command {argv[0]!r} could not run: {exc.strerror}.") from None
-    if done.returncode != 0:
-        # stderr is shown (trimmed) because it usually explains the failure; stdout never is.
-        reason = (done.stderr or "").strip().splitlines()
-        why = f": {reason[0][:160]}" if reason else ""
-        raise ConfigError(f"token_command {argv[0]!r} failed (exit {done.returncode}){why}.")
-    lines = done.stdout.strip().splitlines()
-    if not lines or not lines[0].strip():
-        raise ConfigError(f"token_command {argv[0]!r} printed no token.")
-    return Secret(lines[0].strip())
 
 
 def load_settings(
@@ -332,14 +269,35 @@ def load_settings(
     if demo or not resolve_token:
         return settings
 
+    every_table = (file_data, *tables.values())
+    if any(key in table for table in every_table for key in (*TOKEN_KEYS, "api_url")):
+        refusal = tamper_refusal(path, "names a token source or the API URL")
+        if refusal is not None:
+            raise ConfigError(refusal)
     holds_token = any(
-        isinstance(table.get("token"), str) and table["token"].strip()
-        for table in (file_data, *tables.values())
+        isinstance(table.get("token"), str) and table["token"].strip() for table in every_table
     )
-    if holds_token and _loose_permissions(path):
+    if holds_token and readable_by_others(path):
         # Warn even when another source or profile wins: the file still exposes a token.
-        settings.warnings.append(_permission_warning(path))
+        settings.warnings.append(permission_warning(path))
 
+    try:
+        _resolve_token(settings, data, token_file, env, origin)
+    except TokenSourceError as error:
+        if isinstance(error, ConfigError):
+            raise
+        raise ConfigError(str(error)) from None
+    return settings
+
+
+def _resolve_token(
+    settings: Settings,
+    data: dict[str, Any],
+    token_file: str | None,
+    env: Mapping[str, str],
+    origin: str,
+) -> None:
+    """Set `settings.token` and `token_source` from the first source found (if any)."""
     if token_file:
         settings.token = read_token_file(Path(token_file), settings.warnings)
         settings.token_source = f"--token-file {token_file}"
@@ -353,6 +311,5 @@ def load_settings(
         settings.token = read_token_file(Path(data["token_file"]), settings.warnings)
         settings.token_source = f"token_file in {origin}"
     elif isinstance(data.get("token_command"), str) and data["token_command"].strip():
-        settings.token = run_token_command(data["token_command"])
+        settings.token = run_token_command(data["token_command"], TOKEN_COMMAND_TIMEOUT)
         settings.token_source = f"token_command in {origin}"
-    return settings
