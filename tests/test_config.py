@@ -384,7 +384,7 @@ class TestBrokenConfig:
 
     def test_bad_poll_interval_flag(self, write_config) -> None:
         """A too-small --poll-interval is a ConfigError too."""
-        with pytest.raises(ConfigError, match="poll_interval"):
+        with pytest.raises(ConfigError, match=r"--poll-interval must be a number from 0\.5"):
             load_settings(poll_interval=0, config=write_config(""), environ={})
 
     def test_negative_idle_refresh(self, write_config) -> None:

@@ -146,7 +146,7 @@ def _startup_done() -> None:
 def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
     from vpstui.audit import default_audit_path
     from vpstui.commands import command_index, run_command
-    from vpstui.config import ConfigError, load_settings
+    from vpstui.config import LIMITS, ConfigError, check_number, load_settings
 
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -169,6 +169,8 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
             profile=args.profile,
             read_only=args.read_only,
         )
+        if args.timeout is not None:
+            check_number(args.timeout, "--timeout", LIMITS["timeout"])
     except ConfigError as error:
         print(f"vpstui: {error}", file=sys.stderr)
         return EXIT_USAGE

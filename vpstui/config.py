@@ -24,6 +24,7 @@ any of them replaces all three of the top level's.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -48,8 +49,10 @@ __all__ = [
     "ENV_CONFIG",
     "ENV_PROFILE",
     "ENV_TOKEN",
+    "LIMITS",
     "ConfigError",
     "Settings",
+    "check_number",
     "default_config_path",
     "load_settings",
 ]
@@ -63,6 +66,14 @@ DEFAULT_POLL_INTERVAL = 5.0
 DEFAULT_IDLE_REFRESH = 60.0
 DEFAULT_STALE_AFTER_HOURS = 36.0
 TOKEN_COMMAND_TIMEOUT = 15.0
+#: The accepted range of each number setting (flag or config file). idle_refresh may be 0.
+LIMITS: dict[str, tuple[float, float]] = {
+    "poll_interval": (0.5, 3600.0),
+    "idle_refresh": (1.0, 86400.0),
+    "stale_after_hours": (0.1, 24 * 365 * 10.0),
+    "timeout": (1.0, 3600.0),  # --timeout: one request
+    "wait_timeout": (1.0, 7 * 86400.0),  # --wait-timeout: a script's whole wait
+}
 #: The keys that say where the token comes from; a profile overrides them as one.
 TOKEN_KEYS = ("token", "token_file", "token_command")
 
@@ -184,13 +195,22 @@ def _choose_profile(
     return default.strip(), f"default_profile in {path}"
 
 
-def _number(value: Any, name: str, *, minimum: float, unit: str = "seconds") -> float:
+def check_number(
+    value: Any, name: str, limits: tuple[float, float], unit: str = "seconds", *, off: bool = False
+) -> float:
+    """`value` as a float within `limits` (inclusive), or a `ConfigError` saying the range.
+
+    With `off`, 0 is accepted too (it turns the feature off). Booleans, text, NaN and
+    infinities are refused: `float("1e308")` is a number, but no sensible interval.
+    """
+    low, high = limits
+    allowed = f"from {low:g} to {high:g} {unit}" + (" (0: off)" if off else "")
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{name} must be a number of {unit} (got {value!r}).") from None
-    if number != number or number < minimum:
-        raise ConfigError(f"{name} must be at least {minimum:g} {unit} (got {value!r}).")
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError, OverflowError):
+        number = math.nan
+    if not math.isfinite(number) or not (low <= number <= high or (off and number == 0)):
+        raise ConfigError(f"{name} must be a number {allowed} (got {value!r}).")
     return number
 
 
@@ -253,17 +273,20 @@ def load_settings(
         from_profile = name is not None and tables[name].get("read_only") is True
         settings.read_only_reason = f"profile {name}" if from_profile else f"read_only in {path}"
 
-    def number(flag: float | None, key: str, default: float, minimum: float, unit: str) -> float:
+    def number(flag: float | None, key: str, default: float, unit: str, off: bool = False) -> float:
         """A flag if given, else the config file's value, else the default; validated."""
         value = flag if flag is not None else data.get(key, default)
-        return _number(value, key, minimum=minimum, unit=unit)
+        name = f"--{key.replace('_', '-')}" if flag is not None else key
+        return check_number(value, name, LIMITS[key], unit, off=off)
 
     settings.poll_interval = number(
-        poll_interval, "poll_interval", DEFAULT_POLL_INTERVAL, 0.5, "seconds"
+        poll_interval, "poll_interval", DEFAULT_POLL_INTERVAL, "seconds"
     )
-    settings.idle_refresh = number(idle_refresh, "idle_refresh", DEFAULT_IDLE_REFRESH, 0, "seconds")
+    settings.idle_refresh = number(
+        idle_refresh, "idle_refresh", DEFAULT_IDLE_REFRESH, "seconds", off=True
+    )
     settings.stale_after_hours = number(
-        stale_after_hours, "stale_after_hours", DEFAULT_STALE_AFTER_HOURS, 0.1, "hours"
+        stale_after_hours, "stale_after_hours", DEFAULT_STALE_AFTER_HOURS, "hours"
     )
 
     if demo or not resolve_token:
