@@ -114,6 +114,9 @@ def missing_token_message() -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run vpstui; a crash outside the app itself still ends in a redacted report."""
+    from vpstui._startup import defer_httpx_cli
+
+    defer_httpx_cli()  # the program's start only: see vpstui._startup
     secrets: list[str] = []
     gc.disable()  # start-up: see `_startup_done`
     try:
