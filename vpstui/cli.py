@@ -9,12 +9,15 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from vpstui import __version__
+from vpstui.connection import build_client, missing_token_message
 
 # Everything else is imported where it is used: `main` turns the garbage collector off
 # while the app's modules load (see `_startup_gc`), so they should load inside it.
 if TYPE_CHECKING:
     from vpstui.api.client import VpsClient
     from vpstui.config import Settings
+
+__all__ = ["build_client", "build_parser", "main", "missing_token_message", "run_app"]
 
 EXIT_USAGE = 2
 
@@ -101,17 +104,6 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def missing_token_message() -> str:
-    from vpstui.config import ENV_TOKEN, default_config_path
-
-    return (
-        "vpstui: no API token.\n"
-        f"  Set {ENV_TOKEN}, pass --token-file PATH, or put token_command (or token) in\n"
-        f"  {default_config_path()}\n"
-        "  To try vpstui without an account: vpstui --demo\n"
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run vpstui; a crash outside the app itself still ends in a redacted report."""
     from vpstui._startup import defer_httpx_cli
@@ -192,35 +184,6 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
         print(missing_token_message(), file=sys.stderr, end="")
         return EXIT_USAGE
     return run_app(settings, timeout=args.timeout, args=args)
-
-
-def build_client(
-    settings: Settings, timeout: float | None = None, *, demo_latency: float = 0.15
-) -> VpsClient | None:
-    """The API client for `settings` (the simulated one for the demo, answering after
-    `demo_latency` seconds like a real network); None without a token.
-
-    Raises `ApiError` when the API URL cannot be used."""
-    import httpx
-
-    from vpstui.api.client import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, VpsClient
-
-    if settings.demo:
-        from vpstui.demo import DEMO_BASE_URL, DemoBackend
-
-        backend = DemoBackend(latency=demo_latency)
-        return VpsClient(token="demo", base_url=DEMO_BASE_URL, transport=backend.transport())
-    if settings.token is None:
-        return None
-    limits = (DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT)
-    if timeout is not None and timeout > 0:
-        limits = (httpx.Timeout(min(timeout, 5.0), read=timeout), timeout)
-    return VpsClient(
-        token=settings.token,
-        base_url=settings.api_url,
-        timeout=limits[0],
-        total_timeout=limits[1],
-    )
 
 
 def profile_opener(args: argparse.Namespace) -> Callable[[str], tuple[Settings, VpsClient]]:

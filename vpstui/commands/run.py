@@ -12,6 +12,7 @@ from typing import Any
 from vpstui.api import ApiError, InsecureUrlError, NotFoundError, ProxyError, VpsClient
 from vpstui.audit import AuditLog, default_audit_path
 from vpstui.config import ConfigError, Settings, load_settings
+from vpstui.connection import build_client, missing_token_message
 from vpstui.format import safe_text
 from vpstui.statefiles import state_dir_refusal
 
@@ -45,8 +46,6 @@ DESTRUCTIVE = {("backups", "create"), ("backups", "delete"), ("restore", None)}
 def connect(settings: Settings, timeout: float | None) -> VpsClient:
     """The client the TUI would use: the in-process demo (without simulated latency: a
     script wants answers), or the configured API."""
-    from vpstui.cli import build_client
-
     client = build_client(settings, timeout, demo_latency=0.0)
     if client is None:  # pragma: no cover - run_command checks first
         raise ConfigError("no API token")
@@ -99,8 +98,6 @@ def run_command(
     for warning in settings.warnings:
         warn(warning)
     if not settings.demo and settings.token is None:
-        from vpstui.cli import missing_token_message
-
         print(missing_token_message(), file=sys.stderr, end="")
         return EXIT_USAGE
     refusal = _write_refusal(settings) if key in DESTRUCTIVE else None
