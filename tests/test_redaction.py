@@ -102,3 +102,17 @@ async def test_a_restore_answer_echoing_the_token_is_redacted() -> None:
         result = await api.restore_backup(1, 2)
     assert result.message is not None and result.message.startswith("mmm")
     assert leaked_fragment(result.message[:300]) is None
+
+
+def test_safe_text_redacts_a_known_token_before_clipping() -> None:
+    """`format.safe_text` (every UI and script clip) removes any token a `Secret` holds,
+    before it cuts the text: a notification cannot show half a token."""
+    from vpstui.api.secret import Secret
+    from vpstui.format import safe_text
+
+    token = "tok-SAFETEXT-9c4e2f7a0b1d3e5f"
+    Secret(token)
+    shown = safe_text(f"{'n' * 265} Authorization: Bearer {token} tail", 300)
+    assert leaked_fragment(shown, token) is None
+    assert shown.startswith("nnnn") and "***" in shown
+    assert safe_text("web-server-01", 20) == "web-server-01"

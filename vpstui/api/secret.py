@@ -4,18 +4,32 @@ Every text that may reach a screen, a log, the audit log or a crash report goes 
 `redact` *before* it is clipped to a length: clipping first could cut the token in two and
 leave a piece that whole-token matching no longer finds. `redact` therefore also removes
 any piece of a secret at least `MIN_SECRET` characters long.
+
+Every `Secret` of a real token's length is also remembered for this process, so that
+`redact_known(text)` can remove it where the caller does not hold the token (the UI's
+`format.safe_text`, which clips, calls it first).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-__all__ = ["MIN_SECRET", "Secret", "redact"]
+__all__ = ["MIN_SECRET", "Secret", "redact", "redact_known"]
 
 #: Secrets shorter than this are not real tokens (e.g. the demo's) and are not redacted;
 #: pieces of a secret at least this long count as the secret.
 MIN_SECRET = 8
 MASK = "***"
+
+#: Every token a `Secret` held in this process, and their pieces of `MIN_SECRET` characters.
+_KNOWN: set[str] = set()
+_PIECES: set[str] = set()
+
+
+def _remember(value: str) -> None:
+    if len(value) >= MIN_SECRET and value not in _KNOWN:
+        _PIECES.update(value[i : i + MIN_SECRET] for i in range(len(value) - MIN_SECRET + 1))
+        _KNOWN.add(value)
 
 
 class Secret:
@@ -28,6 +42,7 @@ class Secret:
 
     def __init__(self, value: str) -> None:
         self._value = value
+        _remember(value)
 
     def reveal(self) -> str:
         return self._value
@@ -54,7 +69,7 @@ class Secret:
         raise TypeError("Secret values are not picklable")
 
 
-def redact(text: str, secrets: Iterable[str | Secret]) -> str:
+def redact(text: str, secrets: Iterable[str] | Iterable[Secret | str]) -> str:
     """`text` with every secret, and every piece of one at least `MIN_SECRET` characters
     long, replaced by `***`. Secrets shorter than `MIN_SECRET` are left alone."""
     for secret in secrets:
@@ -82,3 +97,15 @@ def _redact_one(text: str, secret: str) -> str:
         kept = start = end
     parts.append(text[kept:])
     return "".join(parts)
+
+
+def redact_known(text: str) -> str:
+    """`text` without any token a `Secret` holds in this process (nor any piece of one of
+    `MIN_SECRET` characters or more); the same text, quickly, when none is in it."""
+    if not _PIECES:
+        return text
+    for start in range(len(text) - MIN_SECRET + 1):
+        if text[start : start + MIN_SECRET] in _PIECES:
+            longest_first = sorted(_KNOWN, key=len, reverse=True)
+            return redact(text, longest_first)
+    return text
