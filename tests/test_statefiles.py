@@ -149,4 +149,4 @@ def test_a_destructive_script_refuses_an_unsafe_state_dir_before_sending(
     code = run_command(["--api-url", "http://127.0.0.1:9", "backups", "delete", "5", "--yes"])
     assert code == 2
     err = capsys.readouterr().err
-    assert "writable by other users" in err and "Nothing was sent" in err
+    assert "writable by other users" in err and "nothing was sent" in err

@@ -48,7 +48,7 @@ def check_base_url(url: str) -> httpx.URL:
     if parsed.scheme == "http" and not is_loopback(parsed.host):
         raise InsecureUrlError(
             f"Refusing plain http:// for {parsed.host}: the token would travel unencrypted. "
-            "Use https:// (http is only allowed for 127.0.0.1, ::1 and localhost)."
+            "Use https:// (http is only allowed for 127.0.0.0/8, ::1 and localhost)."
         )
     return parsed.copy_with(path=parsed.path.rstrip("/"), query=None, fragment=None)
 

@@ -108,7 +108,7 @@ def run_command(
         audit_path = default_audit_path()
     unsafe = state_dir_refusal(audit_path.parent) if audit_path and key in DESTRUCTIVE else None
     if unsafe is not None:
-        return _fail(f"{unsafe} Nothing was sent.", EXIT_USAGE)
+        return _fail(f"nothing was sent. {unsafe}", EXIT_USAGE)
     try:
         api = (runtime.connect or connect)(settings, getattr(args, "timeout", None))
     except (InsecureUrlError, ProxyError, ConfigError) as error:
