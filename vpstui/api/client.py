@@ -111,6 +111,12 @@ class VpsClient(Sending):
     def __repr__(self) -> str:
         return f"VpsClient(base_url={str(self.base_url)!r})"
 
+    @property
+    def token(self) -> Secret:
+        """The token this client sends, still wrapped: for removing it from what the app
+        writes (audit log, crash report); `reveal()` it only for that."""
+        return self._token
+
     async def __aenter__(self) -> VpsClient:
         return self
 
