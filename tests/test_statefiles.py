@@ -150,3 +150,14 @@ def test_a_destructive_script_refuses_an_unsafe_state_dir_before_sending(
     assert code == 2
     err = capsys.readouterr().err
     assert "writable by other users" in err and "nothing was sent" in err
+
+
+def test_a_crash_report_holds_no_raw_control_or_bidi_characters(tmp_path: Path) -> None:
+    """`cat crash-….txt` cannot drive the terminal: an exception message full of escape
+    sequences is written with them escaped (the report is still one traceback per line)."""
+    error = RuntimeError(f"api said {HOSTILE}")
+    path = write_report(error, [], directory=tmp_path / "crashes")
+    assert path is not None
+    text = path.read_text("utf-8")
+    assert "RuntimeError: api said a\\u001b]52;c;aGk=\\u0007b" in text
+    assert not (BANNED - {"\t"}) & set(text), sorted((BANNED - {"\t"}) & set(text))

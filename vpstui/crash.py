@@ -56,7 +56,7 @@ def format_report(error: BaseException, secrets: Iterable[str] = ()) -> str:
     inner = getattr(error, "error", None)  # Textual's WorkerFailed wraps the real error
     if isinstance(inner, BaseException) and inner is not error:
         parts += ["The worker's error:", "".join(traceback.format_exception(inner))]
-    return redact_report("\n".join(parts), list(secrets))
+    return _inert(redact_report("\n".join(parts), list(secrets)))
 
 
 def write_report(
@@ -94,6 +94,17 @@ def crash_notice(error: BaseException, path: Path | None, secrets: Iterable[str]
         "the record of what was sent is. "
         "Please attach the report when you file an issue.\n"
     )
+
+
+#: Characters a terminal would act on (C0 but tab and newline, DEL, C1) and bidi/zero-width
+#: marks: written as \\uXXXX so that `cat` on a report cannot drive the terminal.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+
+
+def _inert(text: str) -> str:
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _textual_version() -> str:

@@ -110,7 +110,7 @@ class Sending:
         except Exception as exc:  # never a dead worker or a traceback: an ApiError says it
             error = ApiError(f"Could not {action}: unexpected error ({type(exc).__name__}).")
             error.outcome_unknown = method != "GET"
-            raise error from None
+            raise error from exc  # kept for a crash report (redacted there)
         if response.is_success:
             return response
         if response.is_redirect:
