@@ -116,3 +116,18 @@ def test_safe_text_redacts_a_known_token_before_clipping() -> None:
     assert leaked_fragment(shown, token) is None
     assert shown.startswith("nnnn") and "***" in shown
     assert safe_text("web-server-01", 20) == "web-server-01"
+
+
+async def test_an_unreadable_item_echoing_the_token_is_redacted_before_its_preview_is_cut() -> None:
+    """A listed item whose id is a long string holding the token: the problem the client
+    reports quotes a 40-character preview of it, cut after the token was removed."""
+    body = {"count": 1, "next": None, "results": [{"id": f"x{TOKEN}"}]}
+    router = respx.MockRouter(base_url=BASE)
+    router.get("/api/v1/servers/").respond(200, json=body)
+    async with VpsClient(
+        token=TOKEN, base_url=BASE, transport=httpx.MockTransport(router.async_handler)
+    ) as api:
+        listing = await api.list_servers()
+    assert listing.problems, "control: the item was reported as unreadable"
+    for problem in listing.problems:
+        assert leaked_fragment(problem) is None, problem
