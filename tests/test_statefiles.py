@@ -161,3 +161,20 @@ def test_a_crash_report_holds_no_raw_control_or_bidi_characters(tmp_path: Path) 
     text = path.read_text("utf-8")
     assert "RuntimeError: api said a\\u001b]52;c;aGk=\\u0007b" in text
     assert not (BANNED - {"\t"}) & set(text), sorted((BANNED - {"\t"}) & set(text))
+
+
+def test_reading_a_state_file_through_a_symlink_is_refused_too(tmp_path: Path) -> None:
+    """For the ledger's reads: `open_private(path, os.O_RDONLY)` refuses a planted link."""
+    state = tmp_path / "state"
+    state.mkdir(mode=0o700)
+    forged = tmp_path / "forged.json"
+    forged.write_text("[]")
+    (state / "operations.json").symlink_to(forged)
+    with pytest.raises(UnsafeStateError, match="symbolic link"):
+        open_private(state / "operations.json", os.O_RDONLY)
+    (state / "real.json").write_text("[]")
+    fd = open_private(state / "real.json", os.O_RDONLY)
+    try:
+        assert os.read(fd, 10) == b"[]"
+    finally:
+        os.close(fd)
