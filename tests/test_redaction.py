@@ -131,3 +131,14 @@ async def test_an_unreadable_item_echoing_the_token_is_redacted_before_its_previ
     assert listing.problems, "control: the item was reported as unreadable"
     for problem in listing.problems:
         assert leaked_fragment(problem) is None, problem
+
+
+def test_a_token_learned_later_is_redacted_from_text_seen_before() -> None:
+    """`redact_known` keeps answers for speed; a new token clears them."""
+    from vpstui.api.secret import Secret, redact_known
+
+    token = "tok-LATER-31d0c6a7e2b94f58"
+    text = f"echoed: {token}"
+    assert redact_known(text) == text  # not a known token yet
+    Secret(token)
+    assert redact_known(text) == "echoed: ***"

@@ -13,6 +13,7 @@ Every `Secret` of a real token's length is also remembered for this process, so 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 __all__ = ["MIN_SECRET", "Secret", "redact", "redact_known"]
 
@@ -30,6 +31,7 @@ def _remember(value: str) -> None:
     if len(value) >= MIN_SECRET and value not in _KNOWN:
         _PIECES.update(value[i : i + MIN_SECRET] for i in range(len(value) - MIN_SECRET + 1))
         _KNOWN.add(value)
+        _redact_known.cache_clear()  # answers given before this token was known
 
 
 class Secret:
@@ -102,8 +104,15 @@ def _redact_one(text: str, secret: str) -> str:
 def redact_known(text: str) -> str:
     """`text` without any token a `Secret` holds in this process (nor any piece of one of
     `MIN_SECRET` characters or more); the same text, quickly, when none is in it."""
-    if not _PIECES:
+    if not _PIECES or len(text) < MIN_SECRET:
         return text
+    return _redact_known(text)
+
+
+@lru_cache(maxsize=2048)
+def _redact_known(text: str) -> str:
+    """`redact_known` for a text long enough to hold a piece; the UI asks again and again
+    for the same names and statuses, so answers are kept (cleared when a token is added)."""
     for start in range(len(text) - MIN_SECRET + 1):
         if text[start : start + MIN_SECRET] in _PIECES:
             longest_first = sorted(_KNOWN, key=len, reverse=True)
