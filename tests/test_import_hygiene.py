@@ -48,23 +48,41 @@ def test_control_textual_is_detected() -> None:
 # --- start-up path (issue 4) -------------------------------------------------------------
 
 
-def test_httpx_command_line_client_is_not_imported() -> None:
-    """httpx's own CLI (click, pygments, rich.syntax) stays off vpstui's import path."""
-    modules = modules_after_import("import vpstui.api")
-    assert "httpx" in modules, "control: httpx was imported"
-    assert not {"click", "pygments", "rich.syntax"} & modules
+def test_importing_the_library_leaves_httpx_alone() -> None:
+    """`import vpstui.api` has no side effect on other libraries: httpx's own CLI module
+    is the real one, exactly as after `import httpx` alone (issue 11)."""
+    code = (
+        "import vpstui, vpstui.api, sys\n"
+        "cli = sys.modules.get('httpx._main')\n"
+        "print(cli is not None and 'vpstui' not in (cli.__doc__ or ''))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "True"
 
 
 def test_control_httpx_alone_imports_its_command_line_client() -> None:
-    """Control: without vpstui first, `import httpx` does load its CLI (so the test above
-    measures vpstui's stand-in, not an environment without click)."""
+    """Control: `import httpx` loads its CLI (click), so the program-start test below
+    measures vpstui's stand-in, not an environment without click."""
     assert "click" in modules_after_import("import httpx")
 
 
+def test_the_program_start_keeps_httpx_command_line_client_off() -> None:
+    """`vpstui` itself (`cli.main`) keeps httpx's CLI (click, pygments, rich.syntax) off
+    its start-up path, and loads httpx on the way (control)."""
+    modules = modules_after_import("from vpstui import cli\ncli.main(['--audit-log'])")
+    assert "httpx" in modules, "control: the start-up path imported httpx"
+    assert not {"click", "pygments", "rich.syntax"} & modules
+
+
 def test_httpx_main_still_runs_the_real_command_line_client() -> None:
-    """`httpx.main` after vpstui's stand-in is the real CLI, imported on first call."""
+    """`httpx.main` after vpstui's start-up stand-in is the real CLI, imported on first call."""
     code = (
-        "import vpstui, httpx, sys\n"
+        "from vpstui import cli\n"
+        "cli.main(['--audit-log'])\n"
+        "import httpx, sys\n"
         "try:\n"
         "    httpx.main(['--help'])\n"
         "except SystemExit as done:\n"

@@ -167,3 +167,12 @@ def test_tls_verification_is_on_and_cannot_be_configured_off(
 def test_plain_http_is_refused_off_loopback(url: str) -> None:
     with pytest.raises(InsecureUrlError):
         VpsClient(token=TOKEN, base_url=url)
+
+
+def test_the_client_token_is_public_but_wrapped() -> None:
+    """The app learns the client's token through `VpsClient.token` (a `Secret`), not by
+    reading a private attribute; printing it still shows `***`."""
+    transport = httpx.MockTransport(lambda request: httpx.Response(204))
+    client = VpsClient(token=TOKEN, base_url=DEMO_BASE_URL, transport=transport)
+    assert isinstance(client.token, Secret) and client.token.reveal() == TOKEN
+    assert TOKEN not in f"{client.token} {client.token!r} {client!r}"

@@ -1,7 +1,7 @@
-"""vpstui: a terminal UI for managing VPS.org server backups."""
+"""vpstui: a terminal UI for managing VPS.org server backups.
 
-from vpstui._startup import defer_httpx_cli
+Importing vpstui (or `vpstui.api`) has no side effect on other libraries; start-up tricks
+that do (`vpstui._startup`) run only when the `vpstui` program starts, in `vpstui.cli.main`.
+"""
 
 __version__ = "0.1.0"
-
-defer_httpx_cli()

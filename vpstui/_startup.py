@@ -1,10 +1,14 @@
-"""Start-up cost that is not ours to pay.
+"""Start-up cost that is not ours to pay, for the `vpstui` program only.
 
 `import httpx` also imports httpx's own command-line client (`httpx._main`: click, pygments,
 rich.progress, rich.syntax), only to offer `httpx.main`. That is about 16 ms of a start-up
 budget of about 60 (issue 4), for a function vpstui never calls. `defer_httpx_cli()` puts a
 stand-in module in its place before httpx is first imported: `httpx.main` still works, and
 imports the real command-line client the first time it is called.
+
+Replacing an entry of `sys.modules` is a global side effect, so it is done only by the
+program's entry point (`vpstui.cli.main`, also behind `python -m vpstui`), never on
+`import vpstui` or `import vpstui.api`: a script using the library gets httpx untouched.
 
 httpx imports `main` inside `try: … except ImportError`, so if a later httpx moves or
 renames `_main`, the stand-in is simply never used.

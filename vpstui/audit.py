@@ -8,20 +8,25 @@ confirmed, as JSON lines, so that after an incident the user can say exactly wha
 `outcome` is one of `OUTCOMES`: a request is logged as "attempted" just before it is
 sent, then once more with what came of it. The file lives in the platform's user state
 directory (`~/.local/state/vpstui/audit.jsonl` on Linux) or `$VPSTUI_STATE_DIR`, is
-created readable by its owner only (0600), and never holds the token: messages are
-redacted again here, whatever the caller passed. No Textual here.
+created readable by its owner only (0600) in a private directory and never through a
+symlink (`vpstui.statefiles`), holds control and bidi characters only as JSON escapes, and
+never holds the token: every value is redacted again here, whatever the caller passed.
+No Textual here.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import stat
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
+
+from vpstui.api.secret import redact
+from vpstui.statefiles import open_private
 
 __all__ = [
     "ENV_STATE_DIR",
@@ -52,9 +57,6 @@ OUTCOMES: dict[str, str] = {
     "verified_not_done": "after an unknown outcome, re-reading showed it did not",
 }
 
-#: Secrets shorter than this are not real tokens (e.g. the demo's) and are not redacted.
-MIN_SECRET = 8
-
 
 def state_dir(environ: Mapping[str, str] | None = None) -> Path:
     """`$VPSTUI_STATE_DIR`, or the platform's user state directory for vpstui."""
@@ -73,27 +75,36 @@ def default_audit_path(environ: Mapping[str, str] | None = None) -> Path:
 
 
 def redact_text(text: str, secrets: Iterable[str]) -> str:
-    """`text` with every secret (of a real token's length) replaced by `***`."""
-    for secret in secrets:
-        if len(secret) >= MIN_SECRET:
-            text = text.replace(secret, "***")
-    return text
+    """`text` with every secret, and any piece of one of 8 characters or more, replaced by
+    `***` (see `vpstui.api.secret.redact`)."""
+    return redact(text, secrets)
 
 
 def write_private(path: Path, data: str, *, append: bool = False) -> None:
     """Write `data` to `path`, creating it (and its directory) readable by the owner only.
 
-    An existing file that others can read is tightened to 0600 first.
+    Goes through `vpstui.statefiles.open_private`: the directory is checked (0700, ours),
+    a symlink is refused rather than followed, and a file others can read is tightened to
+    0600. Raises `OSError` (an `UnsafeStateError` for a refused path).
     """
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     flags = os.O_WRONLY | os.O_CREAT | (os.O_APPEND if append else os.O_TRUNC)
-    fd = os.open(path, flags, 0o600)
+    fd = open_private(path, flags)
     try:
-        if os.fstat(fd).st_mode & (stat.S_IRWXG | stat.S_IRWXO):
-            os.fchmod(fd, 0o600)
         os.write(fd, data.encode("utf-8"))
     finally:
         os.close(fd)
+
+
+#: Characters a terminal or an editor would act on rather than show: C0/C1 controls, DEL,
+#: and the bidi and zero-width formatting marks (Trojan Source). Audit lines carry them as
+#: JSON escapes (\u202e), so `cat audit.jsonl` shows them inert and JSON readers get them back.
+_UNSAFE_IN_LINE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+
+
+def _escape_unsafe(line: str) -> str:
+    return _UNSAFE_IN_LINE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
 
 
 @dataclass
@@ -132,8 +143,10 @@ class AuditLog:
             "outcome": outcome,
             "message": message,
         }
-        line = json.dumps(entry, ensure_ascii=False)
-        line = redact_text(line, self.secrets)
+        for key, value in entry.items():
+            if isinstance(value, str):
+                entry[key] = redact_text(value, self.secrets)
+        line = _escape_unsafe(json.dumps(entry, ensure_ascii=False))
         try:
             write_private(self.path, line + "\n", append=True)
         except OSError as exc:

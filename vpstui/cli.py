@@ -9,12 +9,15 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from vpstui import __version__
+from vpstui.connection import build_client, missing_token_message
 
 # Everything else is imported where it is used: `main` turns the garbage collector off
 # while the app's modules load (see `_startup_gc`), so they should load inside it.
 if TYPE_CHECKING:
     from vpstui.api.client import VpsClient
     from vpstui.config import Settings
+
+__all__ = ["build_client", "build_parser", "main", "missing_token_message", "run_app"]
 
 EXIT_USAGE = 2
 
@@ -111,19 +114,11 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def missing_token_message() -> str:
-    from vpstui.config import ENV_TOKEN, default_config_path
-
-    return (
-        "vpstui: no API token.\n"
-        f"  Set {ENV_TOKEN}, pass --token-file PATH, or put token_command (or token) in\n"
-        f"  {default_config_path()}\n"
-        "  To try vpstui without an account: vpstui --demo\n"
-    )
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Run vpstui; a crash outside the app itself still ends in a redacted report."""
+    from vpstui._startup import defer_httpx_cli
+
+    defer_httpx_cli()  # the program's start only: see vpstui._startup
     secrets: list[str] = []
     gc.disable()  # start-up: see `_startup_done`
     try:
@@ -156,7 +151,7 @@ def _startup_done() -> None:
 def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
     from vpstui.audit import default_audit_path
     from vpstui.commands import command_index, run_command
-    from vpstui.config import ConfigError, load_settings
+    from vpstui.config import LIMITS, ConfigError, check_number, load_settings
 
     words = list(sys.argv[1:] if argv is None else argv)
     parser = build_parser()
@@ -180,6 +175,8 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
             read_only=args.read_only,
             language=args.lang,
         )
+        if args.timeout is not None:
+            check_number(args.timeout, "--timeout", LIMITS["timeout"])
     except ConfigError as error:
         print(f"vpstui: {error}", file=sys.stderr)
         return EXIT_USAGE
@@ -188,40 +185,19 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
     i18n.use(settings.language)
     if settings.token is not None:
         secrets.append(settings.token.reveal())
+    if not settings.demo:
+        from vpstui.audit import state_dir
+        from vpstui.statefiles import state_dir_refusal
+
+        refusal = state_dir_refusal(state_dir())
+        if refusal is not None:
+            print(f"vpstui: {refusal}", file=sys.stderr)
+            return EXIT_USAGE
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not settings.demo and settings.token is None and not interactive:
         print(missing_token_message(), file=sys.stderr, end="")
         return EXIT_USAGE
     return run_app(settings, timeout=args.timeout, args=args)
-
-
-def build_client(
-    settings: Settings, timeout: float | None = None, *, demo_latency: float = 0.15
-) -> VpsClient | None:
-    """The API client for `settings` (the simulated one for the demo, answering after
-    `demo_latency` seconds like a real network); None without a token.
-
-    Raises `ApiError` when the API URL cannot be used."""
-    import httpx
-
-    from vpstui.api.client import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, VpsClient
-
-    if settings.demo:
-        from vpstui.demo import DEMO_BASE_URL, DemoBackend
-
-        backend = DemoBackend(latency=demo_latency)
-        return VpsClient(token="demo", base_url=DEMO_BASE_URL, transport=backend.transport())
-    if settings.token is None:
-        return None
-    limits = (DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT)
-    if timeout is not None and timeout > 0:
-        limits = (httpx.Timeout(min(timeout, 5.0), read=timeout), timeout)
-    return VpsClient(
-        token=settings.token,
-        base_url=settings.api_url,
-        timeout=limits[0],
-        total_timeout=limits[1],
-    )
 
 
 def profile_opener(args: argparse.Namespace) -> Callable[[str], tuple[Settings, VpsClient]]:

@@ -24,10 +24,8 @@ any of them replaces all three of the top level's.
 
 from __future__ import annotations
 
+import math
 import os
-import shlex
-import stat
-import subprocess
 import tomllib
 from collections.abc import Mapping
 from pathlib import Path
@@ -37,14 +35,24 @@ import msgspec
 
 from vpstui.api.client import DEFAULT_API_URL
 from vpstui.api.secret import Secret
+from vpstui.tokens import (
+    TokenSourceError,
+    permission_warning,
+    read_token_file,
+    readable_by_others,
+    run_token_command,
+    tamper_refusal,
+)
 
 __all__ = [
     "ENV_API_URL",
     "ENV_CONFIG",
     "ENV_PROFILE",
     "ENV_TOKEN",
+    "LIMITS",
     "ConfigError",
     "Settings",
+    "check_number",
     "default_config_path",
     "load_settings",
 ]
@@ -58,11 +66,19 @@ DEFAULT_POLL_INTERVAL = 5.0
 DEFAULT_IDLE_REFRESH = 60.0
 DEFAULT_STALE_AFTER_HOURS = 36.0
 TOKEN_COMMAND_TIMEOUT = 15.0
+#: The accepted range of each number setting (flag or config file). idle_refresh may be 0.
+LIMITS: dict[str, tuple[float, float]] = {
+    "poll_interval": (0.5, 3600.0),
+    "idle_refresh": (1.0, 86400.0),
+    "stale_after_hours": (0.1, 24 * 365 * 10.0),
+    "timeout": (1.0, 3600.0),  # --timeout: one request
+    "wait_timeout": (1.0, 7 * 86400.0),  # --wait-timeout: a script's whole wait
+}
 #: The keys that say where the token comes from; a profile overrides them as one.
 TOKEN_KEYS = ("token", "token_file", "token_command")
 
 
-class ConfigError(Exception):
+class ConfigError(TokenSourceError):
     """A setting that cannot be used; the message says which and why."""
 
 
@@ -131,21 +147,6 @@ def _read_config(path: Path, explicit: bool) -> dict[str, Any]:
         raise ConfigError(f"Config file {path} is not valid TOML: {exc}.") from None
 
 
-def _loose_permissions(path: Path) -> bool:
-    try:
-        mode = path.stat().st_mode
-    except OSError:
-        return False
-    return bool(mode & (stat.S_IRWXG | stat.S_IRWXO))
-
-
-def _permission_warning(path: Path) -> str:
-    return (
-        f"{path} holds a token and is readable by other users; "
-        f"run: chmod 600 {shlex.quote(str(path))}"
-    )
-
-
 def parse_colour(value: Any, where: str) -> str:
     """A colour for the header badge as Rich reads it: a Rich name (`red`, `dark_orange`),
     `#rrggbb`, or a Textual/CSS name (`crimson`, `#f00`), which becomes `#rrggbb`."""
@@ -199,67 +200,23 @@ def _choose_profile(
     return default.strip(), f"default_profile in {path}"
 
 
-def _number(value: Any, name: str, *, minimum: float, unit: str = "seconds") -> float:
+def check_number(
+    value: Any, name: str, limits: tuple[float, float], unit: str = "seconds", *, off: bool = False
+) -> float:
+    """`value` as a float within `limits` (inclusive), or a `ConfigError` saying the range.
+
+    With `off`, 0 is accepted too (it turns the feature off). Booleans, text, NaN and
+    infinities are refused: `float("1e308")` is a number, but no sensible interval.
+    """
+    low, high = limits
+    allowed = f"from {low:g} to {high:g} {unit}" + (" (0: off)" if off else "")
     try:
-        number = float(value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"{name} must be a number of {unit} (got {value!r}).") from None
-    if number != number or number < minimum:
-        raise ConfigError(f"{name} must be at least {minimum:g} {unit} (got {value!r}).")
+        number = float(value) if not isinstance(value, bool) else math.nan
+    except (TypeError, ValueError, OverflowError):
+        number = math.nan
+    if not math.isfinite(number) or not (low <= number <= high or (off and number == 0)):
+        raise ConfigError(f"{name} must be a number {allowed} (got {value!r}).")
     return number
-
-
-def read_token_file(path: Path, warnings: list[str]) -> Secret:
-    """The token in a file (first line, surrounding whitespace removed)."""
-    path = path.expanduser()
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise ConfigError(f"Cannot read the token file {path}: {exc.strerror}.") from None
-    except UnicodeDecodeError:
-        raise ConfigError(f"The token file {path} is not text.") from None
-    token = text.strip().splitlines()[0].strip() if text.strip() else ""
-    if not token:
-        raise ConfigError(f"The token file {path} is empty.")
-    if _loose_permissions(path):
-        warnings.append(_permission_warning(path))
-    return Secret(token)
-
-
-def run_token_command(command: str) -> Secret:
-    """Run `command` (no shell) and take its first output line as the token."""
-    try:
-        argv = shlex.split(command)
-    except ValueError as exc:
-        raise ConfigError(f"token_command cannot be parsed: {exc}.") from None
-    if not argv:
-        raise ConfigError("token_command is empty.")
-    try:
-        done = subprocess.run(
-            argv,
-            capture_output=True,
-            text=True,
-            timeout=TOKEN_COMMAND_TIMEOUT,
-            check=False,
-            stdin=subprocess.DEVNULL,
-        )
-    except FileNotFoundError:
-        raise ConfigError(f"token_command: {argv[0]!r} was not found.") from None
-    except subprocess.TimeoutExpired:
-        raise ConfigError(
-            f"token_command {argv[0]!r} did not finish within {TOKEN_COMMAND_TIMEOUT:g} s."
-        ) from None
-    except OSError as exc:
-        raise ConfigError(f"token_command {argv[0]!r} could not run: {exc.strerror}.") from None
-    if done.returncode != 0:
-        # stderr is shown (trimmed) because it usually explains the failure; stdout never is.
-        reason = (done.stderr or "").strip().splitlines()
-        why = f": {reason[0][:160]}" if reason else ""
-        raise ConfigError(f"token_command {argv[0]!r} failed (exit {done.returncode}){why}.")
-    lines = done.stdout.strip().splitlines()
-    if not lines or not lines[0].strip():
-        raise ConfigError(f"token_command {argv[0]!r} printed no token.")
-    return Secret(lines[0].strip())
 
 
 def load_settings(
@@ -331,17 +288,20 @@ def load_settings(
         from_profile = name is not None and tables[name].get("read_only") is True
         settings.read_only_reason = f"profile {name}" if from_profile else f"read_only in {path}"
 
-    def number(flag: float | None, key: str, default: float, minimum: float, unit: str) -> float:
+    def number(flag: float | None, key: str, default: float, unit: str, off: bool = False) -> float:
         """A flag if given, else the config file's value, else the default; validated."""
         value = flag if flag is not None else data.get(key, default)
-        return _number(value, key, minimum=minimum, unit=unit)
+        name = f"--{key.replace('_', '-')}" if flag is not None else key
+        return check_number(value, name, LIMITS[key], unit, off=off)
 
     settings.poll_interval = number(
-        poll_interval, "poll_interval", DEFAULT_POLL_INTERVAL, 0.5, "seconds"
+        poll_interval, "poll_interval", DEFAULT_POLL_INTERVAL, "seconds"
     )
-    settings.idle_refresh = number(idle_refresh, "idle_refresh", DEFAULT_IDLE_REFRESH, 0, "seconds")
+    settings.idle_refresh = number(
+        idle_refresh, "idle_refresh", DEFAULT_IDLE_REFRESH, "seconds", off=True
+    )
     settings.stale_after_hours = number(
-        stale_after_hours, "stale_after_hours", DEFAULT_STALE_AFTER_HOURS, 0.1, "hours"
+        stale_after_hours, "stale_after_hours", DEFAULT_STALE_AFTER_HOURS, "hours"
     )
 
     if "notify_command" in data:  # (imported only when used: start-up stays lean)
@@ -356,14 +316,35 @@ def load_settings(
     if demo or not resolve_token:
         return settings
 
+    every_table = (file_data, *tables.values())
+    if any(key in table for table in every_table for key in (*TOKEN_KEYS, "api_url")):
+        refusal = tamper_refusal(path, "names a token source or the API URL")
+        if refusal is not None:
+            raise ConfigError(refusal)
     holds_token = any(
-        isinstance(table.get("token"), str) and table["token"].strip()
-        for table in (file_data, *tables.values())
+        isinstance(table.get("token"), str) and table["token"].strip() for table in every_table
     )
-    if holds_token and _loose_permissions(path):
+    if holds_token and readable_by_others(path):
         # Warn even when another source or profile wins: the file still exposes a token.
-        settings.warnings.append(_permission_warning(path))
+        settings.warnings.append(permission_warning(path))
 
+    try:
+        _resolve_token(settings, data, token_file, env, origin)
+    except TokenSourceError as error:
+        if isinstance(error, ConfigError):
+            raise
+        raise ConfigError(str(error)) from None
+    return settings
+
+
+def _resolve_token(
+    settings: Settings,
+    data: dict[str, Any],
+    token_file: str | None,
+    env: Mapping[str, str],
+    origin: str,
+) -> None:
+    """Set `settings.token` and `token_source` from the first source found (if any)."""
     if token_file:
         settings.token = read_token_file(Path(token_file), settings.warnings)
         settings.token_source = f"--token-file {token_file}"
@@ -377,6 +358,5 @@ def load_settings(
         settings.token = read_token_file(Path(data["token_file"]), settings.warnings)
         settings.token_source = f"token_file in {origin}"
     elif isinstance(data.get("token_command"), str) and data["token_command"].strip():
-        settings.token = run_token_command(data["token_command"])
+        settings.token = run_token_command(data["token_command"], TOKEN_COMMAND_TIMEOUT)
         settings.token_source = f"token_command in {origin}"
-    return settings

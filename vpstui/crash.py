@@ -4,7 +4,8 @@ Textual's own crash screen is a traceback with every frame's local variables, an
 API token (or an `Authorization: Bearer …` header) may sit in one of them. vpstui shows
 none of that: `write_report` saves the traceback *without locals*, with every known
 secret and any bearer credential removed, to a 0600 file in the state directory, and
-`crash_notice` is the short message printed once the terminal has been restored.
+`crash_notice` is the short message printed once the terminal has been restored. The
+report goes through `vpstui.statefiles` (private directory, no symlink followed).
 No Textual here.
 """
 
@@ -20,6 +21,8 @@ from pathlib import Path
 
 from vpstui import __version__
 from vpstui.audit import redact_text, state_dir, write_private
+from vpstui.format import safe_text
+from vpstui.statefiles import ensure_state_dir
 
 __all__ = ["crash_dir", "crash_notice", "format_report", "redact_report", "write_report"]
 
@@ -53,7 +56,7 @@ def format_report(error: BaseException, secrets: Iterable[str] = ()) -> str:
     inner = getattr(error, "error", None)  # Textual's WorkerFailed wraps the real error
     if isinstance(inner, BaseException) and inner is not error:
         parts += ["The worker's error:", "".join(traceback.format_exception(inner))]
-    return redact_report("\n".join(parts), list(secrets))
+    return _inert(redact_report("\n".join(parts), list(secrets)))
 
 
 def write_report(
@@ -62,10 +65,12 @@ def write_report(
     directory: Path | None = None,
 ) -> Path | None:
     """Write the report to a new 0600 file and return its path (None if it could not be)."""
-    folder = directory if directory is not None else crash_dir()
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S-%f")
-    path = folder / f"crash-{stamp}.txt"
     try:
+        if directory is None:
+            ensure_state_dir(state_dir())  # crashes/ sits in it: both must be private
+        folder = directory if directory is not None else crash_dir()
+        path = folder / f"crash-{stamp}.txt"
         write_private(path, format_report(error, secrets))
     except OSError:
         return None
@@ -76,9 +81,8 @@ def crash_notice(error: BaseException, path: Path | None, secrets: Iterable[str]
     """The lines printed after a crash, once the terminal is back to normal."""
     inner = getattr(error, "error", None)
     shown = inner if isinstance(inner, BaseException) else error
-    what = redact_report(f"{type(shown).__name__}: {shown}", list(secrets))
-    if len(what) > 300:
-        what = what[:299] + "…"
+    # Redacted first, then made inert (no escape sequences reach the terminal), then clipped.
+    what = safe_text(redact_report(f"{type(shown).__name__}: {shown}", list(secrets)), 300)
     where = (
         f"A report (with the token removed) was written to {path}"
         if path is not None
@@ -90,6 +94,17 @@ def crash_notice(error: BaseException, path: Path | None, secrets: Iterable[str]
         "the record of what was sent is. "
         "Please attach the report when you file an issue.\n"
     )
+
+
+#: Characters a terminal would act on (C0 but tab and newline, DEL, C1) and bidi/zero-width
+#: marks: written as \\uXXXX so that `cat` on a report cannot drive the terminal.
+_UNSAFE = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+
+
+def _inert(text: str) -> str:
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 def _textual_version() -> str:

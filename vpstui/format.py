@@ -10,6 +10,7 @@ import unicodedata
 from datetime import UTC, datetime
 
 from vpstui.api.models import Backup
+from vpstui.api.secret import redact_known
 
 __all__ = [
     "EXPIRING_SOON_HOURS",
@@ -37,11 +38,12 @@ _WHITESPACE = re.compile(r"[\t\n\r]+")
 
 
 def safe_text(value: object, limit: int | None = None) -> str:
-    """`value` as inert, single-line text: control and bidi characters replaced, newlines
-    folded to spaces, optionally cut to `limit` characters. Escape sequences lose their ESC,
-    so they show as harmless text like `[2J` instead of acting on the terminal.
+    """`value` as inert, single-line text: any API token removed (`redact_known`), control
+    and bidi characters replaced, newlines folded to spaces, optionally cut to `limit`
+    characters. Escape sequences lose their ESC, so they show as harmless text like `[2J`
+    instead of acting on the terminal.
     """
-    text = "" if value is None else str(value)
+    text = redact_known("" if value is None else str(value))  # before any clipping below
     if not text.isascii() or _UNSAFE.search(text) or "\n" in text or "\t" in text:
         text = _WHITESPACE.sub(" ", text)
         text = _UNSAFE.sub("\ufffd", text)

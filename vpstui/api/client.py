@@ -21,14 +21,7 @@ import msgspec
 
 from vpstui import __version__
 from vpstui.api.decoding import PageDecoder, decode_json, read_page, server_page
-from vpstui.api.errors import (
-    ApiError,
-    BadResponseError,
-    RateLimitedError,
-    error_from_response,
-    error_from_transport,
-    redact,
-)
+from vpstui.api.errors import BadResponseError
 from vpstui.api.models import (
     Backup,
     CreateResult,
@@ -40,10 +33,11 @@ from vpstui.api.models import (
     parse_backup,
     parse_server,
 )
-from vpstui.api.origin import BearerAuth, check_base_url
-from vpstui.api.progress import TryEnded, TryRetrying, TryStarted, report
-from vpstui.api.retry import RETRY_STATUSES, RetryPolicy
+from vpstui.api.origin import BearerAuth, check_base_url, token_header_problem
+from vpstui.api.retry import RetryPolicy
 from vpstui.api.secret import Secret
+from vpstui.api.sending import Sending
+from vpstui.api.transport import build_http_client
 
 __all__ = ["DEFAULT_API_URL", "DEFAULT_TIMEOUT", "Page", "VpsClient"]
 
@@ -72,7 +66,7 @@ class Page(msgspec.Struct, frozen=True):
     done: bool
 
 
-class VpsClient:
+class VpsClient(Sending):
     """An async client for the VPS.org backups and servers API.
 
     Use as an async context manager (or call `aclose()`); one `httpx.AsyncClient`
@@ -92,6 +86,7 @@ class VpsClient:
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
     ) -> None:
         self._token = token if isinstance(token, Secret) else Secret(token)
+        self._token_problem = token_header_problem(self._token)
         self.base_url = check_base_url(base_url)
         self.host = (
             self.base_url.host
@@ -102,8 +97,8 @@ class VpsClient:
         self.total_timeout = total_timeout
         self._sleep = sleep
         origin = (self.base_url.scheme, self.base_url.host, self.base_url.port)
-        self._http = httpx.AsyncClient(
-            base_url=self.base_url,
+        self._http = build_http_client(
+            self.base_url,
             auth=BearerAuth(self._token, origin),
             transport=transport,
             timeout=timeout if isinstance(timeout, httpx.Timeout) else httpx.Timeout(timeout),
@@ -111,7 +106,6 @@ class VpsClient:
                 "User-Agent": f"vpstui/{__version__}",
                 "Accept": "application/json",
             },
-            follow_redirects=False,
         )
 
     def __repr__(self) -> str:
@@ -119,7 +113,8 @@ class VpsClient:
 
     @property
     def token(self) -> Secret:
-        """The token sent (a `Secret`, shown as `***`): for callers redacting their output."""
+        """The token this client sends, still wrapped: for removing it from what the app
+        writes (audit log, crash report); `reveal()` it only for that."""
         return self._token
 
     async def __aenter__(self) -> VpsClient:
@@ -188,7 +183,7 @@ class VpsClient:
             error.outcome_unknown = True
             raise error from exc
         message = data.get("message") if isinstance(data, dict) else None
-        return CreateResult(backup=backup, message=message if isinstance(message, str) else None)
+        return CreateResult(backup=backup, message=self._redacted(message))
 
     async def delete_backup(self, backup_id: int) -> None:
         """Delete a backup permanently. Sent exactly once."""
@@ -214,7 +209,7 @@ class VpsClient:
                     break
         return RestoreResult(
             status_code=response.status_code,
-            message=message,
+            message=self._redacted(message),
             data=data if isinstance(data, dict) else {},
         )
 
@@ -275,7 +270,13 @@ class VpsClient:
         if not isinstance(next_url, str):
             problems.append("the API's next-page link was not text; stopped there")
             return None
-        target = current.join(next_url)
+        try:
+            target = current.join(next_url)
+            target.host  # noqa: B018 - decodes an xn-- name, which may fail
+        except (httpx.InvalidURL, UnicodeError):
+            raise BadResponseError(
+                "The API's next-page link is not a valid URL; not followed."
+            ) from None
         base = self.base_url
         if target.host != base.host:
             raise BadResponseError(
@@ -312,82 +313,6 @@ class VpsClient:
         if response.status_code == 204 or not response.content.strip():
             return None
         return decode_json(response, action, outcome_unknown=method != "GET")
-
-    async def _exchange(
-        self,
-        method: str,
-        url: httpx.URL | str,
-        *,
-        params: dict[str, Any] | None = None,
-        json_body: Any = None,
-        action: str,
-    ) -> httpx.Response:
-        """One request, retried only if it is a GET. Raises `ApiError` for every failure."""
-        attempts = self.retry.attempts if method == "GET" else 1
-        waited = 0.0
-        attempt = 0
-        while True:
-            attempt += 1
-            report(TryStarted(action, attempt, attempts))
-            try:
-                response = await self._once(method, url, params, json_body, action)
-            except ApiError as error:
-                no_answer = error.status is None and not isinstance(error, BadResponseError)
-                retryable = no_answer or error.status in RETRY_STATUSES
-                if not retryable or attempt >= attempts:
-                    report(TryEnded(action, attempt, error))
-                    raise
-                retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
-                delay = self.retry.delay(attempt, retry_after)
-                if waited + delay > self.retry.max_total:
-                    report(TryEnded(action, attempt, error))
-                    raise
-                waited += delay
-                report(TryRetrying(action, attempt, attempts, error, delay))
-                await self._sleep(delay)
-                continue
-            report(TryEnded(action, attempt))
-            return response
-
-    async def _once(
-        self,
-        method: str,
-        url: httpx.URL | str,
-        params: dict[str, Any] | None,
-        json_body: Any,
-        action: str,
-    ) -> httpx.Response:
-        try:
-            async with asyncio.timeout(self.total_timeout):
-                response = await self._http.request(method, url, params=params, json=json_body)
-        except TimeoutError as exc:
-            error = error_from_transport(httpx.ReadTimeout("total"), action=action, host=self.host)
-            error.outcome_unknown = method != "GET"
-            raise error from exc
-        except httpx.TransportError as exc:
-            error = error_from_transport(exc, action=action, host=self.host)
-            not_sent = isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout)
-            not_sent = not_sent or isinstance(exc, httpx.PoolTimeout)
-            error.outcome_unknown = method != "GET" and not not_sent
-            raise error from None
-        except httpx.InvalidURL as exc:
-            raise BadResponseError(f"Could not {action}: invalid URL.") from exc
-        if response.is_success:
-            return response
-        if response.is_redirect:
-            where = response.headers.get("location", "?")
-            raise ApiError(
-                f"Could not {action}: the API redirected to {where} ({response.status_code}). "
-                "Check the API URL.",
-                status=response.status_code,
-            )
-        error = error_from_response(response, action=action)
-        if method == "POST" and response.status_code >= 500:
-            # A gateway error or crash after the request arrived: it may have been applied.
-            # (A DELETE is safe to repeat: a second one answers 404.)
-            error.outcome_unknown = True
-        redact(error, self._token.reveal())
-        raise error
 
 
 def _backup_params(server_id: int | None, backup_type: str | None) -> dict[str, Any] | None:

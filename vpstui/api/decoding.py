@@ -19,7 +19,7 @@ def decode_json(response: httpx.Response, action: str, *, outcome_unknown: bool)
     ctype = response.headers.get("content-type", "")
     try:
         return json.loads(response.content)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         head = response.content[:200].lstrip().lower()
         if "html" in ctype or head.startswith((b"<!doctype", b"<html", b"<")):
             what = "an HTML page instead of JSON (a proxy or login page?)"
@@ -51,6 +51,6 @@ def read_page(response: httpx.Response, decode: PageDecoder[T], action: str) -> 
         raise BadResponseError(
             f"Could not {action}: the API's answer has no list of results."
         ) from None
-    except ValueError:
+    except (ValueError, RecursionError):
         decode_json(response, action, outcome_unknown=False)  # raises the readable error
         raise  # pragma: no cover - _decode always raises for a body json.loads rejects

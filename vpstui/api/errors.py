@@ -2,6 +2,7 @@
 
     ApiError                  root: `str(error)` is a sentence a user can read
     ├── InsecureUrlError      the API URL is invalid or would send the token unencrypted
+    ├── ProxyError            the proxy settings (HTTPS_PROXY, ALL_PROXY…) cannot be used
     ├── AuthenticationError   401 / 403: the token is missing, wrong, or lacks permission
     ├── NotFoundError         404: the server or backup does not exist (any more)
     ├── ValidationError       400 / 409 / 422: the API refused the request; `field_errors` says why
@@ -12,16 +13,21 @@
     └── BadResponseError      an answer the API does not document (HTML, bad JSON, bad shape)
 
 Messages never contain the API token: the client never puts it in one, and
-`error_from_response` only reads response bodies, never request headers.
+`error_from_response` only reads response bodies, never request headers. A body may still
+echo the header (a proxy's error page): it is redacted (`secret.redact`, the token and any
+8-character piece of it) before anything is clipped to length.
 """
 
 from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterable
 from typing import Any
 
 import httpx
+
+from vpstui.api.secret import redact
 
 __all__ = [
     "ApiError",
@@ -29,6 +35,7 @@ __all__ = [
     "BadResponseError",
     "InsecureUrlError",
     "NotFoundError",
+    "ProxyError",
     "RateLimitedError",
     "ServerError",
     "TimeoutError_",
@@ -63,6 +70,10 @@ class ApiError(Exception):
 
 class InsecureUrlError(ApiError):
     """The configured API URL is unusable or unsafe (plain http:// to a non-loopback host)."""
+
+
+class ProxyError(ApiError):
+    """The proxy the environment names cannot be used (e.g. SOCKS without `socksio`)."""
 
 
 class AuthenticationError(ApiError):
@@ -126,8 +137,9 @@ _SPACE = re.compile(r"\s+")
 _TITLE = re.compile(r"<title[^>]*>(.*?)</title>", re.IGNORECASE | re.DOTALL)
 
 
-def _clip(text: str, limit: int = _MAX_DETAIL) -> str:
-    text = _SPACE.sub(" ", text).strip()
+def _clip(text: str, secrets: Iterable[str], limit: int = _MAX_DETAIL) -> str:
+    """`text` on one line, redacted, then cut to `limit` characters (in that order)."""
+    text = _SPACE.sub(" ", redact(text, secrets)).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
@@ -150,7 +162,9 @@ def _flatten(value: Any) -> list[str]:
     return [str(value)]
 
 
-def _describe_body(response: httpx.Response) -> tuple[str | None, dict[str, list[str]]]:
+def _describe_body(
+    response: httpx.Response, secrets: tuple[str, ...]
+) -> tuple[str | None, dict[str, list[str]]]:
     """What the body says, as one readable line, plus DRF field errors if any.
 
     Handles `{"detail": ...}`, `{"field": ["msg"]}`, `{"non_field_errors": [...]}`, a bare
@@ -160,15 +174,15 @@ def _describe_body(response: httpx.Response) -> tuple[str | None, dict[str, list
     if not content.strip():
         return None, {}
     ctype = response.headers.get("content-type", "")
-    text = response.text
+    text = redact(response.text, secrets)
     try:
         data = json.loads(text)
     except ValueError:
         if "html" in ctype or text.lstrip()[:1] == "<":
             title = _TITLE.search(text)
             raw = title.group(1) if title else _TAG.sub(" ", text)
-            return (_clip(raw, 120) or None), {}
-        return _clip(text), {}
+            return (_clip(raw, secrets, 120) or None), {}
+        return _clip(text, secrets), {}
     if isinstance(data, dict):
         fields: dict[str, list[str]] = {}
         parts: list[str] = []
@@ -178,7 +192,7 @@ def _describe_body(response: httpx.Response) -> tuple[str | None, dict[str, list
         for key, value in data.items():
             if key in ("detail", "message", "error", "code", "status_code"):
                 continue
-            msgs = _flatten(value)
+            msgs = [redact(m, secrets) for m in _flatten(value)]
             if not msgs:
                 continue
             fields[key] = msgs
@@ -186,10 +200,10 @@ def _describe_body(response: httpx.Response) -> tuple[str | None, dict[str, list
                 parts.extend(msgs)
             else:
                 parts.extend(f"{key}: {m}" for m in msgs)
-        return (_clip("; ".join(parts)) or None), fields
+        return (_clip("; ".join(parts), secrets) or None), fields
     if isinstance(data, list):
-        return (_clip("; ".join(_flatten(data))) or None), {}
-    return _clip(str(data)), {}
+        return (_clip("; ".join(_flatten(data)), secrets) or None), {}
+    return _clip(str(data), secrets), {}
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -215,10 +229,13 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, seconds)
 
 
-def error_from_response(response: httpx.Response, *, action: str) -> ApiError:
-    """The `ApiError` for a non-2xx response. `action` reads like "list backups"."""
+def error_from_response(
+    response: httpx.Response, *, action: str, secrets: Iterable[str] = ()
+) -> ApiError:
+    """The `ApiError` for a non-2xx response. `action` reads like "list backups"; `secrets`
+    (the token) are removed from the body before any of it is clipped or kept."""
     status = response.status_code
-    detail, fields = _describe_body(response)
+    detail, fields = _describe_body(response, tuple(secrets))
     said = f": {detail}" if detail else "."
     if status == 401:
         return AuthenticationError(
@@ -292,20 +309,18 @@ def error_from_transport(exc: httpx.TransportError, *, action: str, host: str) -
     return TransportError(f"Could not {action}: network error talking to {host}.")
 
 
-def redact(error: ApiError, token: str) -> None:
-    """Remove `token` from everything `error` carries (an API or proxy may echo the header).
+def redact_error(error: ApiError, secrets: Iterable[str]) -> None:
+    """Remove `secrets` (and any 8-character piece of one) from everything `error` carries.
 
-    Very short strings are left alone: they are no real token and would mangle the text.
+    Used on errors whose text came from elsewhere than a response body, as a last guard.
     """
-    if len(token) < 8:
-        return
-    if token in error.message:
-        error.message = error.message.replace(token, "***")
-        error.args = (error.message,)
-    if error.detail and token in error.detail:
-        error.detail = error.detail.replace(token, "***")
+    secrets = tuple(secrets)
+    error.message = redact(error.message, secrets)
+    error.args = (error.message,)
+    if error.detail:
+        error.detail = redact(error.detail, secrets)
     if isinstance(error, ValidationError):
         error.field_errors = {
-            field: [text.replace(token, "***") for text in texts]
+            field: [redact(text, secrets) for text in texts]
             for field, texts in error.field_errors.items()
         }

@@ -16,6 +16,8 @@ from typing import Annotated, Any, Generic, TypeVar
 
 import msgspec
 
+from vpstui.api.secret import redact_known
+
 __all__ = [
     "MANUAL_BACKUP_LIMIT",
     "Backup",
@@ -235,7 +237,7 @@ def parse_server(item: Any) -> Server:
 
 
 def _preview(value: Any) -> str:
-    text = repr(value)
+    text = redact_known(repr(value))  # before it is cut: see vpstui.api.secret
     return text if len(text) <= 40 else text[:39] + "…"
 
 

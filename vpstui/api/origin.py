@@ -11,13 +11,17 @@ import httpx
 from vpstui.api.errors import InsecureUrlError
 from vpstui.api.secret import Secret
 
-__all__ = ["BearerAuth", "check_base_url", "is_loopback"]
+__all__ = ["BearerAuth", "check_base_url", "is_loopback", "token_header_problem"]
 
 
 def is_loopback(host: str) -> bool:
-    """True for localhost and the loopback ranges (127.0.0.0/8, ::1)."""
+    """True for exactly `localhost` and the loopback addresses (127.0.0.0/8, ::1).
+
+    A name under `.localhost` is not taken on trust: it is resolved through DNS like any
+    other name and may point anywhere.
+    """
     host = host.strip("[]").lower()
-    if host == "localhost" or host.endswith(".localhost"):
+    if host == "localhost":
         return True
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -31,6 +35,12 @@ def check_base_url(url: str) -> httpx.URL:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:
         raise InsecureUrlError(f"The API URL {url!r} is not a valid URL.") from exc
+    try:
+        parsed.host  # noqa: B018 - decodes an xn-- name, which may fail
+    except UnicodeError:
+        raise InsecureUrlError(
+            f"The API URL {url!r} has a host name that is not a valid international (IDNA) name."
+        ) from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
         raise InsecureUrlError(f"The API URL must start with https:// (got {url!r}).")
     if parsed.userinfo:
@@ -38,9 +48,26 @@ def check_base_url(url: str) -> httpx.URL:
     if parsed.scheme == "http" and not is_loopback(parsed.host):
         raise InsecureUrlError(
             f"Refusing plain http:// for {parsed.host}: the token would travel unencrypted. "
-            "Use https:// (http is only allowed for 127.0.0.1, ::1 and localhost)."
+            "Use https:// (http is only allowed for 127.0.0.0/8, ::1 and localhost)."
         )
     return parsed.copy_with(path=parsed.path.rstrip("/"), query=None, fragment=None)
+
+
+def token_header_problem(token: Secret) -> str | None:
+    """Why `token` cannot be sent in an Authorization header, or None when it can.
+
+    A token is printable ASCII without spaces. Anything else (a byte that is not UTF-8 read
+    from the environment, an accented letter, a newline pasted along) is said before any
+    request is sent, by position, never by showing the token.
+    """
+    for position, char in enumerate(token.reveal(), start=1):
+        if not "!" <= char <= "~":
+            what = "a space" if char == " " else "a character that is not printable ASCII"
+            return (
+                f"The API token cannot be sent: character {position} is {what}. Check where "
+                "it comes from (VPS_API_TOKEN, --token-file, token_command or the config)."
+            )
+    return None
 
 
 class BearerAuth(httpx.Auth):

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
+
+from vpstui.config import LIMITS, ConfigError, check_number
 
 from .exits import EXIT_CODES
 from .waiting import DEFAULT_WAIT_TIMEOUT
@@ -16,14 +19,16 @@ def exit_code_help() -> str:
     return "exit codes:\n" + "\n".join(lines) + "\n"
 
 
-def _seconds(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r}") from None
-    if not value > 0:
-        raise argparse.ArgumentTypeError(f"must be more than 0 seconds: {text!r}")
-    return value
+def _seconds(key: str) -> Callable[[str], float]:
+    """An argparse type: a number of seconds within `config.LIMITS[key]`."""
+
+    def seconds(text: str) -> float:
+        try:
+            return check_number(text, "it", LIMITS[key])
+        except ConfigError as error:
+            raise argparse.ArgumentTypeError(str(error).removeprefix("it ")) from None
+
+    return seconds
 
 
 def _backup_id(text: str) -> int:
@@ -86,7 +91,7 @@ def _connection_options() -> argparse.ArgumentParser:
     )
     group.add_argument(
         "--timeout",
-        type=_seconds,
+        type=_seconds("timeout"),
         metavar="SECONDS",
         default=quiet,
         help="give up on a request after this long (default 45)",
@@ -98,14 +103,14 @@ def _wait_options(parser: argparse.ArgumentParser, until: str) -> None:
     parser.add_argument("--wait", action="store_true", help=f"wait until {until}")
     parser.add_argument(
         "--wait-timeout",
-        type=_seconds,
+        type=_seconds("wait_timeout"),
         metavar="SECONDS",
         default=DEFAULT_WAIT_TIMEOUT,
         help=f"give up waiting after this long (default {DEFAULT_WAIT_TIMEOUT:g}; exit 4)",
     )
     parser.add_argument(
         "--poll-interval",
-        type=_seconds,
+        type=_seconds("poll_interval"),
         metavar="SECONDS",
         default=None,
         help="seconds between checks while waiting (default: poll_interval, 5)",

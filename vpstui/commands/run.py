@@ -9,12 +9,13 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from vpstui.api import ApiError, InsecureUrlError, NotFoundError, VpsClient
+from vpstui.api import ApiError, InsecureUrlError, NotFoundError, ProxyError, VpsClient
 from vpstui.audit import AuditLog, default_audit_path
 from vpstui.config import ConfigError, Settings, load_settings
+from vpstui.connection import build_client, missing_token_message
 from vpstui.format import safe_text
+from vpstui.statefiles import state_dir_refusal
 
-from . import command_index
 from .backups import create_backup, delete_backup, list_backups
 from .check import check_backups, unknown
 from .exits import (
@@ -30,6 +31,7 @@ from .prune import prune_backups
 from .restore import restore_server
 from .session import Runtime, Session, warn
 from .watch import watch_backups
+from .words import command_index
 
 __all__ = ["connect", "run_command"]
 
@@ -56,8 +58,6 @@ DESTRUCTIVE = {
 def connect(settings: Settings, timeout: float | None) -> VpsClient:
     """The client the TUI would use: the in-process demo (without simulated latency: a
     script wants answers), or the configured API."""
-    from vpstui.cli import build_client
-
     client = build_client(settings, timeout, demo_latency=0.0)
     if client is None:  # pragma: no cover - run_command checks first
         raise ConfigError("no API token")
@@ -149,20 +149,21 @@ def _open_session(
     for warning in settings.warnings:
         warn(warning)
     if not settings.demo and settings.token is None:
-        from vpstui.cli import missing_token_message
-
         message = missing_token_message().removeprefix("vpstui: ").rstrip("\n")
         raise CommandError(message, EXIT_USAGE)
     refusal = _write_refusal(settings) if key in DESTRUCTIVE else None
     if refusal is not None:
         raise CommandError(f"{refusal} Nothing was sent.", EXIT_USAGE)
-    try:
-        api = (runtime.connect or connect)(settings, getattr(args, "timeout", None))
-    except (InsecureUrlError, ConfigError) as error:
-        raise CommandError(str(error), EXIT_USAGE) from None
     audit_path = runtime.audit_path
     if audit_path is None and not settings.demo:
         audit_path = default_audit_path()
+    unsafe = state_dir_refusal(audit_path.parent) if audit_path and key in DESTRUCTIVE else None
+    if unsafe is not None:
+        raise CommandError(f"nothing was sent. {unsafe}", EXIT_USAGE)
+    try:
+        api = (runtime.connect or connect)(settings, getattr(args, "timeout", None))
+    except (InsecureUrlError, ProxyError, ConfigError) as error:
+        raise CommandError(str(error), EXIT_USAGE) from None
     audit = AuditLog(audit_path, host=api.host, secrets=secrets) if audit_path else None
     return Session(
         api,

@@ -1,0 +1,57 @@
+"""Building the API client from settings, shared by the TUI (`vpstui.cli`) and the
+scripting commands (`vpstui.commands.run`) so neither imports the other.
+
+Imports stay inside the functions: `vpstui.cli` imports this module at start-up, before
+the garbage collector and httpx's CLI stand-in are set up (see `vpstui.cli.main`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from vpstui.api.client import VpsClient
+    from vpstui.config import Settings
+
+__all__ = ["build_client", "missing_token_message"]
+
+
+def missing_token_message() -> str:
+    """What to print when no token was found (and how to try vpstui without one)."""
+    from vpstui.config import ENV_TOKEN, default_config_path
+
+    return (
+        "vpstui: no API token.\n"
+        f"  Set {ENV_TOKEN}, pass --token-file PATH, or put token_command (or token) in\n"
+        f"  {default_config_path()}\n"
+        "  To try vpstui without an account: vpstui --demo\n"
+    )
+
+
+def build_client(
+    settings: Settings, timeout: float | None = None, *, demo_latency: float = 0.15
+) -> VpsClient | None:
+    """The API client for `settings` (the simulated one for the demo, answering after
+    `demo_latency` seconds like a real network); None without a token.
+
+    Raises `ApiError` when the API URL cannot be used."""
+    import httpx
+
+    from vpstui.api.client import DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT, VpsClient
+
+    if settings.demo:
+        from vpstui.demo import DEMO_BASE_URL, DemoBackend
+
+        backend = DemoBackend(latency=demo_latency)
+        return VpsClient(token="demo", base_url=DEMO_BASE_URL, transport=backend.transport())
+    if settings.token is None:
+        return None
+    limits = (DEFAULT_TIMEOUT, DEFAULT_TOTAL_TIMEOUT)
+    if timeout is not None and timeout > 0:
+        limits = (httpx.Timeout(min(timeout, 5.0), read=timeout), timeout)
+    return VpsClient(
+        token=settings.token,
+        base_url=settings.api_url,
+        timeout=limits[0],
+        total_timeout=limits[1],
+    )
