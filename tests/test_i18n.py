@@ -19,6 +19,8 @@ from vpstui.i18n import _, choose_language, from_locale, ngettext, normalize
 
 PACKAGE = Path(i18n.__file__).parent
 PLACEHOLDER = re.compile(r"\{[^{}]*\}")
+#: gettext's usual markers, and `L_` (a message translated when shown).
+KEYWORDS = {**DEFAULT_KEYWORDS, "L_": None}
 
 
 @pytest.fixture(autouse=True)
@@ -122,6 +124,29 @@ def test_catalogue_is_read_and_used(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         i18n.use("fr")
 
 
+def test_lazy_messages_render_when_shown_and_records_stay_english(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "zh_CN" / "LC_MESSAGES"
+    folder.mkdir(parents=True)
+    po = polib.POFile()
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    po.append(polib.POEntry(msgid="Could not {action}: {why}", msgstr="无法{action}：{why}"))
+    po.append(polib.POEntry(msgid="list backups", msgstr="列出备份"))
+    po.append(polib.POEntry(msgid="{size:.1f} GiB", msgstr="{size:.1f} GiB"))
+    po.save(str(folder / "a.po"))
+    monkeypatch.setattr(i18n, "LOCALE_DIR", tmp_path)
+    monkeypatch.setattr(i18n, "_loaded", {})
+    message = i18n.L_("Could not {action}: {why}", action=i18n.L_("list backups"), why="502")
+    assert str(message) == "Could not list backups: 502"
+    i18n.use("zh-CN")
+    assert str(message) == "无法列出备份：502"
+    assert i18n.english(message) == "Could not list backups: 502"
+    assert str(message) == "无法列出备份：502"  # the language in use is back
+    assert str(i18n.L_("{size:.1f} GiB", size=4.25)) == "4.2 GiB"
+    assert i18n.english("plain text") == "plain text"
+
+
 # --- the catalogue check ----------------------------------------------------------------------
 
 
@@ -129,7 +154,7 @@ def code_messages() -> dict[str, tuple[str, str | None]]:
     """msgid → (where first seen, plural msgid) for every marked message in vpstui/."""
     found: dict[str, tuple[str, str | None]] = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-        str(PACKAGE), method_map=[("**.py", "python")], keywords=DEFAULT_KEYWORDS
+        str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS
     ):
         singular, plural = (
             (message[0], message[1]) if isinstance(message, tuple) else (message, None)

@@ -4,8 +4,8 @@ Every string a person reads goes through `_()` (or `ngettext()` where a number d
 the form); strings defined at import time are marked with `N_()` and translated where
 they are shown. The catalogue is gettext's: `vpstui/locale/zh_CN/LC_MESSAGES/vpstui.po`,
 read with polib when zh-CN is first used (English needs no catalogue), so an editable
-install and a wheel behave the same. Extraction: `pybabel extract -k N_ -o
-vpstui/locale/vpstui.pot vpstui` (Babel is a test extra); tests/test_i18n.py checks the
+install and a wheel behave the same. Extraction: `pybabel extract -k N_ -k L_
+-o vpstui.pot vpstui` (Babel is a test extra); tests/test_i18n.py checks the
 catalogue against the code.
 
 Chosen like other terminal tools do, first found wins: `--lang`, `VPSTUI_LANG`,
@@ -18,8 +18,9 @@ No Textual here.
 
 from __future__ import annotations
 
+import contextlib
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Final
 
@@ -27,15 +28,19 @@ __all__ = [
     "DEFAULT",
     "ENV_LANG",
     "LANGUAGES",
+    "L_",
     "N_",
     "LanguageError",
+    "Lazy",
     "_",
     "catalogue_files",
     "choose_language",
     "current",
+    "english",
     "from_locale",
     "ngettext",
     "normalize",
+    "speaking",
     "use",
 ]
 
@@ -173,3 +178,58 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 def N_(message: str) -> str:
     """Mark `message` for the catalogue without translating it yet (import-time strings)."""
     return message
+
+
+class Lazy:
+    """A message translated each time it is shown: `str()` renders it in the language in
+    use then. Made with `L_("Could not {action}: {why}", action=..., why=...)`.
+
+    For text that is shown to a person AND written to a record that must stay English
+    (the audit log, `operations.json`): the screen shows `str(message)`, the record writes
+    `english(message)`. Parameters may be Lazy themselves; format specs apply to the raw
+    values (`{size:.1f}`).
+    """
+
+    __slots__ = ("message", "params")
+
+    def __init__(self, message: str, params: Mapping[str, object]) -> None:
+        self.message = message
+        self.params = dict(params)
+
+    def __str__(self) -> str:
+        values = {k: str(v) if isinstance(v, Lazy) else v for k, v in self.params.items()}
+        return _(self.message).format(**values) if values else _(self.message)
+
+    def __repr__(self) -> str:
+        return f"L_({self.message!r})"
+
+
+def L_(message: str, /, **params: object) -> Lazy:
+    """A `Lazy` message (marked for the catalogue like `_`)."""
+    return Lazy(message, params)
+
+
+@contextlib.contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Render in `language` inside the block (no awaits inside: the language is global).
+
+    `with speaking("en"): text = str(message)` is how records stay English."""
+    saved = (_current, _catalogue)
+    use(language)
+    try:
+        yield
+    finally:
+        _set(*saved)
+
+
+def _set(language: str, catalogue: _Catalogue | None) -> None:
+    global _current, _catalogue
+    _current, _catalogue = language, catalogue
+
+
+def english(message: object) -> str:
+    """`message` as text in English (for records that never change with the language)."""
+    if _catalogue is None or not isinstance(message, Lazy):
+        return str(message)
+    with speaking(DEFAULT):
+        return str(message)
