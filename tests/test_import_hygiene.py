@@ -94,3 +94,12 @@ def test_cli_module_imports_nothing_heavy() -> None:
     modules = modules_after_import("import vpstui.cli")
     assert "vpstui.cli" in modules
     assert not {"httpx", "textual", "vpstui.config"} & modules
+
+
+def test_operations_core_imports_no_textual() -> None:
+    """The operations core (`api` ← `operations` ← `ui` / `commands`) loads no Textual and
+    no UI module: the scripts and the TUI share it."""
+    modules = modules_after_import("import vpstui.operations")
+    assert "vpstui.operations.mutations" in modules, "control: the import really happened"
+    assert not {m for m in modules if m == "textual" or m.startswith("textual.")}
+    assert not {m for m in modules if m.startswith(("vpstui.ui", "vpstui.commands"))}

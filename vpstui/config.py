@@ -9,6 +9,7 @@ point elsewhere:
     poll_interval = 5       # seconds between refreshes while a backup is in progress
     idle_refresh = 60       # seconds between refreshes otherwise (0: never)
     stale_after_hours = 36  # warn when a server's newest completed backup is older
+    restore_follow = 1800   # seconds a restore is followed for a status change
     default_profile = "staging"                     # optional
 
     [profiles.prod]         # `--profile prod` or VPSTUI_PROFILE=prod
@@ -57,6 +58,8 @@ ENV_PROFILE = "VPSTUI_PROFILE"
 DEFAULT_POLL_INTERVAL = 5.0
 DEFAULT_IDLE_REFRESH = 60.0
 DEFAULT_STALE_AFTER_HOURS = 36.0
+#: How long a restore is followed for a status change, by default (seconds).
+DEFAULT_RESTORE_FOLLOW = 1800.0
 TOKEN_COMMAND_TIMEOUT = 15.0
 #: The keys that say where the token comes from; a profile overrides them as one.
 TOKEN_KEYS = ("token", "token_file", "token_command")
@@ -77,6 +80,8 @@ class Settings(msgspec.Struct):
     idle_refresh: float = DEFAULT_IDLE_REFRESH
     #: A server whose newest completed backup is older than this (hours) gets a warning.
     stale_after_hours: float = DEFAULT_STALE_AFTER_HOURS
+    #: How long (seconds) a restore is followed for a status change the API may show.
+    restore_follow: float = DEFAULT_RESTORE_FOLLOW
     server: str | None = None
     demo: bool = False
     config_path: Path | None = None
@@ -328,6 +333,7 @@ def load_settings(
     settings.stale_after_hours = number(
         stale_after_hours, "stale_after_hours", DEFAULT_STALE_AFTER_HOURS, 0.1, "hours"
     )
+    settings.restore_follow = number(None, "restore_follow", DEFAULT_RESTORE_FOLLOW, 1, "seconds")
 
     if demo or not resolve_token:
         return settings

@@ -14,6 +14,8 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -100,6 +102,8 @@ class VpsClient:
         self.retry = retry or RetryPolicy()
         self.total_timeout = total_timeout
         self._sleep = sleep
+        #: The API's clock as its last answer's `Date` header told it (None: never told).
+        self.server_date: datetime | None = None
         origin = (self.base_url.scheme, self.base_url.host, self.base_url.port)
         self._http = httpx.AsyncClient(
             base_url=self.base_url,
@@ -361,6 +365,7 @@ class VpsClient:
             raise error from None
         except httpx.InvalidURL as exc:
             raise BadResponseError(f"Could not {action}: invalid URL.") from exc
+        self.server_date = _date_header(response) or self.server_date
         if response.is_success:
             return response
         if response.is_redirect:
@@ -377,6 +382,15 @@ class VpsClient:
             error.outcome_unknown = True
         redact(error, self._token.reveal())
         raise error
+
+
+def _date_header(response: httpx.Response) -> datetime | None:
+    """The answer's `Date` header as an aware datetime, if it has a readable one."""
+    try:
+        when = parsedate_to_datetime(response.headers.get("date", ""))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo is not None else None
 
 
 def _backup_params(server_id: int | None, backup_type: str | None) -> dict[str, Any] | None:

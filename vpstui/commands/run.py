@@ -10,9 +10,10 @@ from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from vpstui.api import ApiError, InsecureUrlError, NotFoundError, VpsClient
-from vpstui.audit import AuditLog, default_audit_path
+from vpstui.audit import AuditLog, default_audit_path, state_dir
 from vpstui.config import ConfigError, Settings, load_settings
 from vpstui.format import safe_text
+from vpstui.operations import OPS_FILE, OperationLedger
 
 from .backups import create_backup, delete_backup, list_backups
 from .exits import (
@@ -113,7 +114,11 @@ def run_command(
     if audit_path is None and not settings.demo:
         audit_path = default_audit_path()
     audit = AuditLog(audit_path, host=api.host, secrets=secrets) if audit_path else None
-    session = Session(api, runtime, audit, poll_interval=settings.poll_interval)
+    ops_path = runtime.ops_path
+    if ops_path is None and not settings.demo:
+        ops_path = state_dir() / OPS_FILE
+    ledger = OperationLedger.load(ops_path, api.host) if ops_path else None
+    session = Session(api, runtime, audit, poll_interval=settings.poll_interval, ledger=ledger)
     try:
         return asyncio.run(_run(COMMANDS[key], session, args))
     except KeyboardInterrupt:

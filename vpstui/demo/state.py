@@ -132,6 +132,9 @@ class DemoState:
     restore_seconds: float = 45.0
     daily_backups: bool = False
     seed: int = 7
+    #: The status a server shows while it is restoring. None (the default): none, as the
+    #: API documents; a name such as "restoring" is an explicit demo option.
+    restore_status: str | None = None
     servers: dict[int, Server] = field(default_factory=dict, init=False)
     backups: dict[int, Backup] = field(default_factory=dict, init=False)
     next_backup_id: int = 1
@@ -328,7 +331,8 @@ class DemoState:
         self.remove_backup(backup_id)
 
     def start_restore(self, server_id: int, backup_id: int) -> tuple[Server, Backup]:
-        """Put a server into `restoring` for `restore_seconds` from one of its backups."""
+        """Restore a server from one of its backups for `restore_seconds`; it shows
+        `restore_status` meanwhile only when that demo option is set."""
         server = self.get_server(server_id)
         backup = self.backups.get(backup_id)
         if backup is None:
@@ -337,11 +341,12 @@ class DemoState:
             raise Rejection(400, {"backup_id": ["Backup does not belong to this server."]})
         if backup.status != "completed":
             raise Rejection(400, {"detail": "Only completed backups can be restored."})
-        if server.status == "restoring":
-            raise Rejection(409, {"detail": "A restore is already in progress for this server."})
         now = self.clock.now()
-        server.status_before_restore = server.status
-        server.status = "restoring"
+        if server.restoring_until is not None and server.restoring_until > now:
+            raise Rejection(409, {"detail": "A restore is already in progress for this server."})
+        if self.restore_status is not None:
+            server.status_before_restore = server.status
+            server.status = self.restore_status
         server.restoring_until = now + timedelta(seconds=self.restore_seconds)
         server.updated_at = whole_seconds(now)
         self._schedule(server.restoring_until, "restore_done", server.id)
@@ -381,7 +386,8 @@ class DemoState:
         server = self.servers.get(server_id)
         if server is None or server.restoring_until != when:
             return
-        server.status = server.status_before_restore or "active"
+        if server.status_before_restore is not None:
+            server.status = server.status_before_restore
         server.status_before_restore = None
         server.restoring_until = None
         server.updated_at = whole_seconds(when)

@@ -21,7 +21,7 @@ from vpstui.audit import AuditLog, default_audit_path, state_dir
 from vpstui.clock import Clock, SystemClock
 from vpstui.config import ConfigError, Settings
 from vpstui.format import safe_text
-from vpstui.ops import OPS_FILE, OperationLedger
+from vpstui.operations import OPS_FILE, OperationLedger
 from vpstui.ui import opening
 from vpstui.ui.prefetch import StartupPrefetch, initial_scope
 from vpstui.ui.profiles import ProfileFailed, ProfileOpened, ProfileOpener, profile_help

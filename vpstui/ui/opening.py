@@ -74,12 +74,17 @@ def open_restore(app: VpsApp, backup: Backup) -> None:
             main.load_backups()  # cancelled, or the answer was lost: show what is true
             return
         app.notify(
-            safe_text(result.message or "Restore started.", 300),
-            title=f"Restoring {safe_text(backup.server_name, 40)}",
+            safe_text(result.message or "The API accepted the restore.", 300),
+            title=f"Restore of {safe_text(backup.server_name, 40)} accepted",
             timeout=15,
         )
         safety = dialog.safety_backup
-        main.restore_started(backup, backup.server_name, safety.id if safety is not None else None)
+        main.restore_started(
+            backup,
+            backup.server_name,
+            safety.id if safety is not None else None,
+            status_before=dialog.status_before,
+        )
         if safety is not None:
             main.load_backups()  # show the safety backup's row
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar
 
-import msgspec
-from textual import events, on
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,10 +13,9 @@ from textual.widgets import Footer, Input
 
 from vpstui.api.models import Backup
 from vpstui.format import backup_summary, safe_text, status_word
-from vpstui.ui.messages import BackupsPageLoaded
+from vpstui.operations import Follower, Mutations, RefreshSchedule
+from vpstui.ui.messages import BackupsPageLoaded, UnsettledChecked
 from vpstui.ui.prefetch import initial_scope
-from vpstui.ui.schedule import RefreshSchedule
-from vpstui.ui.screens.following import Follower
 from vpstui.ui.screens.live import LiveScreen
 from vpstui.ui.widgets.backup_table import BackupTable
 from vpstui.ui.widgets.insight import InsightPanel
@@ -92,7 +90,7 @@ class MainScreen(LiveScreen):
         self.scope = initial_scope(settings.server)
         # A name waits for the server list to say which id it is.
         self._preselect = settings.server if self.scope[0] is None else None
-        self.follower = Follower(self.app.ledger, settings.poll_interval)
+        self.follower = Follower(self.app.ledger)
         self._resume_operations()
         self.set_interval(self.app.tick_seconds, self._tick)
         prefetch = self.app.prefetch
@@ -104,8 +102,17 @@ class MainScreen(LiveScreen):
         self._show_status()
 
     def _resume_operations(self) -> None:
-        """Follow again what an earlier session left running (a dropped SSH connection)."""
+        """Follow again what an earlier session left running (a dropped SSH connection),
+        and re-check what it left unsettled (cut off after sending)."""
+        ledger = self.app.ledger
+        if ledger is not None:
+            for problem in ledger.take_problems():
+                self.notify(problem, title="Operations ledger", severity="warning", timeout=15)
+            if ledger.pending("sending", "unknown"):
+                self._check_unsettled()
         restores, creates = self.follower.resume()
+        for op in restores:
+            self.follow_restore(op.server_id)
         if restores or creates:
             names = ", ".join(safe_text(op.server_name, 30) for op in restores + creates)
             parts = []
@@ -118,6 +125,31 @@ class MainScreen(LiveScreen):
                 title="Picked up where you left off",
                 timeout=15,
             )
+
+    @work(group="unsettled", exclusive=True, exit_on_error=False)
+    async def _check_unsettled(self) -> None:
+        app = self.app
+        core = Mutations(app.api, clock=app.clock, audit=app.audit_log, ledger=app.ledger)
+        results = await core.check_unsettled()
+        if results:
+            self.post_message(UnsettledChecked(results))
+
+    @on(UnsettledChecked)
+    def _unsettled_checked(self, message: UnsettledChecked) -> None:
+        for sent in message.results:
+            op = sent.operation
+            said = sent.check.text if sent.check else f"Could not re-check: {sent.check_error}"
+            self.notify(
+                f"An earlier session's {op.kind} on {safe_text(op.server_name, 30)} "
+                f"({op.started_at[:16]} UTC) was cut off after sending. {said}",
+                title="Checked an unsettled operation",
+                severity="warning",
+                timeout=30,
+            )
+            started = op.kind == "restore" and sent.check is not None and sent.check.done
+            if started and self.follower.resume_restore(op):
+                self.follow_restore(op.server_id)
+        self.load_backups()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")
@@ -288,7 +320,6 @@ class MainScreen(LiveScreen):
             summary.in_progress += 1
             summary.manual_in_progress += 1
             self._update_picker()
-        self.follower.create_started(backup, self._now())
         self.schedule.soon(self._now())
         self._show_status()
 
@@ -299,18 +330,21 @@ class MainScreen(LiveScreen):
         self.load_backups()
 
     def restore_started(
-        self, backup: Backup, server_name: str, safety_backup_id: int | None = None
+        self,
+        backup: Backup,
+        server_name: str,
+        safety_backup_id: int | None = None,
+        status_before: str | None = None,
     ) -> None:
-        """The API accepted a restore: follow the server until it is back."""
-        server_id = backup.server_id
+        """The API accepted a restore: follow the server's status (the core keeps the ledger)."""
         self.follower.restore_started(
-            backup, server_name, self._now(), safety_backup_id=safety_backup_id
+            backup,
+            server_name,
+            self._now(),
+            status_before=status_before,
+            safety_backup_id=safety_backup_id,
         )
-        self.servers = [
-            msgspec.structs.replace(s, status="restoring") if s.id == server_id else s
-            for s in self.servers
-        ]
-        self._update_picker()
+        self.follow_restore(backup.server_id)
         self._show_status()
 
     def action_copy_incident(self) -> None:
