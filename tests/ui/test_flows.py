@@ -93,7 +93,7 @@ async def test_restore_end_is_announced_only_after_a_status_change_settled(
         await start_restore(app, pilot, backend)
         assert backend.state.servers[13210].status == "restoring"
         bar = app.screen.query_one("#status-bar")
-        await wait_until(pilot, lambda: "restoring mail-relay" in str(bar.render()))
+        await wait_until(pilot, lambda: "restore accepted: mail-relay" in str(bar.render()))
         main = main_of(app)
         clock.advance(6)  # one read while restoring
         await wait_until(pilot, lambda: main.server(13210).status == "restoring")  # type: ignore[union-attr]
@@ -106,7 +106,7 @@ async def test_restore_end_is_announced_only_after_a_status_change_settled(
         await settle(app, pilot)
         done = [n.message for n in app._notifications if n.title == "Restore done"]
         assert done and "active → restoring → active" in done[0]
-        assert "restoring" not in str(app.screen.query_one("#status-bar").render())
+        assert "restore accepted" not in str(app.screen.query_one("#status-bar").render())
         await pilot.press("I")
         assert "finished" in app.clipboard and "not reported" not in app.clipboard
 
