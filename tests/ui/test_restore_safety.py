@@ -154,3 +154,30 @@ async def test_a_restore_left_running_is_followed_in_the_next_session(
         await wait_until(pilot, lambda: not main_of(second).follower.restoring)
         assert any("finished" in n.message for n in second._notifications)
     assert json.loads(ops.read_text()) == []
+
+
+async def test_start_rechecks_what_an_earlier_session_left_unsettled(
+    make_app: AppFactory, backend: DemoBackend, tmp_path: Path
+) -> None:
+    """An earlier vpstui was cut off after sending a delete (entry "sending"), and one entry
+    is garbage: the app starts anyway, says the entry was skipped, re-reads the API, says
+    the backup is gone, and settles the entry."""
+    ops = tmp_path / "operations.json"
+    victim = next(b for b in backend.state.list_backups(MAIL, "manual") if b.status == "completed")
+    backend.state.delete_backup(victim.id)  # the API carried it out
+    entry = {
+        "kind": "delete", "host": "demo.invalid", "server_id": MAIL,
+        "server_name": "mail-relay", "backup_id": victim.id,
+        "started_at": "2025-01-16T15:59:00+00:00", "id": "cut-off", "state": "sending",
+    }  # fmt: skip
+    ops.write_text(json.dumps([dict(entry, id="junk", started_at="garbage"), entry]))
+    app = make_app(ops_path=ops)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await wait_until(
+            pilot, lambda: any("cut off after sending" in n.message for n in app._notifications)
+        )
+        said = [f"{n.title}: {n.message}" for n in app._notifications]
+        assert any("Operations ledger" in s and "garbage" in s for s in said)
+        assert any(f"backup #{victim.id} is gone (deleted)" in s for s in said)
+    assert [e["id"] for e in json.loads(ops.read_text())] == ["junk"]

@@ -195,11 +195,13 @@ class OperationLedger:
             self.operations = []
             return []
         operations: list[Operation] = []
-        for index, item in enumerate(raw):
+        for item in raw:
             try:
                 operations.append(_parse(item))
             except (ValueError, TypeError, msgspec.ValidationError) as exc:
-                self._problem(f"Entry {index + 1} of {self.path} skipped: {exc}")
+                which = item.get("id") if isinstance(item, dict) else None
+                label = f"entry {which!r}" if isinstance(which, str) else "an entry"
+                self._problem(f"Skipped {label} of {self.path} that cannot be read: {exc}")
         self.operations = operations
         return raw
 
