@@ -18,7 +18,7 @@ from .follower import Follower
 from .following import RestoreEnd, RestoreWatch, follow_restore, not_reported_text
 from .incident import Incident, who_am_i
 from .ledger import OPS_FILE, Operation, OperationLedger
-from .mutations import Mutations, Sent
+from .mutations import Mutations, Sent, abandon_in_flight, in_flight
 from .safety import SAFETY_DESCRIPTION, SafetyStopped, quota_verdict, restore_with_safety
 from .schedule import RefreshSchedule
 from .waiting import GaveUp, Stopped, WaitPolicy, wait_until
@@ -40,7 +40,9 @@ __all__ = [
     "Sent",
     "Stopped",
     "WaitPolicy",
+    "abandon_in_flight",
     "follow_restore",
+    "in_flight",
     "not_reported_text",
     "quota_verdict",
     "restore_with_safety",

@@ -27,9 +27,29 @@ from vpstui.clock import Clock
 from .checks import Recheck, recheck
 from .ledger import Kind, Operation, OperationLedger
 
-__all__ = ["Mutations", "Sent"]
+__all__ = ["Mutations", "Sent", "abandon_in_flight", "in_flight"]
 
 T = TypeVar("T")
+
+#: Requests this process has sent and has no answer to yet: id → (operation, its core).
+_IN_FLIGHT: dict[str, tuple[Operation, Mutations]] = {}
+
+
+def in_flight() -> list[Operation]:
+    """The operations whose request has left and whose answer has not come yet."""
+    return [op for op, _ in _IN_FLIGHT.values()]
+
+
+def abandon_in_flight(reason: str) -> list[Operation]:
+    """The process is ending (quit anyway, SIGHUP, SIGTERM): record every request still in
+    flight as `unknown` in the audit log and the ledger (checked at the next start)."""
+    abandoned = []
+    for op_id, (op, core) in list(_IN_FLIGHT.items()):
+        del _IN_FLIGHT[op_id]
+        core.record(op, "unknown", reason)
+        core._mark_unknown(op)
+        abandoned.append(op)
+    return abandoned
 
 
 @dataclass
@@ -129,6 +149,7 @@ class Mutations:
         """
         self._ledger(lambda ledger: ledger.add(op))
         self.record(op, "attempted")
+        _IN_FLIGHT[op.id] = (op, self)
         try:
             answer = await request()
         except NotFoundError as error:
@@ -142,15 +163,20 @@ class Mutations:
                 self._ledger(lambda ledger: ledger.settle(op.id))
                 raise
             self.record(op, "unknown", str(error))
-            unknown = msgspec.structs.replace(op, state="unknown")
-            self._ledger(lambda ledger: ledger.update(unknown))
-            return await self.check(unknown, error)
+            self._mark_unknown(op)
+            return await self.check(msgspec.structs.replace(op, state="unknown"), error)
         except asyncio.CancelledError:
-            self.record(op, "unknown", "Interrupted while waiting for the answer.")
-            unknown = msgspec.structs.replace(op, state="unknown")
-            self._ledger(lambda ledger: ledger.update(unknown))
+            if op.id in _IN_FLIGHT:  # else `abandon_in_flight` has recorded it already
+                self.record(op, "unknown", "Interrupted while waiting for the answer.")
+                self._mark_unknown(op)
             raise
+        finally:
+            _IN_FLIGHT.pop(op.id, None)
         return Sent(op, answer)
+
+    def _mark_unknown(self, op: Operation) -> None:
+        unknown = msgspec.structs.replace(op, state="unknown")
+        self._ledger(lambda ledger: ledger.update(unknown))
 
     async def check(self, op: Operation, lost: ApiError | None = None) -> Sent[T]:
         """Re-read the API about `op` (its answer lost); audit and settle what it shows."""
