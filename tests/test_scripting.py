@@ -832,3 +832,69 @@ def test_readme_scripting_commands_parse(capsys: pytest.CaptureFixture[str]) -> 
     text = (REPO / "README.md").read_text(encoding="utf-8")
     for code in EXIT_CODES:
         assert f"\n| {code} | " in text
+
+
+def test_delete_answered_502_after_the_api_deleted_it_is_rechecked(
+    run: Callable[..., int],
+    backend: DemoBackend,
+    make_runtime: Callable[..., Runtime],
+    audit_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 12: the API deleted the backup but a gateway answered 502. Not "failed" with
+    exit 1: the list is re-read, the backup is gone, exit 0, audited verified_done."""
+    backup_id = completed_backup(backend, server_named(backend, "web-server-01"))
+
+    class Gateway502(httpx.AsyncBaseTransport):
+        def __init__(self) -> None:
+            self.inner = backend.transport()
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            response = await self.inner.handle_async_request(request)
+            if request.method == "DELETE":
+                return httpx.Response(502, text="Bad gateway")
+            return response
+
+    runtime = make_runtime(Gateway502())
+    assert run("backups", "delete", str(backup_id), "--yes", runtime=runtime) == EXIT_OK
+    assert f"backup #{backup_id} is gone (deleted)" in capsys.readouterr().err
+    assert backend.count("DELETE") == 1
+    outcomes = [e["outcome"] for e in read_entries(audit_path)]
+    assert outcomes == ["attempted", "unknown", "verified_done"]
+
+
+def test_sigterm_while_a_delete_waits_records_it_and_exits_143(
+    run: Callable[..., int],
+    backend: DemoBackend,
+    make_runtime: Callable[..., Runtime],
+    audit_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A script killed (SIGTERM) after its DELETE reached the API: the audit log says
+    unknown and why, the ledger keeps it for the next start, and the exit status says so."""
+    import asyncio
+    import signal
+
+    backup_id = completed_backup(backend, server_named(backend, "web-server-01"))
+
+    class KilledWhileWaiting(httpx.AsyncBaseTransport):
+        def __init__(self) -> None:
+            self.inner = backend.transport()
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            response = await self.inner.handle_async_request(request)
+            if request.method == "DELETE":
+                signal.raise_signal(signal.SIGTERM)
+                await asyncio.Event().wait()  # the answer never comes
+            return response
+
+    ops = tmp_path / "ops.json"
+    runtime = make_runtime(KilledWhileWaiting(), ops_path=ops)
+    code = run("backups", "delete", str(backup_id), "--yes", runtime=runtime)
+    assert code == 128 + signal.SIGTERM
+    assert "ended by SIGTERM" in capsys.readouterr().err
+    audit = read_entries(audit_path)
+    assert [e["outcome"] for e in audit] == ["attempted", "unknown"]
+    assert "ended by SIGTERM" in audit[-1]["message"]
+    assert [(e["kind"], e["state"]) for e in json.loads(ops.read_text())] == [("delete", "unknown")]

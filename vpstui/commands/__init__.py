@@ -3,7 +3,7 @@
     vpstui backups list [--server NAME_OR_ID] [--type manual|automatic] [--json|--csv]
     vpstui backups create SERVER [--description TEXT] [--wait]
     vpstui backups delete ID [--yes]
-    vpstui restore SERVER BACKUP_ID [--yes] [--wait]
+    vpstui restore SERVER BACKUP_ID [--yes] [--wait] [--no-safety-backup]
 
 `vpstui.cli` hands argv here when its first positional argument is one of
 `COMMAND_WORDS`; anything else opens the TUI as before. Modules:
@@ -11,10 +11,11 @@
     exits      exit codes and `CommandError`
     parser     the arguments (connection options as for the TUI)
     run        settings → client → command; errors → stderr and an exit code
-    session    `Runtime` (what tests replace) and `Session` (finding, asking, sending once)
+    session    `Runtime` (what tests replace) and `Session` (finding, asking; sending is
+               `vpstui.operations`, shared with the TUI)
     backups    list / create / delete
-    restore    restore
-    waiting    --wait: bounded polling on an injectable clock and sleep
+    restore    restore (a safety backup first)
+    waiting    --wait: progress and exit codes around the core's one waiting loop
     output     the table, the stable JSON shape, CSV
 
 No Textual here: scripts start fast. Importing this package costs the TUI nothing: the

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import argparse
 
-from vpstui.api import AuthenticationError, Server
+from vpstui.api import ApiError, AuthenticationError, Server
 from vpstui.format import backup_summary, safe_text, status_word
 from vpstui.operations import (
     SafetyStopped,
@@ -44,7 +44,11 @@ async def _safety_possible(session: Session, server: Server, wanted: bool) -> bo
     if not wanted:
         note("No safety backup (--no-safety-backup).")
         return False
-    manual = await session.api.list_backups(server_id=server.id, backup_type="manual")
+    try:
+        manual = await session.api.list_backups(server_id=server.id, backup_type="manual")
+    except ApiError as error:
+        note(f"Could not read the manual backup quota ({safe_text(error)}); trying anyway.")
+        return True  # the API enforces its limit: the restore is not sent if this fails
     possible, text = quota_verdict([b for b in manual if b.server_id == server.id])
     note(text)
     return possible
@@ -62,6 +66,11 @@ async def restore_server(session: Session, args: argparse.Namespace) -> int:
         raise CommandError(
             f"Backup #{backup.id} is {status_word(backup.status)}: only completed backups can "
             "be restored. Nothing was sent.",
+            EXIT_FAILED,
+        )
+    if server.status == "restoring":  # only when the API itself shows one
+        raise CommandError(
+            f"The API shows {name} restoring already. Wait for it to finish. Nothing was sent.",
             EXIT_FAILED,
         )
     note(f"Restore {name} (id {server.id}) from {backup_summary(backup)}")

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
@@ -13,7 +15,7 @@ from vpstui.api import ApiError, InsecureUrlError, NotFoundError, VpsClient
 from vpstui.audit import AuditLog, default_audit_path, state_dir
 from vpstui.config import ConfigError, Settings, load_settings
 from vpstui.format import safe_text
-from vpstui.operations import OPS_FILE, OperationLedger
+from vpstui.operations import OPS_FILE, OperationLedger, abandon_in_flight
 
 from .backups import create_backup, delete_backup, list_backups
 from .exits import (
@@ -130,9 +132,31 @@ def run_command(
 
 
 async def _run(command: Command, session: Session, args: argparse.Namespace) -> int:
+    ended: list[int] = []
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+
+    def end(signum: int) -> None:
+        """SIGHUP/SIGTERM: record what is in flight as unknown (checked next time), stop."""
+        name = signal.Signals(signum).name
+        abandon_in_flight(
+            f"vpstui was ended by {name} while waiting for the answer; checked at the next start."
+        )
+        ended.append(signum)
+        if task is not None:
+            task.cancel()
+
+    for signum in (signal.SIGHUP, signal.SIGTERM):
+        with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+            loop.add_signal_handler(signum, end, signum)
     try:
         async with session.api:
             return await command(session, args)
+    except asyncio.CancelledError:
+        if not ended:
+            raise
+        name = signal.Signals(ended[0]).name
+        return _fail(f"ended by {name}; anything in flight is checked next time.", 128 + ended[0])
     except CommandError as error:
         return _fail(error.message, error.code)
     except NotFoundError as error:

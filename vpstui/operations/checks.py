@@ -67,9 +67,7 @@ async def recheck_create(client: VpsClient, op: Operation) -> Recheck:
             backup,
         )
     if not found and not unsure:
-        return Recheck(
-            False, "Checked the list: no backup was created. You can close this and try again."
-        )
+        return Recheck(False, "Checked the list: no backup was created. It is safe to try again.")
     ids = ", ".join(f"#{b.id}" for b in [*found, *unsure][:5])
     why = (
         "more than one could be ours"
