@@ -20,7 +20,7 @@ from vpstui.api import RetryPolicy, VpsClient
 from vpstui.audit import AuditLog, read_entries
 from vpstui.clock import FakeClock
 from vpstui.demo import DEMO_BASE_URL, DemoBackend, DemoState
-from vpstui.operations import Mutations, Operation, OperationLedger
+from vpstui.operations import Mutations, Operation, OperationLedger, RestoreEnd, RestoreWatch
 
 WEB01 = 12345
 Hook = Callable[[httpx.Request], None]
@@ -232,3 +232,41 @@ async def test_unsettled_entries_are_rechecked_audited_and_settled_on_start(
     assert result.check is not None and result.check.done is True
     assert outcomes(tmp_path) == ["verified_done"]
     assert ledger_of(tmp_path) == []
+
+
+# --- following a restore on evidence ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("before", "reads", "ends_at"),
+    [
+        ("active", ["active"] * 6, None),  # the documented API: nothing to see, no end
+        ("active", ["restoring", "restoring", "active", "active"], 3),
+        ("stopped", ["active", "active"], 1),  # stopped → active counts as a change
+        ("active", ["rebuilding", "starting", "active", "active"], 3),
+        ("active", ["error", "error", "error"], None),  # changed, never settled
+        (None, ["active", "restoring", "active", "active"], 3),  # first read is the baseline
+        ("active", ["restoring", "active", "restoring", "active", "active"], 4),
+    ],
+)
+def test_a_restore_ends_only_after_a_change_that_settled(
+    before: str | None, reads: list[str], ends_at: int | None
+) -> None:
+    watch = RestoreWatch(before)
+    ended = [watch.observe(status) for status in reads]
+    assert (ended.index(True) if True in ended else None) == ends_at
+
+
+def test_the_notice_claims_an_end_only_on_evidence(clock: FakeClock) -> None:
+    """What the TUI says: "Restore done" only with an end; else the accepted-at sentence."""
+    seen = RestoreEnd(True, True, "active", "active → restoring → active", clock.now())
+    title, text, claims = seen.notice("web-server-01", clock.now())
+    assert (title, claims) == ("Restore done", True)
+    assert "active → restoring → active" in text
+    nothing = RestoreEnd(False, False, "active", "active", clock.now())
+    title, text, claims = nothing.notice("web-server-01", clock.now())
+    assert (title, claims) == ("Restore accepted", False)
+    assert text == (
+        "Restore of web-server-01 accepted by the API at 16:00 UTC. VPS.org does not report "
+        "restore progress: check the server."
+    )

@@ -79,6 +79,22 @@ class RestoreEnd(msgspec.Struct, frozen=True):
     at: datetime
     reason: str | None = None
 
+    def notice(self, server_name: str, accepted_at: datetime) -> tuple[str, str, bool]:
+        """(title, text, whether it claims an end) — what the TUI says when following ends;
+        an end is claimed only on the API's evidence."""
+        name = safe_text(server_name, 40)
+        if self.ended:
+            return "Restore done", f"Restore of {name} finished: the server went {self.path}.", True
+        if self.changed:
+            return (
+                "Restore: no end seen",
+                f"Restore of {name}: the server's status changed ({self.path}) but did not "
+                "settle while followed. Check the server.",
+                False,
+            )
+        why = f" ({self.reason})" if self.reason else ""
+        return "Restore accepted", f"{not_reported_text(server_name, accepted_at)}{why}", False
+
 
 async def follow_restore(
     client: VpsClient,

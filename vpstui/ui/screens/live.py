@@ -22,13 +22,7 @@ from textual import on, work
 from vpstui.api.errors import ApiError, AuthenticationError, NotFoundError, RateLimitedError
 from vpstui.api.models import Backup, Server
 from vpstui.format import human_size, safe_text, status_word
-from vpstui.operations import (
-    Follower,
-    RefreshSchedule,
-    WaitPolicy,
-    follow_restore,
-    not_reported_text,
-)
+from vpstui.operations import Follower, RefreshSchedule, WaitPolicy, follow_restore
 from vpstui.summary import (
     AccountOverview,
     ServerSummary,
@@ -374,30 +368,15 @@ class LiveScreen(ServersView):
         """Say what the API showed: an end (bell) only on evidence, else what is known."""
         end = message.end
         incident = self.follower.restore_ended(message.server_id, end)
-        name = safe_text(incident.server_name if incident else f"server {message.server_id}", 40)
-        if end.ended:
-            self.app.bell()
-            self.notify(
-                f"Restore of {name} finished: the server went {end.path}. "
-                "Press I to copy the incident summary.",
-                title="Restore done",
-                timeout=20,
-            )
-        elif end.changed:
-            self.notify(
-                f"Restore of {name}: the server's status changed ({end.path}) but did not "
-                "settle while followed. Check the server.",
-                title="Restore: no end seen",
-                severity="warning",
-                timeout=30,
-            )
-        else:
-            accepted = incident.started_at if incident else self._now()
-            why = f" ({end.reason})" if end.reason else ""
-            self.notify(
-                f"{not_reported_text(name, accepted)}{why}",
-                title="Restore accepted",
-                timeout=30,
-            )
+        name = incident.server_name if incident else f"server {message.server_id}"
+        accepted = incident.started_at if incident else self._now()
+        title, text, evidence = end.notice(name, accepted)
+        if evidence:
+            self.app.bell()  # only on an end the API showed
+            text += " Press I to copy the incident summary."
+        unsettled = end.changed and not end.ended
+        self.notify(
+            text, title=title, severity="warning" if unsettled else "information", timeout=30
+        )
         self._update_picker()
         self._show_status()
