@@ -442,6 +442,36 @@ async def test_create_timeout_leaves_only_close(
     assert app.answers == [None]
 
 
+async def test_create_lost_answer_says_it_is_checking_while_it_rereads(
+    mocked: VpsClient, router: respx.MockRouter, servers: list[Server], clock: FakeClock
+) -> None:
+    """While the list is re-read after a lost answer, the note says so (not "Sending…")."""
+    reads: list[int] = []
+    release = asyncio.Event()
+
+    async def listing(request: httpx.Request) -> httpx.Response:
+        reads.append(1)
+        if len(reads) >= 3:  # the quota, the list before sending, then the re-check
+            await release.wait()
+        return httpx.Response(200, json={"count": 0, "results": []})
+
+    router.get("/api/v1/backups/").mock(side_effect=listing)
+    router.post("/api/v1/backups/").mock(side_effect=httpx.ReadTimeout("slow"))
+    app = DialogHost(lambda: CreateDialog(mocked, servers, WEB01, clock))
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "checking what actually happened" in note_text(app):
+                break
+        assert "checking what actually happened" in note_text(app)
+        release.set()
+        await settle(app, pilot)
+        assert "no backup was created" in flat(app)
+        assert note_text(app) == ""
+
+
 async def test_create_quota_failure_still_allows_create(
     mocked: VpsClient, router: respx.MockRouter, servers: list[Server], clock: FakeClock
 ) -> None:

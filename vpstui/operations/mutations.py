@@ -83,8 +83,11 @@ class Mutations:
         audit: AuditLog | None = None,
         ledger: OperationLedger | None = None,
         warn: Callable[[str], None] | None = None,
+        checking: Callable[[], object] | None = None,
     ) -> None:
         self.client = client
+        #: Called when an answer was lost, before the API is re-read (a UI says so).
+        self.checking = checking
         self.clock = clock
         self.audit = audit
         self.ledger = ledger
@@ -164,6 +167,8 @@ class Mutations:
                 raise
             self.record(op, "unknown", str(error))
             self._mark_unknown(op)
+            if self.checking is not None:
+                self.checking()
             return await self.check(msgspec.structs.replace(op, state="unknown"), error)
         except asyncio.CancelledError:
             if op.id in _IN_FLIGHT:  # else `abandon_in_flight` has recorded it already

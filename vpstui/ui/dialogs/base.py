@@ -68,6 +68,10 @@ class AnswerLost(Message):
         )
 
 
+class Checking(Message):
+    """The answer was lost; the API is being re-read to see what happened."""
+
+
 class RequestFailed(Message):
     """The dialog's request failed with `error` (an `ApiError`; unexpected ones are wrapped)."""
 
@@ -223,6 +227,7 @@ class DialogBase(ModalScreen[ResultType]):
             audit=audit if isinstance(audit, AuditLog) else None,
             ledger=ledger if isinstance(ledger, OperationLedger) else None,
             warn=lambda text: app.notify(text, severity="warning", timeout=10),
+            checking=lambda: self.post_message(Checking()),
         )
 
     def send(self, request: Callable[[], Awaitable[Message]]) -> bool:
@@ -277,6 +282,10 @@ class DialogBase(ModalScreen[ResultType]):
         self.show_error(self.describe_failure(error))
         if error.outcome_unknown:
             self.make_close_only()
+
+    def on_checking(self, event: Checking) -> None:
+        event.stop()
+        self.show_note("The answer was lost: checking what actually happened…")
 
     def on_answer_lost(self, event: AnswerLost) -> None:
         """The answer was lost and the API re-read: say what it showed; only Close is left."""
