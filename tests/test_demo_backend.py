@@ -268,10 +268,11 @@ async def test_cannot_delete_a_backup_in_progress(client: httpx.AsyncClient) -> 
 # -- restoring ---------------------------------------------------------------------------
 
 
-async def test_restore_puts_the_server_in_restoring_then_back(
+async def test_restore_shows_no_status_by_default_as_documented(
     client: httpx.AsyncClient, clock: FakeClock
 ) -> None:
-    """A restore is accepted (202), the server shows `restoring`, then its old status."""
+    """By default the demo behaves as the API documents it: a restore is accepted (202),
+    the server keeps its status throughout, a second restore meanwhile is refused (409)."""
     backup = (await all_backups(client, server_id=STAGING))[-1]
     response = await client.post(
         f"/api/v1/servers/{STAGING}/restore/", json={"backup_id": backup["id"]}
@@ -284,7 +285,7 @@ async def test_restore_puts_the_server_in_restoring_then_back(
         "backup_id": backup["id"],
     }
     server = (await client.get(f"/api/v1/servers/{STAGING}/")).json()
-    assert server["status"] == "restoring"
+    assert server["status"] == "stopped"
     again = await client.post(
         f"/api/v1/servers/{STAGING}/restore/", json={"backup_id": backup["id"]}
     )
@@ -293,6 +294,30 @@ async def test_restore_puts_the_server_in_restoring_then_back(
     clock.advance(46)
     server = (await client.get(f"/api/v1/servers/{STAGING}/")).json()
     assert server["status"] == "stopped"
+
+
+async def test_restore_status_option_shows_restoring_then_back(clock: FakeClock) -> None:
+    """`DemoBackend(restore_status="restoring")` (`--restore-status`): an explicit demo
+    option; the server shows `restoring`, then its old status."""
+    backend = DemoBackend(clock=clock, restore_status="restoring")
+    async with httpx.AsyncClient(
+        transport=backend.transport(), base_url=DEMO_BASE_URL, headers=AUTH
+    ) as client:
+        backup = (await all_backups(client, server_id=STAGING))[-1]
+        await client.post(f"/api/v1/servers/{STAGING}/restore/", json={"backup_id": backup["id"]})
+        server = (await client.get(f"/api/v1/servers/{STAGING}/")).json()
+        assert server["status"] == "restoring"
+        clock.advance(46)
+        server = (await client.get(f"/api/v1/servers/{STAGING}/")).json()
+        assert server["status"] == "stopped"
+
+
+async def test_every_answer_carries_a_date_header_from_the_backends_clock(
+    client: httpx.AsyncClient,
+) -> None:
+    """As real servers do: what the app compares its send time with after a lost answer."""
+    response = await client.get("/api/v1/servers/")
+    assert response.headers["date"] == "Thu, 16 Jan 2025 16:00:00 GMT"
 
 
 async def test_restore_errors(client: httpx.AsyncClient) -> None:

@@ -112,3 +112,66 @@ def test_cli_module_imports_nothing_heavy() -> None:
     modules = modules_after_import("import vpstui.cli")
     assert "vpstui.cli" in modules
     assert not {"httpx", "textual", "vpstui.config"} & modules
+
+
+def test_operations_core_imports_no_textual() -> None:
+    """The operations core (`api` ← `operations` ← `ui` / `commands`) loads no Textual and
+    no UI module: the scripts and the TUI share it."""
+    modules = modules_after_import("import vpstui.operations")
+    assert "vpstui.operations.mutations" in modules, "control: the import really happened"
+    assert not {m for m in modules if m == "textual" or m.startswith("textual.")}
+    assert not {m for m in modules if m.startswith(("vpstui.ui", "vpstui.commands"))}
+
+
+def _imports_within(package: str) -> dict[str, set[str]]:
+    """module → the modules of `package` it imports, at any level (functions included)."""
+    import ast
+
+    root = REPO / package.replace(".", "/")
+    graph: dict[str, set[str]] = {}
+    for path in sorted(root.glob("*.py")):
+        name = f"{package}.{path.stem}" if path.stem != "__init__" else package
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level:
+                    module = f"{package}.{module}" if module else package
+                found.update(
+                    f"{module}.{alias.name}"
+                    if f"{module}.{alias.name}" in _names(root, package)
+                    else module
+                    for alias in node.names
+                )
+            elif isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+        graph[name] = {m for m in found if m.startswith(package + ".") and m != name}
+    return graph
+
+
+def _names(root: Path, package: str) -> set[str]:
+    return {f"{package}.{p.stem}" for p in root.glob("*.py") if p.stem != "__init__"}
+
+
+@pytest.mark.parametrize("package", ["vpstui.demo", "vpstui.operations"])
+def test_no_import_cycles_between_modules(package: str) -> None:
+    """No module of the package imports (even inside a function) one that imports it back,
+    directly or through others (issue 11: state ↔ seed/bulk was one)."""
+    graph = _imports_within(package)
+    assert graph, "control: modules were read"
+
+    def reaches(start: str, goal: str, seen: set[str]) -> bool:
+        for nxt in graph.get(start, set()):
+            if nxt == goal or (nxt not in seen and reaches(nxt, goal, seen | {nxt})):
+                return True
+        return False
+
+    cycles = sorted(m for m in graph if reaches(m, m, {m}))
+    assert cycles == []
+
+
+def test_control_the_graph_holds_the_packages_imports() -> None:
+    """Control: the graph above is not empty of edges (relative imports are resolved)."""
+    graph = _imports_within("vpstui.demo")
+    assert "vpstui.demo.seed" in graph["vpstui.demo.state"]
+    assert "vpstui.demo.records" in graph["vpstui.demo.seed"]

@@ -32,8 +32,10 @@ from vpstui.commands.exits import (
     EXIT_FAILED,
     EXIT_INTERRUPTED,
     EXIT_NOT_FOUND,
+    EXIT_NOT_REPORTED,
     EXIT_OK,
     EXIT_TIMED_OUT,
+    EXIT_UNKNOWN,
     EXIT_USAGE,
 )
 from vpstui.commands.output import JSON_FIELDS
@@ -532,37 +534,105 @@ def test_ctrl_c_at_the_question_is_130_and_sends_nothing(
 # --- restore ----------------------------------------------------------------------------------
 
 
-def test_restore_with_yes_and_wait(
+def test_restore_wait_exits_0_only_on_a_status_change_that_settled(
     run: Callable[..., int],
     backend: DemoBackend,
     sleeper: FakeSleep,
     audit_path: Path,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """restore --yes --wait: one POST, then reads the server until it is no longer restoring."""
+    """A backend that shows `restoring` (a demo option): --wait reads the server until its
+    status changed and settled, then exits 0 naming what it saw."""
+    backend.state.restore_status = "restoring"
     server_id = server_named(backend, "web-server-01")
     backup_id = completed_backup(backend, server_id, "automatic")
-    code = run("restore", "web-server-01", str(backup_id), "--yes", "--wait")
-    assert code == EXIT_OK
+    code = run("restore", "web-server-01", str(backup_id), "--yes", "--wait", "--no-safety-backup")
     out, err = capsys.readouterr()
+    assert code == EXIT_OK, err
     assert "overwrites the server's disk" in err
     assert f"Restore web-server-01 (id {server_id}) from backup {backup_id}" in err
-    assert out.strip() == f"Restore of web-server-01 from backup #{backup_id} finished: active."
+    assert out.strip() == (
+        f"Restore of web-server-01 from backup #{backup_id} finished: active → restoring → active."
+    )
     assert backend.count("POST", f"/api/v1/servers/{server_id}/restore/") == 1
-    assert backend.state.servers[server_id].status == "active"
     assert sum(sleeper.delays) >= 45  # the demo's restore takes 45 s
     outcomes = [(e["action"], e["outcome"]) for e in read_entries(audit_path)]
     assert outcomes == [("restore", "attempted"), ("restore", "succeeded")]
 
 
-def test_restore_without_wait_leaves_it_running(
+def test_restore_wait_says_so_when_the_api_shows_nothing(
+    run: Callable[..., int],
+    backend: DemoBackend,
+    sleeper: FakeSleep,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The documented API (no restore status): --wait claims no end; it exits 6 with what
+    is true once --wait-timeout has passed without any change."""
+    server_id = server_named(backend, "web-server-01")
+    backup_id = completed_backup(backend, server_id, "automatic")
+    code = run(
+        "restore", "web-server-01", str(backup_id),
+        "--yes", "--wait", "--no-safety-backup", "--wait-timeout", "120",
+    )  # fmt: skip
+    out, err = capsys.readouterr()
+    assert code == EXIT_NOT_REPORTED, err
+    assert out == ""
+    assert (
+        "Restore of web-server-01 accepted by the API at 16:00 UTC. VPS.org does not report "
+        "restore progress: check the server." in err
+    )
+    assert "finished" not in err
+    assert 120 <= sum(sleeper.delays) <= 125
+    assert backend.count("POST") == 1
+
+
+def test_restore_takes_a_safety_backup_first_and_keeps_the_ledger(
+    run: Callable[..., int],
+    backend: DemoBackend,
+    make_runtime: Callable[..., Runtime],
+    audit_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """As in the TUI: a manual backup is created and must complete before the one restore;
+    both are audited; the accepted restore stays in the ledger for the TUI to follow."""
+    ops = tmp_path / "ops.json"
+    server_id = server_named(backend, "db-replica")
+    backup_id = completed_backup(backend, server_id, "automatic")
+    runtime = make_runtime(ops_path=ops)
+    assert run("restore", str(server_id), str(backup_id), "--yes", runtime=runtime) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert "accepted by the API" in out and "finished" not in out
+    assert "A manual backup is taken first" in err
+    safety = [
+        b for b in backend.state.backups.values()
+        if b.description == f"Safety backup before restoring #{backup_id}"
+    ]  # fmt: skip
+    assert len(safety) == 1 and safety[0].status == "completed"
+    assert backend.count("POST", "/api/v1/backups/") == 1
+    assert backend.count("POST", f"/api/v1/servers/{server_id}/restore/") == 1
+    assert backend.state.servers[server_id].status == "active"  # as documented: no status
+    outcomes = [(e["action"], e["outcome"]) for e in read_entries(audit_path)]
+    assert outcomes == [
+        ("create", "attempted"),
+        ("create", "succeeded"),
+        ("restore", "attempted"),
+        ("restore", "succeeded"),
+    ]
+    ledger = json.loads(ops.read_text())
+    assert [(op["kind"], op["state"], op["status_before"]) for op in ledger] == [
+        ("restore", "following", "active")
+    ]
+
+
+def test_restore_no_safety_backup_flag_sends_only_the_restore(
     run: Callable[..., int], backend: DemoBackend, capsys: pytest.CaptureFixture[str]
 ) -> None:
     server_id = server_named(backend, "db-replica")
     backup_id = completed_backup(backend, server_id, "automatic")
-    assert run("restore", str(server_id), str(backup_id), "--yes") == EXIT_OK
-    assert "started" in capsys.readouterr().out
-    assert backend.state.servers[server_id].status == "restoring"
+    assert run("restore", str(server_id), str(backup_id), "--yes", "--no-safety-backup") == 0
+    assert "No safety backup (--no-safety-backup)" in capsys.readouterr().err
+    assert backend.count("POST") == 1
 
 
 def test_restore_on_a_terminal_asks_for_the_server_name(
@@ -580,7 +650,8 @@ def test_restore_on_a_terminal_asks_for_the_server_name(
     assert run("restore", "web-server-02", str(backup_id), runtime=runtime) == EXIT_USAGE
     assert sent(backend) == 0
     terminal.append("web-server-02")
-    assert run("restore", "web-server-02", str(backup_id), runtime=runtime) == EXIT_OK
+    flag = "--no-safety-backup"
+    assert run("restore", "web-server-02", str(backup_id), flag, runtime=runtime) == EXIT_OK
     err = capsys.readouterr().err
     assert "Type the server name (web-server-02) to restore it:" in err
     assert backend.count("POST") == 1
@@ -596,22 +667,36 @@ def test_restore_from_another_servers_backup_is_not_found(
     assert sent(backend) == 0
 
 
+@pytest.mark.parametrize("shows_status", [False, True])
 def test_restore_with_a_lost_answer_rechecks_the_server(
     run: Callable[..., int],
     backend: DemoBackend,
     make_runtime: Callable[..., Runtime],
     audit_path: Path,
     capsys: pytest.CaptureFixture[str],
+    shows_status: bool,
 ) -> None:
-    """The restore's answer is lost: not resent; the server is restoring, so it started."""
+    """The restore's answer is lost: not resent. Only a status change from the one before
+    counts as started (exit 0, verified); as documented the status stays, so the outcome
+    is unknown (exit 5) and said so."""
+    if shows_status:
+        backend.state.restore_status = "restoring"
     server_id = server_named(backend, "mail-relay")
     backup_id = completed_backup(backend, server_id, "automatic")
     runtime = make_runtime(Intercept(backend.transport(), lose_answer_to="POST"))
-    assert run("restore", "mail-relay", str(backup_id), "--yes", runtime=runtime) == EXIT_OK
-    assert "is restoring, so the restore started" in capsys.readouterr().err
+    argv = ("restore", "mail-relay", str(backup_id), "--yes", "--no-safety-backup")
+    code = run(*argv, runtime=runtime)
+    err = capsys.readouterr().err
     assert backend.count("POST") == 1
     outcomes = [e["outcome"] for e in read_entries(audit_path)]
-    assert outcomes == ["attempted", "unknown", "verified_done"]
+    if shows_status:
+        assert code == EXIT_OK
+        assert "went from active to restoring after the request" in err
+        assert outcomes == ["attempted", "unknown", "verified_done"]
+    else:
+        assert code == EXIT_UNKNOWN
+        assert "whether the restore started cannot be read from the API" in err
+        assert outcomes == ["attempted", "unknown"]
 
 
 # --- errors, config, dispatch -----------------------------------------------------------------
@@ -752,3 +837,69 @@ def test_readme_scripting_commands_parse(capsys: pytest.CaptureFixture[str]) -> 
     text = (REPO / "README.md").read_text(encoding="utf-8")
     for code in EXIT_CODES:
         assert f"\n| {code} | " in text
+
+
+def test_delete_answered_502_after_the_api_deleted_it_is_rechecked(
+    run: Callable[..., int],
+    backend: DemoBackend,
+    make_runtime: Callable[..., Runtime],
+    audit_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Issue 12: the API deleted the backup but a gateway answered 502. Not "failed" with
+    exit 1: the list is re-read, the backup is gone, exit 0, audited verified_done."""
+    backup_id = completed_backup(backend, server_named(backend, "web-server-01"))
+
+    class Gateway502(httpx.AsyncBaseTransport):
+        def __init__(self) -> None:
+            self.inner = backend.transport()
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            response = await self.inner.handle_async_request(request)
+            if request.method == "DELETE":
+                return httpx.Response(502, text="Bad gateway")
+            return response
+
+    runtime = make_runtime(Gateway502())
+    assert run("backups", "delete", str(backup_id), "--yes", runtime=runtime) == EXIT_OK
+    assert f"backup #{backup_id} is gone (deleted)" in capsys.readouterr().err
+    assert backend.count("DELETE") == 1
+    outcomes = [e["outcome"] for e in read_entries(audit_path)]
+    assert outcomes == ["attempted", "unknown", "verified_done"]
+
+
+def test_sigterm_while_a_delete_waits_records_it_and_exits_143(
+    run: Callable[..., int],
+    backend: DemoBackend,
+    make_runtime: Callable[..., Runtime],
+    audit_path: Path,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A script killed (SIGTERM) after its DELETE reached the API: the audit log says
+    unknown and why, the ledger keeps it for the next start, and the exit status says so."""
+    import asyncio
+    import signal
+
+    backup_id = completed_backup(backend, server_named(backend, "web-server-01"))
+
+    class KilledWhileWaiting(httpx.AsyncBaseTransport):
+        def __init__(self) -> None:
+            self.inner = backend.transport()
+
+        async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+            response = await self.inner.handle_async_request(request)
+            if request.method == "DELETE":
+                signal.raise_signal(signal.SIGTERM)
+                await asyncio.Event().wait()  # the answer never comes
+            return response
+
+    ops = tmp_path / "ops.json"
+    runtime = make_runtime(KilledWhileWaiting(), ops_path=ops)
+    code = run("backups", "delete", str(backup_id), "--yes", runtime=runtime)
+    assert code == 128 + signal.SIGTERM
+    assert "ended by SIGTERM" in capsys.readouterr().err
+    audit = read_entries(audit_path)
+    assert [e["outcome"] for e in audit] == ["attempted", "unknown"]
+    assert "ended by SIGTERM" in audit[-1]["message"]
+    assert [(e["kind"], e["state"]) for e in json.loads(ops.read_text())] == [("delete", "unknown")]

@@ -9,6 +9,7 @@ point elsewhere:
     poll_interval = 5       # seconds between refreshes while a backup is in progress
     idle_refresh = 60       # seconds between refreshes otherwise (0: never)
     stale_after_hours = 36  # warn when a server's newest completed backup is older
+    restore_follow = 1800   # seconds a restore is followed for a status change
     default_profile = "staging"                     # optional
 
     [profiles.prod]         # `--profile prod` or VPSTUI_PROFILE=prod
@@ -65,6 +66,8 @@ ENV_PROFILE = "VPSTUI_PROFILE"
 DEFAULT_POLL_INTERVAL = 5.0
 DEFAULT_IDLE_REFRESH = 60.0
 DEFAULT_STALE_AFTER_HOURS = 36.0
+#: How long a restore is followed for a status change, by default (seconds).
+DEFAULT_RESTORE_FOLLOW = 1800.0
 TOKEN_COMMAND_TIMEOUT = 15.0
 #: The accepted range of each number setting (flag or config file). idle_refresh may be 0.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -73,6 +76,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "stale_after_hours": (0.1, 24 * 365 * 10.0),
     "timeout": (1.0, 3600.0),  # --timeout: one request
     "wait_timeout": (1.0, 7 * 86400.0),  # --wait-timeout: a script's whole wait
+    "restore_follow": (1.0, 7 * 86400.0),  # how long a restore is followed for an end
 }
 #: The keys that say where the token comes from; a profile overrides them as one.
 TOKEN_KEYS = ("token", "token_file", "token_command")
@@ -93,6 +97,8 @@ class Settings(msgspec.Struct):
     idle_refresh: float = DEFAULT_IDLE_REFRESH
     #: A server whose newest completed backup is older than this (hours) gets a warning.
     stale_after_hours: float = DEFAULT_STALE_AFTER_HOURS
+    #: How long (seconds) a restore is followed for a status change the API may show.
+    restore_follow: float = DEFAULT_RESTORE_FOLLOW
     server: str | None = None
     demo: bool = False
     config_path: Path | None = None
@@ -303,6 +309,7 @@ def load_settings(
     settings.stale_after_hours = number(
         stale_after_hours, "stale_after_hours", DEFAULT_STALE_AFTER_HOURS, "hours"
     )
+    settings.restore_follow = number(None, "restore_follow", DEFAULT_RESTORE_FOLLOW, "seconds")
 
     if "notify_command" in data:  # (imported only when used: start-up stays lean)
         from vpstui.notify import parse_notify_command

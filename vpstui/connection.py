@@ -42,7 +42,8 @@ def build_client(
     if settings.demo:
         from vpstui.demo import DEMO_BASE_URL, DemoBackend
 
-        backend = DemoBackend(latency=demo_latency)
+        # --demo shows a "restoring" status during a restore (README: the real API does not).
+        backend = DemoBackend(latency=demo_latency, restore_status="restoring")
         return VpsClient(token="demo", base_url=DEMO_BASE_URL, transport=backend.transport())
     if settings.token is None:
         return None

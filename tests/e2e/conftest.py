@@ -76,9 +76,9 @@ def empty_config(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.fixture
-def backend_url(tmp_path: Path) -> Iterator[str]:
-    """`python -m vpstui.demo` on a free loopback port, accepting only `TOKEN`; yields its URL."""
+def serve_backend(tmp_path: Path, *extra: str) -> Iterator[str]:
+    """`python -m vpstui.demo` on a free loopback port, accepting only `TOKEN`, with `extra`
+    options; yields its URL."""
     log = (tmp_path / "backend.stderr").open("w+")
     process = subprocess.Popen(
         [
@@ -87,6 +87,7 @@ def backend_url(tmp_path: Path) -> Iterator[str]:
             "--token", TOKEN,
             "--create-seconds", str(CREATE_SECONDS),
             "--restore-seconds", "3",
+            *extra,
         ],
         stdout=subprocess.PIPE,
         stderr=log,
@@ -106,6 +107,19 @@ def backend_url(tmp_path: Path) -> Iterator[str]:
     finally:
         stop(process)
         log.close()
+
+
+@pytest.fixture
+def backend_url(tmp_path: Path) -> Iterator[str]:
+    """The demo backend as the API documents it (no status while a restore runs)."""
+    yield from serve_backend(tmp_path)
+
+
+@pytest.fixture
+def restoring_backend_url(tmp_path: Path) -> Iterator[str]:
+    """The demo backend with its explicit option on: a server shows `restoring` while a
+    restore runs (undocumented; the app must not need it)."""
+    yield from serve_backend(tmp_path, "--restore-status")
 
 
 class Pane:

@@ -150,8 +150,26 @@ ROWS: list[tuple[str, str, str]] = [
         M + "test_delete_timeout_sent_once_then_rechecked",
     ),
     (
+        "create: 502, and someone else's backup with the same description appears",
+        "not taken for ours: only a backup absent before sending, of the server, created at or "
+        "after the send time by the API's clock (`Date`) counts; else “no backup was created” "
+        "or, without the API's clock, unknown",
+        "tests/test_operations.py::test_someone_elses_backup_with_our_description_is_not_ours",
+    ),
+    (
+        "delete: 500 / 502 (the API may have deleted it)",
+        "one DELETE; re-read says “is gone (deleted)” or “still exists”; only Close is left",
+        "tests/ui/test_dialogs.py::test_delete_500_is_rechecked_not_called_failed",
+    ),
+    (
+        "restore: answer times out, a status change seen",
+        "one POST; “… went from active to restoring after the request, so the restore started”",
+        M + "test_restore_timeout_rechecked_on_a_status_change",
+    ),
+    (
         "restore: answer times out",
-        "one POST; reading the server says “… is restoring, so the restore started”",
+        "one POST; the server reads as before: “whether the restore started cannot be read "
+        "from the API”, audited unknown (a status change would count as started)",
         M + "test_restore_timeout_sent_once_then_rechecked",
     ),
     (

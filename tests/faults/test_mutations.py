@@ -135,7 +135,7 @@ async def test_create_refused_is_not_sent_and_can_be_retried(
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
         dialog = await open_create(app, pilot, "retry me")
-        faulty.faults.set("refused", times=1)
+        faulty.faults.set("refused", times=1, method="POST")
         await pilot.press("enter")
         await settle(app, pilot)
         assert "refused" in flat(app)
@@ -266,8 +266,9 @@ def without_safety_backup(app: VpsApp) -> None:
 async def test_restore_timeout_sent_once_then_rechecked(
     make_app: AppFactory, faulty: FaultyBackend, backend: DemoBackend, audit_path: Path
 ) -> None:
-    """The restore starts but its answer is lost: one POST, and the dialog reads the server
-    and says it is restoring."""
+    """The restore's answer is lost against the documented API (no restore status): one
+    POST; the server reads as before, so the dialog says the outcome cannot be read and
+    claims nothing; the audit log keeps it unknown."""
     app = make_app(server=str(WEB01))
     async with app.run_test(size=SIZE) as pilot:
         await settle(app, pilot)
@@ -279,8 +280,31 @@ async def test_restore_timeout_sent_once_then_rechecked(
         await pilot.press(*"web-server-01", "enter", "enter")
         await settle(app, pilot)
         assert faulty.count("POST", RESTORE) == 1
-        assert "is restoring, so the restore started" in flat(app)
+        said = flat(app)
+        assert "is active, as before" in said, said
+        assert "so the restore started" not in said
         assert_healthy(app)
+    assert outcomes(audit_path)[-2:] == [("restore", "attempted"), ("restore", "unknown")]
+
+
+async def test_restore_timeout_rechecked_on_a_status_change(
+    make_app: AppFactory, faulty: FaultyBackend, backend: DemoBackend, audit_path: Path
+) -> None:
+    """With a backend that shows a status while restoring (a demo option), the re-check
+    sees the change from the status before and records the restore as started."""
+    backend.state.restore_status = "restoring"
+    app = make_app(server=str(WEB01))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(app, pilot)
+        await select(app, pilot, completed_backup(backend))
+        await pilot.press("R")
+        await settle(app, pilot)
+        without_safety_backup(app)
+        faulty.faults.set("slow", path=RESTORE, times=1)
+        await pilot.press(*"web-server-01", "enter", "enter")
+        await settle(app, pilot)
+        assert faulty.count("POST", RESTORE) == 1
+        assert "went from active to restoring after the request" in flat(app)
     assert outcomes(audit_path)[-1] == ("restore", "verified_done")
 
 
@@ -299,4 +323,4 @@ async def test_restore_enter_twice_sends_once(
         await pilot.press(*"web-server-01", "enter", "enter", "enter")
         await settle(app, pilot)
         assert faulty.count("POST", RESTORE) == 1
-        assert any("Restoring" in note for note in notes(app))
+        assert any("Restore of web-server-01 accepted" in note for note in notes(app))

@@ -442,6 +442,36 @@ async def test_create_timeout_leaves_only_close(
     assert app.answers == [None]
 
 
+async def test_create_lost_answer_says_it_is_checking_while_it_rereads(
+    mocked: VpsClient, router: respx.MockRouter, servers: list[Server], clock: FakeClock
+) -> None:
+    """While the list is re-read after a lost answer, the note says so (not "Sending…")."""
+    reads: list[int] = []
+    release = asyncio.Event()
+
+    async def listing(request: httpx.Request) -> httpx.Response:
+        reads.append(1)
+        if len(reads) >= 3:  # the quota, the list before sending, then the re-check
+            await release.wait()
+        return httpx.Response(200, json={"count": 0, "results": []})
+
+    router.get("/api/v1/backups/").mock(side_effect=listing)
+    router.post("/api/v1/backups/").mock(side_effect=httpx.ReadTimeout("slow"))
+    app = DialogHost(lambda: CreateDialog(mocked, servers, WEB01, clock))
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await pilot.press("enter")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "checking what actually happened" in note_text(app):
+                break
+        assert "checking what actually happened" in note_text(app)
+        release.set()
+        await settle(app, pilot)
+        assert "no backup was created" in flat(app)
+        assert note_text(app) == ""
+
+
 async def test_create_quota_failure_still_allows_create(
     mocked: VpsClient, router: respx.MockRouter, servers: list[Server], clock: FakeClock
 ) -> None:
@@ -545,8 +575,38 @@ async def test_delete_404_answers_gone(
 async def test_delete_error_is_shown_and_retry_possible(
     mocked: VpsClient, router: respx.MockRouter, clock: FakeClock
 ) -> None:
-    """A 500 is shown in the dialog, without a traceback, and the controls come back."""
+    """A refusal (400) is shown in the dialog, without a traceback; the controls come back."""
+    route = router.delete("/api/v1/backups/7/").respond(
+        400, json={"detail": "Cannot delete a backup that is still in progress."}
+    )
+    backup = Backup(7, WEB01, "web-server-01", "manual", "completed", 10.0, None, None, None)
+    app = DialogHost(lambda: DeleteDialog(mocked, backup, clock))
+    async with app.run_test(size=SMALL) as pilot:
+        await settle(app, pilot)
+        await pilot.press("y")
+        await settle(app, pilot)
+        assert "Cannot delete a backup that is still in progress" in error_text(app)
+        assert "Traceback" not in screen_text(app)
+        assert not button(app, "confirm").disabled
+        assert app.answers == []
+    assert route.call_count == 1
+
+
+@pytest.mark.parametrize(("listed", "said"), [([], "is gone (deleted)"), ([7], "still exists")])
+async def test_delete_500_is_rechecked_not_called_failed(
+    mocked: VpsClient,
+    router: respx.MockRouter,
+    clock: FakeClock,
+    listed: list[int],
+    said: str,
+) -> None:
+    """A 500 on a DELETE may hide a deletion the API carried out (issue 12): the backup list
+    is re-read and the dialog says what it shows; only Close is left."""
     route = router.delete("/api/v1/backups/7/").respond(500, text="<title>Oops</title>")
+    item = {"id": 7, "server": {"id": WEB01, "name": "web-server-01"}, "status": "completed"}
+    router.get("/api/v1/backups/").respond(
+        200, json={"count": len(listed), "results": [item for _ in listed]}
+    )
     backup = Backup(7, WEB01, "web-server-01", "manual", "completed", 10.0, None, None, None)
     app = DialogHost(lambda: DeleteDialog(mocked, backup, clock))
     async with app.run_test(size=SMALL) as pilot:
@@ -554,10 +614,12 @@ async def test_delete_error_is_shown_and_retry_possible(
         await pilot.press("y")
         await settle(app, pilot)
         assert "the API had an error (500)" in error_text(app)
-        assert "Traceback" not in screen_text(app)
-        assert not button(app, "confirm").disabled
-        assert app.answers == []
+        assert said in error_text(app)
+        assert not button(app, "confirm").display
+        await pilot.press("escape")
+        await settle(app, pilot)
     assert route.call_count == 1
+    assert app.answers == (["deleted"] if not listed else [None])
 
 
 async def test_delete_in_progress_offers_close_only(
@@ -660,7 +722,8 @@ async def test_restore_exact_name_enter_sends_once(
     [result] = app.answers
     assert isinstance(result, RestoreResult)
     assert 200 <= result.status_code < 300
-    assert backend.state.servers[WEB01].status == "restoring"
+    # As the API documents it, a restore shows no status of its own.
+    assert backend.state.servers[WEB01].status == "active"
 
 
 async def test_restore_error_keeps_text(
@@ -669,6 +732,9 @@ async def test_restore_error_keeps_text(
     """A refusal is shown; the typed name stays, so trying again is one key."""
     route = router.post("/api/v1/servers/12345/restore/").respond(
         409, json={"detail": "A restore is already in progress for this server."}
+    )
+    router.get("/api/v1/servers/12345/").respond(
+        200, json={"id": WEB01, "name": "web-server-01", "status": "active"}
     )
     backup = Backup(
         501, WEB01, "web-server-01", "automatic", "completed", 4523.0,
@@ -698,6 +764,9 @@ async def test_restore_timeout_says_check_server(
     route = router.post("/api/v1/servers/12345/restore/").mock(
         side_effect=httpx.ReadTimeout("slow")
     )
+    router.get("/api/v1/servers/12345/").respond(
+        200, json={"id": WEB01, "name": "web-server-01", "status": "active"}
+    )
     backup = Backup(501, WEB01, "web-server-01", "automatic", "completed", 1.0, None, None, None)
     app = DialogHost(lambda: RestoreDialog(mocked, backup, None, clock, safety_first=False))
     async with app.run_test(size=SMALL) as pilot:
@@ -705,6 +774,7 @@ async def test_restore_timeout_says_check_server(
         await pilot.press(*"web-server-01", "enter")
         await settle(app, pilot)
         assert "the restore may have started" in flat(app)
+        assert "is active, as before" in flat(app)  # the re-check claims nothing
         assert not button(app, "confirm").display
         assert app.screen.query_one("#confirm-name", Input).disabled
     assert route.call_count == 1

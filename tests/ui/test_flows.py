@@ -64,34 +64,81 @@ async def test_delete_with_y_removes_the_row(make_app: AppFactory, backend: Demo
         assert target.id not in backend.state.backups
 
 
-async def test_restore_is_followed_until_the_server_is_back(
+async def start_restore(app: VpsApp, pilot: object, backend: DemoBackend) -> None:
+    """R on mail-relay's selected backup, no safety backup, the exact name: one POST."""
+    await settle(app, pilot)
+    await pilot.press("R")  # type: ignore[attr-defined]
+    assert isinstance(app.screen, RestoreDialog)
+    await settle(app, pilot)
+    app.screen.query_one("#safety", Checkbox).value = False  # see the safety tests
+    await pilot.press(*"mail-rela", "enter")  # type: ignore[attr-defined]
+    await settle(app, pilot)
+    assert backend.count("POST", "/api/v1/servers/") == 0  # not the exact name yet
+    await pilot.press("y", "enter")  # type: ignore[attr-defined]
+    await settle(app, pilot)
+    assert backend.count("POST", "/api/v1/servers/13210/restore/") == 1
+    assert isinstance(app.screen, MainScreen)
+
+
+async def test_restore_end_is_announced_only_after_a_status_change_settled(
     make_app: AppFactory, backend: DemoBackend, clock: FakeClock
 ) -> None:
-    """R, the exact name, Enter: one restore POST; the header follows it; a bell at the end."""
+    """A backend that shows `restoring` (a demo option): the follow-up sees active →
+    restoring → active settle on two reads, then says "finished" with the bell."""
+    backend.state.restore_status = "restoring"
     app = make_app(server="mail-relay")
     bells: list[bool] = []
     async with app.run_test(size=(120, 35)) as pilot:
         app.bell = lambda: bells.append(True)  # type: ignore[method-assign]
-        await settle(app, pilot)
-        await pilot.press("R")
-        assert isinstance(app.screen, RestoreDialog)
-        await settle(app, pilot)
-        app.screen.query_one("#safety", Checkbox).value = False  # see the safety tests
-        await pilot.press(*"mail-rela", "enter")
-        await settle(app, pilot)
-        assert backend.count("POST", "/api/v1/servers/") == 0  # not the exact name yet
-        await pilot.press("y", "enter")
-        await settle(app, pilot)
-        assert backend.count("POST", "/api/v1/servers/13210/restore/") == 1
-        assert isinstance(app.screen, MainScreen)
+        await start_restore(app, pilot, backend)
         assert backend.state.servers[13210].status == "restoring"
         bar = app.screen.query_one("#status-bar")
-        await wait_until(pilot, lambda: "restoring mail-relay" in str(bar.render()))
-        clock.advance(120)
+        await wait_until(pilot, lambda: "restore accepted: mail-relay" in str(bar.render()))
+        main = main_of(app)
+        clock.advance(6)  # one read while restoring
+        await wait_until(pilot, lambda: main.server(13210).status == "restoring")  # type: ignore[union-attr]
+        clock.advance(60)  # the demo's restore took 45 s: active again, seen once
+        await wait_until(pilot, lambda: main.server(13210).status == "active")  # type: ignore[union-attr]
+        await pilot.pause(0.3)
+        assert not bells, "one read of the settled status is not yet an end"
+        clock.advance(6)
         await wait_until(pilot, lambda: bool(bells))
         await settle(app, pilot)
-        assert any("finished" in n.message for n in app._notifications)
-        assert "restoring" not in str(app.screen.query_one("#status-bar").render())
+        done = [n.message for n in app._notifications if n.title == "Restore done"]
+        assert done and "active → restoring → active" in done[0]
+        assert "restore accepted" not in str(app.screen.query_one("#status-bar").render())
+        await pilot.press("I")
+        assert "finished" in app.clipboard and "not reported" not in app.clipboard
+
+
+async def test_restore_without_a_status_says_only_that_the_api_accepted_it(
+    make_app: AppFactory, backend: DemoBackend, clock: FakeClock
+) -> None:
+    """The documented API (the demo's default): the server stays `active`. No bell, no
+    "done": after the follow window the app says what is true, and so does `I`."""
+    app = make_app(server="mail-relay", restore_follow=60.0)
+    bells: list[bool] = []
+    async with app.run_test(size=(120, 35)) as pilot:
+        app.bell = lambda: bells.append(True)  # type: ignore[method-assign]
+        await start_restore(app, pilot, backend)
+        assert backend.state.servers[13210].status == "active"
+        main = main_of(app)
+        for _ in range(14):  # reads every 5 s, past the restore's 45 s and the 60 s window
+            clock.advance(5)
+            await pilot.pause(0.15)
+        await wait_until(pilot, lambda: not main.follower.restoring)
+        await settle(app, pilot)
+        assert not bells
+        said = [n.message for n in app._notifications]
+        assert not any("finished" in text or "done" in text.lower() for text in said)
+        assert any(
+            "Restore of mail-relay accepted by the API at 16:00 UTC. VPS.org does not report "
+            "restore progress: check the server." in text
+            for text in said
+        )
+        await pilot.press("I")
+        assert "end: not reported by the API" in app.clipboard
+        assert "finished 20" not in app.clipboard
 
 
 async def test_restore_of_in_progress_backup_explains_instead(

@@ -26,6 +26,13 @@ def safety_posts(backend: DemoBackend) -> int:
     return backend.count("POST", "/api/v1/backups/")
 
 
+async def step_through_the_restore(pilot: object, clock: FakeClock) -> None:
+    """Move the clock so the follow-up reads the server while it restores, then twice after."""
+    for seconds in (6, 60, 6, 6):
+        clock.advance(seconds)
+        await pilot.pause(0.3)  # type: ignore[attr-defined]
+
+
 async def open_restore(app: VpsApp, pilot: object) -> RestoreDialog:
     await settle(app, pilot)
     main = main_of(app)
@@ -41,6 +48,7 @@ async def test_safety_backup_completes_before_the_restore_is_sent(
     make_app: AppFactory, backend: DemoBackend, clock: FakeClock, tmp_path: Path
 ) -> None:
     """Ticked by default: a manual backup is made and must complete before the one restore."""
+    backend.state.restore_status = "restoring"  # so that the restore's end can be seen
     ops = tmp_path / "operations.json"
     app = make_app(server="mail-relay", poll_interval=0.05, ops_path=ops)
     async with app.run_test(size=(120, 35)) as pilot:
@@ -63,7 +71,7 @@ async def test_safety_backup_completes_before_the_restore_is_sent(
         pending = json.loads(ops.read_text())
         assert [op["kind"] for op in pending] == ["restore"]
         # the restore ends: bell, incident summary on I, the ledger is emptied
-        clock.advance(120)
+        await step_through_the_restore(pilot, clock)
         await wait_until(pilot, lambda: main_of(app).follower.last_incident is not None)
         await pilot.press("I")
         assert app.clipboard.startswith("Restore of mail-relay (server id 13210)")
@@ -128,6 +136,7 @@ async def test_a_restore_left_running_is_followed_in_the_next_session(
     make_app: AppFactory, backend: DemoBackend, clock: FakeClock, tmp_path: Path
 ) -> None:
     """A dropped SSH session: the next vpstui picks the restore up and reports its end."""
+    backend.state.restore_status = "restoring"
     ops = tmp_path / "operations.json"
     first = make_app(server="mail-relay", ops_path=ops)
     async with first.run_test(size=(120, 35)) as pilot:
@@ -141,7 +150,34 @@ async def test_a_restore_left_running_is_followed_in_the_next_session(
         await settle(second, pilot)
         assert any("earlier session" in n.message for n in second._notifications)
         assert main_of(second).follower.restoring == {MAIL: "mail-relay"}
-        clock.advance(120)
+        await step_through_the_restore(pilot, clock)
         await wait_until(pilot, lambda: not main_of(second).follower.restoring)
         assert any("finished" in n.message for n in second._notifications)
     assert json.loads(ops.read_text()) == []
+
+
+async def test_start_rechecks_what_an_earlier_session_left_unsettled(
+    make_app: AppFactory, backend: DemoBackend, tmp_path: Path
+) -> None:
+    """An earlier vpstui was cut off after sending a delete (entry "sending"), and one entry
+    is garbage: the app starts anyway, says the entry was skipped, re-reads the API, says
+    the backup is gone, and settles the entry."""
+    ops = tmp_path / "operations.json"
+    victim = next(b for b in backend.state.list_backups(MAIL, "manual") if b.status == "completed")
+    backend.state.delete_backup(victim.id)  # the API carried it out
+    entry = {
+        "kind": "delete", "host": "demo.invalid", "server_id": MAIL,
+        "server_name": "mail-relay", "backup_id": victim.id,
+        "started_at": "2025-01-16T15:59:00+00:00", "id": "cut-off", "state": "sending",
+    }  # fmt: skip
+    ops.write_text(json.dumps([dict(entry, id="junk", started_at="garbage"), entry]))
+    app = make_app(ops_path=ops)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await wait_until(
+            pilot, lambda: any("cut off after sending" in n.message for n in app._notifications)
+        )
+        said = [f"{n.title}: {n.message}" for n in app._notifications]
+        assert any("Operations ledger" in s and "garbage" in s for s in said)
+        assert any(f"backup #{victim.id} is gone (deleted)" in s for s in said)
+    assert [e["id"] for e in json.loads(ops.read_text())] == ["junk"]

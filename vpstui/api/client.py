@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator, Awaitable, Callable
+from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
@@ -96,6 +97,8 @@ class VpsClient(Sending):
         self.retry = retry or RetryPolicy()
         self.total_timeout = total_timeout
         self._sleep = sleep
+        #: The API's clock as its last answer's `Date` header told it (None: never told).
+        self.server_date: datetime | None = None
         origin = (self.base_url.scheme, self.base_url.host, self.base_url.port)
         self._http = build_http_client(
             self.base_url,

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any
 
 import httpx
@@ -42,6 +44,8 @@ class Sending:
     host: str
     retry: RetryPolicy
     total_timeout: float
+    #: The API's clock as its last answer's `Date` header told it (None: never told).
+    server_date: datetime | None
 
     def _redacted(self, text: object) -> str | None:
         """An API's free-text answer, without the token, before anyone shows or clips it."""
@@ -117,6 +121,7 @@ class Sending:
             error = ApiError(f"Could not {action}: unexpected error ({type(exc).__name__}).")
             error.outcome_unknown = method != "GET"
             raise error from exc  # kept for a crash report (redacted there)
+        self.server_date = _date_header(response) or self.server_date
         if response.is_success:
             return response
         if response.is_redirect:
@@ -134,3 +139,12 @@ class Sending:
             error.outcome_unknown = True
         redact_error(error, (self._token.reveal(),))
         raise error
+
+
+def _date_header(response: httpx.Response) -> datetime | None:
+    """The answer's `Date` header as an aware datetime, if it has a readable one."""
+    try:
+        when = parsedate_to_datetime(response.headers.get("date", ""))
+    except (TypeError, ValueError, IndexError):
+        return None
+    return when if when.tzinfo is not None else None

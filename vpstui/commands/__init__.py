@@ -4,7 +4,7 @@
     vpstui backups create SERVER [--description TEXT] [--wait]
     vpstui backups delete ID [--yes]
     vpstui backups prune SERVER --keep N [--older-than 30d] [--yes] [--json]
-    vpstui restore SERVER BACKUP_ID [--yes] [--wait]
+    vpstui restore SERVER BACKUP_ID [--yes] [--wait] [--no-safety-backup]
     vpstui check [--server NAME_OR_ID]... [--warn-age 30h] [--crit-age 48h] [--json]
     vpstui watch [--server NAME_OR_ID]... [--unreachable-after 5m]
 
@@ -14,10 +14,11 @@
     exits      exit codes and `CommandError`
     parser     the arguments (connection options as for the TUI)
     run        settings → client → command; errors → stderr and an exit code
-    session    `Runtime` (what tests replace) and `Session` (finding, asking, sending once)
+    session    `Runtime` (what tests replace) and `Session` (finding, asking; sending is
+               `vpstui.operations`, shared with the TUI)
     backups    list / create / delete
-    restore    restore
-    waiting    --wait: bounded polling on an injectable clock and sleep
+    restore    restore (a safety backup first)
+    waiting    --wait: progress and exit codes around the core's one waiting loop
     output     the table, the stable JSON shape, CSV
     check      the monitoring plugin (its own exit codes: 0 OK … 3 UNKNOWN)
     watch      events as JSON lines, and `notify_command`, until SIGTERM

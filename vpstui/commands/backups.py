@@ -6,12 +6,12 @@ import argparse
 import json
 import sys
 
-from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, NotFoundError
+from vpstui.api import MANUAL_BACKUP_LIMIT, Backup, NotFoundError
 from vpstui.format import backup_summary, safe_text, status_word
 
 from .exits import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK, CommandError
 from .output import backup_record, csv_text, json_text, newest_first, table_text
-from .session import AuditTarget, Session, note, say, warn
+from .session import Session, note, say, warn
 from .waiting import wait_for_backup
 
 __all__ = ["create_backup", "delete_backup", "delete_listed", "list_backups"]
@@ -41,10 +41,10 @@ async def list_backups(session: Session, args: argparse.Namespace) -> int:
 async def create_backup(session: Session, args: argparse.Namespace) -> int:
     """Start a manual backup of a server; with --wait, until it is completed."""
     api = session.api
+    await session.check_unsettled()
     server = await session.resolve_server(args.server)
     name = safe_text(server.name, 60)
     manual = await api.list_backups(server_id=server.id, backup_type="manual")
-    before = {b.id for b in manual}
     if len(manual) >= MANUAL_BACKUP_LIMIT:
         raise CommandError(
             f"{name} already has {len(manual)} of {MANUAL_BACKUP_LIMIT} manual backups; "
@@ -55,29 +55,13 @@ async def create_backup(session: Session, args: argparse.Namespace) -> int:
         f"manual backups: {len(manual)} of {MANUAL_BACKUP_LIMIT}."
     )
     description = args.description or None
-    target = AuditTarget(server.id, server.name)
-    found: list[Backup] = []
-
-    async def check() -> tuple[bool, str]:
-        listed = await api.list_backups(server_id=server.id, backup_type="manual")
-        new = [b for b in listed if b.id not in before and (b.description or None) == description]
-        if not new:
-            return False, "Checked the list: no backup was created. It is safe to try again."
-        found.append(max(new, key=lambda b: b.id))
-        return True, f"Checked the list: the backup was created after all — #{found[-1].id}."
-
-    try:
-        result = await session.send_once(
-            "create", target, lambda: api.create_backup(server.id, description)
-        )
-    except ApiError as error:
-        if not error.outcome_unknown:
-            raise
-        note(await session.recheck("create", target, error, check))
-        backup = found[-1]
+    sent = await session.core.create_backup(server.id, server.name, description)
+    session.settled(sent)
+    if sent.answer is not None:
+        backup = sent.answer.backup
     else:
-        backup = result.backup
-        session.record("create", "succeeded", target, result.message, backup_id=backup.id)
+        assert sent.check is not None and sent.check.backup is not None  # settled() said so
+        backup = sent.check.backup
     started = f"Created backup #{backup.id} of {name} ({status_word(backup.status)})."
     if args.wait:
         note(started)
@@ -96,6 +80,7 @@ async def create_backup(session: Session, args: argparse.Namespace) -> int:
 async def delete_backup(session: Session, args: argparse.Namespace) -> int:
     """Delete one backup permanently, after typing its id (or with --yes)."""
     session.require_consent(args.yes, f"delete backup #{args.backup_id}")
+    await session.check_unsettled()
     backup = await session.find_backup(args.backup_id)
     if backup.in_progress:
         raise CommandError(
@@ -117,27 +102,13 @@ async def delete_backup(session: Session, args: argparse.Namespace) -> int:
 
 
 async def delete_listed(session: Session, backup: Backup) -> None:
-    """Send the DELETE of `backup` (already confirmed) exactly once, audited; after a lost
-    answer, re-read the list to say what happened. Raises `CommandError` if it was not
-    deleted (or the outcome stays unknown)."""
-    api = session.api
-    target = AuditTarget(backup.server_id, backup.server_name, backup.id)
-
-    async def check() -> tuple[bool, str]:
-        listed = await api.list_backups(server_id=backup.server_id)
-        if any(b.id == backup.id for b in listed):
-            return False, f"Checked the list: backup #{backup.id} still exists."
-        return True, f"Checked the list: backup #{backup.id} is gone (deleted)."
-
+    """Send the DELETE of `backup` (already confirmed) through the operations core: once,
+    audited, in the ledger, re-checked after a lost answer. Raises `CommandError` if it was
+    not deleted (or nobody can tell)."""
     try:
-        await session.send_once("delete", target, lambda: api.delete_backup(backup.id))
+        sent = await session.core.delete_backup(backup)
     except NotFoundError as error:
         raise CommandError(
             f"Backup #{backup.id} was already deleted (404). {safe_text(error)}", EXIT_NOT_FOUND
         ) from error
-    except ApiError as error:
-        if not error.outcome_unknown:
-            raise
-        note(await session.recheck("delete", target, error, check))
-    else:
-        session.record("delete", "succeeded", target, f"Backup {backup.id} deleted.")
+    session.settled(sent)

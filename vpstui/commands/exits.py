@@ -6,6 +6,7 @@
 3    not found: no such server or backup
 4    gave up waiting (--wait-timeout); the operation goes on at the API
 5    outcome unknown: sent, but the answer was lost and re-reading could not tell
+6    restore --wait: accepted, but the API showed no change of the server's status
 130  interrupted (Ctrl-C)
 """
 
@@ -16,6 +17,7 @@ __all__ = [
     "EXIT_FAILED",
     "EXIT_INTERRUPTED",
     "EXIT_NOT_FOUND",
+    "EXIT_NOT_REPORTED",
     "EXIT_OK",
     "EXIT_TIMED_OUT",
     "EXIT_UNKNOWN",
@@ -29,6 +31,7 @@ EXIT_USAGE = 2
 EXIT_NOT_FOUND = 3
 EXIT_TIMED_OUT = 4
 EXIT_UNKNOWN = 5
+EXIT_NOT_REPORTED = 6
 EXIT_INTERRUPTED = 130
 
 #: Every exit code and what it means, for `--help` and the README.
@@ -41,6 +44,8 @@ EXIT_CODES: dict[int, str] = {
     EXIT_TIMED_OUT: "gave up waiting (--wait-timeout); the operation goes on at the API",
     EXIT_UNKNOWN: "outcome unknown: sent, but the answer was lost and re-reading could not "
     "tell; check before retrying",
+    EXIT_NOT_REPORTED: "restore --wait: the API accepted the restore but showed no change of "
+    "the server's status (VPS.org does not report restore progress): check the server",
     EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
 }
 

@@ -221,7 +221,16 @@ def build_command_parser() -> argparse.ArgumentParser:
     restore.add_argument("server", metavar="SERVER", help="server name or id")
     restore.add_argument("backup_id", metavar="BACKUP_ID", type=_backup_id, help="backup ID")
     restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    _wait_options(restore, "the server is no longer restoring")
+    restore.add_argument(
+        "--no-safety-backup",
+        action="store_true",
+        help="restore without taking a manual backup first (taken by default when the "
+        "server's manual quota allows)",
+    )
+    _wait_options(
+        restore,
+        "the API shows the restore's end (a status change that settled; exit 6 if it shows none)",
+    )
 
     check = commands.add_parser(
         "check",

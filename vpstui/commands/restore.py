@@ -1,4 +1,6 @@
-"""`vpstui restore SERVER BACKUP_ID`: overwrite a server's disk from one of its backups."""
+"""`vpstui restore SERVER BACKUP_ID`: overwrite a server's disk from one of its backups,
+after a safety backup (unless `--no-safety-backup`, or the manual quota is full), through
+the same operations core as the TUI."""
 
 from __future__ import annotations
 
@@ -6,9 +8,16 @@ import argparse
 
 from vpstui.api import ApiError, AuthenticationError, Server
 from vpstui.format import backup_summary, safe_text, status_word
+from vpstui.operations import (
+    SafetyStopped,
+    WaitPolicy,
+    not_reported_text,
+    quota_verdict,
+    restore_with_safety,
+)
 
-from .exits import EXIT_FAILED, EXIT_OK, CommandError
-from .session import AuditTarget, Session, note, say
+from .exits import EXIT_FAILED, EXIT_NOT_REPORTED, EXIT_OK, EXIT_TIMED_OUT, CommandError
+from .session import Session, note, say
 from .waiting import wait_for_restore
 
 __all__ = ["OVERWRITE_WARNING", "restore_server"]
@@ -30,10 +39,25 @@ async def _current(session: Session, server: Server) -> Server:
         return server
 
 
+async def _safety_possible(session: Session, server: Server, wanted: bool) -> bool:
+    """Whether to take a safety backup: wanted, and the manual quota allows (said why not)."""
+    if not wanted:
+        note("No safety backup (--no-safety-backup).")
+        return False
+    try:
+        manual = await session.api.list_backups(server_id=server.id, backup_type="manual")
+    except ApiError as error:
+        note(f"Could not read the manual backup quota ({safe_text(error)}); trying anyway.")
+        return True  # the API enforces its limit: the restore is not sent if this fails
+    possible, text = quota_verdict([b for b in manual if b.server_id == server.id])
+    note(text)
+    return possible
+
+
 async def restore_server(session: Session, args: argparse.Namespace) -> int:
     """Restore a server from a backup, after typing its name (or with --yes)."""
-    api = session.api
     session.require_consent(args.yes, "restore a server")
+    await session.check_unsettled()
     server = await session.resolve_server(args.server)
     backup = await session.find_backup(args.backup_id, server)
     server = await _current(session, server)
@@ -44,14 +68,15 @@ async def restore_server(session: Session, args: argparse.Namespace) -> int:
             "be restored. Nothing was sent.",
             EXIT_FAILED,
         )
-    if server.status == "restoring":
+    if server.status == "restoring":  # only when the API itself shows one
         raise CommandError(
-            f"A restore of {name} is already running. Wait for it to finish. Nothing was sent.",
+            f"The API shows {name} restoring already. Wait for it to finish. Nothing was sent.",
             EXIT_FAILED,
         )
     note(f"Restore {name} (id {server.id}) from {backup_summary(backup)}")
     if backup.description:
         note(f"  “{safe_text(backup.description, 120)}”")
+    safety = await _safety_possible(session, server, not args.no_safety_backup)
     note(OVERWRITE_WARNING)
     session.confirm(
         args.yes,
@@ -59,36 +84,38 @@ async def restore_server(session: Session, args: argparse.Namespace) -> int:
         server.name,
         f"restore {name}",
     )
-    target = AuditTarget(server.id, server.name, backup.id)
-
-    async def check() -> tuple[bool, str]:
-        now = await api.get_server(server.id)
-        if now.status == "restoring":
-            return True, f"Checked: {name} is restoring, so the restore started."
-        return False, (
-            f"Checked: {name} is {status_word(now.status)}, not restoring; the restore does not "
-            "seem to have started."
-        )
-
     try:
-        result = await session.send_once(
-            "restore", target, lambda: api.restore_backup(server.id, backup.id)
+        _, sent = await restore_with_safety(
+            session.core,
+            backup,
+            server.name,
+            safety=safety,
+            policy=WaitPolicy(session.poll_interval, args.wait_timeout),
+            status_hint=server.status,
+            sleep=session.runtime.sleep,
+            progress=note,
         )
-    except ApiError as error:
-        if not error.outcome_unknown:
-            raise
-        note(await session.recheck("restore", target, error, check))
-    else:
-        said = result.message or f"HTTP {result.status_code}"
-        session.record("restore", "succeeded", target, said)
-        if result.message:
-            note(safe_text(result.message, 300))
+    except SafetyStopped as stopped:
+        raise CommandError(str(stopped), EXIT_FAILED) from stopped
+    session.settled(sent)
+    if sent.answer is not None and sent.answer.message:
+        note(safe_text(sent.answer.message, 300))
+    accepted = session.runtime.clock.now()
     if not args.wait:
-        say(f"Restore of {name} from backup #{backup.id} started.")
+        say(f"Restore of {name} from backup #{backup.id} accepted by the API.")
         return EXIT_OK
-    note(f"Restore of {name} from backup #{backup.id} started; waiting for it to finish.")
-    after = await wait_for_restore(session, server, args.wait_timeout)
-    if after.status in BAD_ENDINGS:
-        raise CommandError(f"The restore of {name} ended with the server {after.status}.")
-    say(f"Restore of {name} from backup #{backup.id} finished: {status_word(after.status)}.")
-    return EXIT_OK
+    note(f"Restore of {name} from backup #{backup.id} accepted; following the server's status.")
+    end = await wait_for_restore(session, server, sent.operation.status_before, args.wait_timeout)
+    if end.ended:
+        if end.status in BAD_ENDINGS:
+            raise CommandError(f"The restore of {name} ended with the server {end.status}.")
+        say(f"Restore of {name} from backup #{backup.id} finished: {end.path}.")
+        return EXIT_OK
+    if end.changed:
+        raise CommandError(
+            f"Gave up waiting: {name}'s status changed ({end.path}) but did not settle. "
+            "Check the server.",
+            EXIT_TIMED_OUT,
+        )
+    why = f" ({end.reason})" if end.reason else ""
+    raise CommandError(f"{not_reported_text(server.name, accepted)}{why}", EXIT_NOT_REPORTED)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import os
+import signal
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from vpstui.api import ApiError, InsecureUrlError, NotFoundError, ProxyError, VpsClient
-from vpstui.audit import AuditLog, default_audit_path
+from vpstui.audit import AuditLog, default_audit_path, state_dir
 from vpstui.config import ConfigError, Settings, load_settings
 from vpstui.connection import build_client, missing_token_message
 from vpstui.format import safe_text
+from vpstui.operations import OPS_FILE, OperationLedger, abandon_in_flight
 from vpstui.statefiles import state_dir_refusal
 
 from .backups import create_backup, delete_backup, list_backups
@@ -165,10 +168,15 @@ def _open_session(
     except (InsecureUrlError, ProxyError, ConfigError) as error:
         raise CommandError(str(error), EXIT_USAGE) from None
     audit = AuditLog(audit_path, host=api.host, secrets=secrets) if audit_path else None
+    ops_path = runtime.ops_path
+    if ops_path is None and not settings.demo:
+        ops_path = state_dir() / OPS_FILE
+    ledger = OperationLedger.load(ops_path, api.host) if ops_path else None
     return Session(
         api,
         runtime,
         audit,
+        ledger=ledger,
         poll_interval=settings.poll_interval,
         stale_after_hours=settings.stale_after_hours,
         idle_refresh=settings.idle_refresh,
@@ -180,9 +188,33 @@ def _open_session(
 async def _run(
     command: Command, session: Session, args: argparse.Namespace, *, plugin: bool = False
 ) -> int:
+    ended: list[int] = []
+    task = asyncio.current_task()
+    loop = asyncio.get_running_loop()
+
+    def end(signum: int) -> None:
+        """SIGHUP/SIGTERM: record what is in flight as unknown (checked next time), stop."""
+        name = signal.Signals(signum).name
+        abandon_in_flight(
+            f"vpstui was ended by {name} while waiting for the answer; checked at the next start."
+        )
+        ended.append(signum)
+        if task is not None:
+            task.cancel()
+
+    if not plugin and (args.command, getattr(args, "action", None)) != ("watch", None):
+        # (`vpstui watch` stops cleanly on these signals itself.)
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, end, signum)
     try:
         async with session.api:
             return await command(session, args)
+    except asyncio.CancelledError:
+        if not ended:
+            raise
+        name = signal.Signals(ended[0]).name
+        return _fail(f"ended by {name}; anything in flight is checked next time.", 128 + ended[0])
     except (CommandError, ApiError) as error:
         if plugin:
             return unknown(safe_text(error), getattr(args, "json", False))

@@ -2,8 +2,8 @@
 
 `Runtime` is what a test replaces (the client, the clock, `sleep`, the audit log's path,
 the terminal); `Session` is one command's use of it: finding servers and backups,
-asking for the typed confirmation, and sending a destructive request exactly once
-with the audit log kept as the TUI keeps it. No Textual here.
+asking for the typed confirmation, and handing destructive requests to the operations
+core (`vpstui.operations`), exactly as the TUI does. No Textual here.
 """
 
 from __future__ import annotations
@@ -14,20 +14,19 @@ import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TypeVar
+from typing import Any
 
-from vpstui.api import ApiError, Backup, NotFoundError, Server, VpsClient
-from vpstui.audit import Action, AuditLog, Outcome
+from vpstui.api import Backup, Server, VpsClient
+from vpstui.audit import AuditLog
 from vpstui.clock import Clock, SystemClock
 from vpstui.config import Settings
 from vpstui.format import safe_text
+from vpstui.operations import Mutations, OperationLedger, Sent
 from vpstui.server_lookup import AmbiguousServer, NoSuchServer, account_servers, find_server
 
-from .exits import EXIT_NOT_FOUND, EXIT_UNKNOWN, EXIT_USAGE, CommandError
+from .exits import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_UNKNOWN, EXIT_USAGE, CommandError
 
-__all__ = ["AuditTarget", "Runtime", "Session", "ask_on_terminal", "stdin_is_terminal"]
-
-T = TypeVar("T")
+__all__ = ["Runtime", "Session", "ask_on_terminal", "stdin_is_terminal"]
 
 Connect = Callable[[Settings, "float | None"], VpsClient]
 
@@ -60,25 +59,17 @@ class Runtime:
     """Where a command's outside world comes from; every part can be replaced in tests.
 
     `connect` builds the client from the settings and `--timeout` (None: the real API, or
-    the in-process demo for `--demo`); `audit_path` None means the default audit log for a
-    real account and none for the demo, as in the TUI.
+    the in-process demo for `--demo`); `audit_path` and `ops_path` None mean the default
+    audit log and operations ledger for a real account and none for the demo, as in the TUI.
     """
 
     connect: Connect | None = None
     clock: Clock = field(default_factory=SystemClock)
     sleep: Callable[[float], Awaitable[None]] = asyncio.sleep
     audit_path: Path | None = None
+    ops_path: Path | None = None
     is_terminal: Callable[[], bool] = stdin_is_terminal
     ask: Callable[[str], str] = ask_on_terminal
-
-
-@dataclass(frozen=True)
-class AuditTarget:
-    """What a destructive request is about, as the audit log records it."""
-
-    server_id: int | None
-    server: str | None
-    backup_id: int | None = None
 
 
 def say(text: str) -> None:
@@ -110,7 +101,8 @@ class Session:
     profile: str | None = None
     #: argv run with each event on stdin (`notify_command` in the config).
     notify_command: tuple[str, ...] | None = None
-    _audit_warned: bool = False
+    ledger: OperationLedger | None = None
+    _core: Mutations | None = None
 
     # -- finding things --------------------------------------------------------------------
 
@@ -163,71 +155,43 @@ class Session:
 
     # -- sending ---------------------------------------------------------------------------
 
-    def record(
-        self,
-        action: Action,
-        outcome: Outcome,
-        target: AuditTarget,
-        message: str | None = None,
-        backup_id: int | None = None,
-    ) -> None:
-        """Append to the audit log, if there is one; say once if it cannot be written."""
-        if self.audit is None:
+    @property
+    def core(self) -> Mutations:
+        """The operations core: sends once, audits, keeps the ledger, re-checks."""
+        if self._core is None:
+            self._core = Mutations(
+                self.api,
+                clock=self.runtime.clock,
+                audit=self.audit,
+                ledger=self.ledger,
+                warn=warn,
+            )
+        return self._core
+
+    def settled(self, sent: Sent[Any]) -> None:
+        """After a lost answer, say what re-reading showed; unless it showed the request took
+        effect, end the command (1 if it did not, 5 if nobody can tell)."""
+        if sent.lost is None:
             return
-        written = self.audit.record(
-            action,
-            outcome,
-            server_id=target.server_id,
-            server=target.server,
-            backup_id=backup_id if backup_id is not None else target.backup_id,
-            message=message,
-        )
-        if not written and not self._audit_warned:
-            self._audit_warned = True
-            warn(self.audit.error or "could not write the audit log")
-
-    async def send_once(
-        self, action: Action, target: AuditTarget, request: Callable[[], Awaitable[T]]
-    ) -> T:
-        """Send a destructive request (the client never retries it), logged before and after.
-
-        Success is for the caller to record (it knows what to say). A failure is recorded
-        as the TUI records it and re-raised.
-        """
-        self.record(action, "attempted", target)
-        try:
-            return await request()
-        except NotFoundError as error:
-            self.record(action, "gone" if action == "delete" else "failed", target, str(error))
-            raise
-        except ApiError as error:
-            outcome: Outcome = "unknown" if error.outcome_unknown else "failed"
-            self.record(action, outcome, target, str(error))
-            raise
-        except asyncio.CancelledError:
-            self.record(action, "unknown", target, "Interrupted while waiting for the answer.")
-            raise
-
-    async def recheck(
-        self,
-        action: Action,
-        target: AuditTarget,
-        error: ApiError,
-        check: Callable[[], Awaitable[tuple[bool, str]]],
-    ) -> str:
-        """After a lost answer, re-read the API: return what it shows if the request took
-        effect; raise `CommandError` (1 if it did not, 5 if re-reading failed too)."""
-        note(f"vpstui: {safe_text(error)}")
-        note("The answer was lost; re-reading to see what happened…")
-        try:
-            done, text = await check()
-        except ApiError as again:
+        note(f"vpstui: {safe_text(sent.lost)}")
+        note("The answer was lost; re-read the API to see what happened.")
+        if sent.check is None:
             raise CommandError(
-                f"The outcome is unknown: re-reading failed too ({safe_text(again)}). "
+                f"The outcome is unknown: re-reading failed too ({safe_text(sent.check_error)}). "
                 "Check before trying again.",
                 EXIT_UNKNOWN,
-            ) from again
-        self.record(action, "verified_done" if done else "verified_not_done", target, text)
-        if not done:
-            raise CommandError(text)
-        return text
+            )
+        if sent.check.done is None:
+            raise CommandError(f"The outcome is unknown. {sent.check.text}", EXIT_UNKNOWN)
+        if not sent.check.done:
+            raise CommandError(sent.check.text, EXIT_FAILED)
+        note(sent.check.text)
+
+    async def check_unsettled(self) -> None:
+        """Operations an earlier vpstui left unsettled (cut off after sending): re-check them
+        and say what the API shows (the TUI does the same at start)."""
+        for sent in await self.core.check_unsettled():
+            op = sent.operation
+            what = f"{op.kind} on {safe_text(op.server_name, 40)} from {op.started_at}"
+            said = sent.check.text if sent.check else f"could not re-check: {sent.check_error}"
+            note(f"vpstui: an earlier {what} was left unsettled. {safe_text(said, 300)}")

@@ -1,10 +1,9 @@
-"""`--wait`: poll until a new backup is finished or a restore is over, within a deadline.
+"""`--wait`: the scripts' side of the operations core's one waiting loop (`wait_until`)
+and restore follow-up (`follow_restore`): progress on stderr, outcomes as exit codes.
 
 Polls every `Session.poll_interval` seconds through the runtime's `sleep`, measuring time
-with its clock, so tests move a fake clock instead of sleeping. Progress goes to stderr:
-a line when the status changes and one a minute otherwise. A failed poll (the client has
-already retried it) is reported and the next one tried; only a rejected token, or the
-thing waited for disappearing, ends the wait early.
+with its clock, so tests move a fake clock instead of sleeping. A line is printed when the
+status changes and one a minute otherwise; a failed poll is reported and the next tried.
 """
 
 from __future__ import annotations
@@ -12,9 +11,10 @@ from __future__ import annotations
 import asyncio
 from datetime import datetime
 
-from vpstui.api import ApiError, AuthenticationError, Backup, NotFoundError, Server
-from vpstui.api.models import IN_PROGRESS_STATUSES
+from vpstui.api import ApiError, Backup, Server
 from vpstui.format import safe_text, status_word
+from vpstui.operations import GaveUp, RestoreEnd, WaitPolicy, follow_restore, wait_until
+from vpstui.operations.waiting import DEFAULT_GIVE_UP_AFTER, elapsed_text
 
 from .exits import EXIT_FAILED, EXIT_TIMED_OUT, CommandError
 from .session import Session, note, warn
@@ -22,14 +22,9 @@ from .session import Session, note, warn
 __all__ = ["DEFAULT_WAIT_TIMEOUT", "wait_for_backup", "wait_for_restore"]
 
 #: How long `--wait` waits by default (seconds).
-DEFAULT_WAIT_TIMEOUT = 30 * 60.0
+DEFAULT_WAIT_TIMEOUT = DEFAULT_GIVE_UP_AFTER
 #: Without a status change, say that we are still waiting this often (seconds).
 HEARTBEAT = 60.0
-
-
-def _elapsed(start: datetime, now: datetime) -> str:
-    seconds = int((now - start).total_seconds())
-    return f"{seconds // 60}:{seconds % 60:02d}"
 
 
 class _Progress:
@@ -38,7 +33,7 @@ class _Progress:
     def __init__(self, session: Session, what: str) -> None:
         self.clock = session.runtime.clock
         self.what = what
-        self.start = self.clock.now()
+        self.start: datetime = self.clock.now()
         self.last_status: str | None = None
         self.last_said = self.start
 
@@ -46,86 +41,83 @@ class _Progress:
         now = self.clock.now()
         quiet = (now - self.last_said).total_seconds()
         if status != self.last_status or quiet >= HEARTBEAT:
-            note(f"[{_elapsed(self.start, now)}] {self.what}: {status}")
+            waited = (now - self.start).total_seconds()
+            note(f"[{elapsed_text(waited)}] {self.what}: {status}")
             self.last_status = status
             self.last_said = now
 
-    def remaining(self, give_up_after: float) -> float:
-        return give_up_after - (self.clock.now() - self.start).total_seconds()
 
-
-async def _pause(session: Session, progress: _Progress, give_up_after: float, gave_up: str) -> None:
-    remaining = progress.remaining(give_up_after)
-    if remaining <= 0:
-        raise CommandError(f"Gave up waiting after {give_up_after:g} s: {gave_up}", EXIT_TIMED_OUT)
-    await session.runtime.sleep(min(session.poll_interval, remaining))
+def _failed(error: ApiError) -> None:
+    warn(f"{safe_text(error)} Still waiting.")
 
 
 async def wait_for_backup(session: Session, backup: Backup, give_up_after: float) -> Backup:
     """Wait until `backup` is completed (returned) or failed (exit 1); exit 4 after
     `give_up_after` seconds."""
     progress = _Progress(session, f"backup #{backup.id}")
-    current = backup
-    try:
-        while True:
+    progress.show(status_word(backup.status))
+    if backup.is_completed:
+        return backup
+
+    async def read() -> Backup | None:
+        listing = await session.api.list_backups(server_id=backup.server_id)
+        return next((b for b in listing if b.id == backup.id), None)
+
+    def finished(current: Backup | None) -> bool:
+        if current is not None:
             progress.show(status_word(current.status))
-            if current.status == "completed":
-                return current
-            if current.status not in IN_PROGRESS_STATUSES and current.status is not None:
-                raise CommandError(
-                    f"Backup #{backup.id} ended {status_word(current.status)}.", EXIT_FAILED
-                )
-            await _pause(
-                session,
-                progress,
-                give_up_after,
-                f"backup #{backup.id} is still {status_word(current.status)}; "
-                "it goes on at the API.",
-            )
-            try:
-                listing = await session.api.list_backups(server_id=backup.server_id)
-            except AuthenticationError:
-                raise
-            except ApiError as error:
-                warn(f"{safe_text(error)} Still waiting.")
-                continue
-            found = next((b for b in listing if b.id == backup.id), None)
-            if found is None:
-                raise CommandError(
-                    f"Backup #{backup.id} is no longer listed (deleted while waiting?).",
-                    EXIT_FAILED,
-                )
-            current = found
+        return current is None or not current.in_progress
+
+    try:
+        current = await wait_until(
+            read,
+            finished,
+            policy=WaitPolicy(session.poll_interval, give_up_after),
+            clock=session.runtime.clock,
+            sleep=session.runtime.sleep,
+            failed=_failed,
+        )
+    except GaveUp:
+        raise CommandError(
+            f"Gave up waiting after {give_up_after:g} s: backup #{backup.id} is still in "
+            "progress; it goes on at the API.",
+            EXIT_TIMED_OUT,
+        ) from None
     except asyncio.CancelledError:
         note(f"Stopped waiting; backup #{backup.id} goes on at the API.")
         raise
+    if current is None:
+        raise CommandError(
+            f"Backup #{backup.id} is no longer listed (deleted while waiting?).", EXIT_FAILED
+        )
+    if not current.is_completed:
+        raise CommandError(f"Backup #{backup.id} ended {status_word(current.status)}.", EXIT_FAILED)
+    if session.ledger is not None:
+        session.ledger.finish("create", server_id=current.server_id, backup_id=current.id)
+    return current
 
 
-async def wait_for_restore(session: Session, server: Server, give_up_after: float) -> Server:
-    """Wait until `server` is no longer restoring; exit 4 after `give_up_after` seconds."""
+async def wait_for_restore(
+    session: Session, server: Server, status_before: str | None, give_up_after: float
+) -> RestoreEnd:
+    """Follow `server` after its restore was accepted, as the TUI does: until its status
+    changed and settled (`RestoreEnd.ended`), or `give_up_after` seconds passed."""
     name = safe_text(server.name, 60)
     progress = _Progress(session, f"server {name}")
-    status: str | None = "restoring"
-    current = server
     try:
-        while True:
-            progress.show(status_word(status))
-            if status != "restoring":
-                return current
-            await _pause(
-                session,
-                progress,
-                give_up_after,
-                f"{name} is still restoring; it goes on at the API.",
-            )
-            try:
-                current = await session.api.get_server(server.id)
-            except (AuthenticationError, NotFoundError):
-                raise
-            except ApiError as error:
-                warn(f"{safe_text(error)} Still waiting.")
-                continue
-            status = current.status
+        end = await follow_restore(
+            session.api,
+            server.id,
+            status_before,
+            policy=WaitPolicy(session.poll_interval, give_up_after),
+            clock=session.runtime.clock,
+            sleep=session.runtime.sleep,
+            seen=lambda now: progress.show(status_word(now.status)),
+            failed=_failed,
+        )
     except asyncio.CancelledError:
         note(f"Stopped waiting; the restore of {name} goes on at the API.")
         raise
+    if session.ledger is not None:
+        session.ledger.finish("restore", server_id=server.id)
+    return end

@@ -67,7 +67,16 @@ def _parser() -> argparse.ArgumentParser:
         type=_non_negative_float,
         default=45.0,
         metavar="SECONDS",
-        help="how long a restore keeps the server restoring (default 45)",
+        help="how long a restore takes (default 45)",
+    )
+    parser.add_argument(
+        "--restore-status",
+        nargs="?",
+        const="restoring",
+        default=None,
+        metavar="STATUS",
+        help="show this server status while a restore runs (default: none, as the API "
+        "documents; the flag alone: restoring)",
     )
     return parser
 
@@ -113,7 +122,10 @@ def bind(host: str, port: int) -> socket.socket:
 
 async def serve(backend: DemoBackend | FaultyBackend, sock: socket.socket, url: str) -> int:
     """Run uvicorn on `sock`, announce `url` once it is up, and return the exit code."""
-    config = uvicorn.Config(backend, log_level="warning", access_log=False, lifespan="on")
+    # The backend sends its own Date header (from its clock), so uvicorn's is left out.
+    config = uvicorn.Config(
+        backend, log_level="warning", access_log=False, lifespan="on", date_header=False
+    )
     server = uvicorn.Server(config)
 
     def stop(signum: int, frame: FrameType | None) -> None:
@@ -161,6 +173,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         token=args.token,
         page_size=args.page_size,
         latency=max(0.0, args.latency),
+        restore_status=args.restore_status,
     )
     app: DemoBackend | FaultyBackend = backend
     if args.faults or args.fault:

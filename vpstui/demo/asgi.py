@@ -13,6 +13,7 @@ import json
 import logging
 import re
 from collections.abc import Awaitable, Callable, MutableMapping
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -86,7 +87,9 @@ class DemoBackend:
     `state` defaults to the seeded demo account built on `clock` (a given state
     brings its own clock, which drives all its changes); `token=None` accepts any non-empty
     Bearer token; `page_size` is the default page size; `latency` adds that many
-    seconds to every request. Every request is kept in `requests`.
+    seconds to every request; `restore_status` (e.g. "restoring") is the status a server
+    shows while it is restored, which the API does not document (None: no status, as
+    documented). Every request is kept in `requests`.
     """
 
     def __init__(
@@ -96,11 +99,14 @@ class DemoBackend:
         token: str | None = None,
         page_size: int = 100,
         latency: float = 0.0,
+        restore_status: str | None = None,
     ) -> None:
         if state is not None and clock is not None and clock is not state.clock:
             raise ValueError("pass the clock to DemoState, or pass only `clock`, not both")
         self.clock: Clock = state.clock if state is not None else clock or SystemClock()
         self.state = state if state is not None else DemoState.seeded(self.clock)
+        if restore_status is not None:  # undocumented: an explicit demo option
+            self.state.restore_status = restore_status
         self.token = token
         self.page_size = page_size
         self.latency = latency
@@ -162,7 +168,11 @@ class DemoBackend:
             RequestRecord(request.method, request.path, dict(request.query), response.status)
         )
         body = b"" if request.method == "HEAD" else response.body
-        headers = [*response.headers, (b"content-length", str(len(response.body)).encode())]
+        headers = [
+            *response.headers,
+            (b"content-length", str(len(response.body)).encode()),
+            (b"date", format_datetime(self.clock.now(), usegmt=True).encode()),
+        ]
         await send({"type": "http.response.start", "status": response.status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 

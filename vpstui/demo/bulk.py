@@ -5,28 +5,27 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from vpstui.clock import Clock
-from vpstui.demo.seed import UBUNTU_2204, last_daily_run
-from vpstui.demo.state import DAY, DemoState, Plan, Server, whole_seconds
+from .account import Account
+from .records import DAY, Plan, Server, whole_seconds
+from .seed import UBUNTU_2204, last_daily_run
 
-__all__ = ["build_bulk"]
+__all__ = ["fill_bulk"]
 
 LOCATIONS = ("us-west", "us-east", "eu-central", "eu-west", "ap-southeast")
 DOCUMENTATION_NETWORKS = ("203.0.113", "198.51.100", "192.0.2")
 
 
-def build_bulk(
-    clock: Clock, *, total_backups: int = 100_000, servers: int = 300, seed: int = 7
-) -> DemoState:
-    """A large account: `total_backups` completed daily backups spread over `servers`.
+def fill_bulk(state: Account, *, total_backups: int = 100_000, servers: int = 300) -> None:
+    """Fill the empty `state` with a large account: `total_backups` completed daily
+    backups spread over `servers`.
 
     Retention is stretched so none of them has expired; daily runs are off so the
     count stays exactly `total_backups` however the clock moves.
     """
     if servers < 1:
         raise ValueError("a bulk account needs at least one server")
-    rng = random.Random(seed)
-    now = whole_seconds(clock.now())
+    rng = random.Random(state.seed)
+    now = whole_seconds(state.clock.now())
     latest_run = last_daily_run(now)
     per_server = [
         total_backups // servers + (1 if i < total_backups % servers else 0) for i in range(servers)
@@ -35,7 +34,6 @@ def build_bulk(
     plan = Plan(
         9, "Archive VPS", vcpus=2, memory=4096, storage=160, retention_days=max(30, longest + 1)
     )
-    state = DemoState(clock, seed=seed)
     state.next_backup_id = 100_001
     base_sizes = []
     for i in range(servers):
@@ -72,4 +70,3 @@ def build_bulk(
                     expires_at=expires,
                     description="Automatic daily backup",
                 )
-    return state

@@ -13,18 +13,10 @@ from datetime import datetime, timedelta
 
 import msgspec
 
-from vpstui.clock import Clock
-from vpstui.demo.state import (
-    DAILY_BACKUP_HOUR,
-    DAY,
-    DemoState,
-    OperatingSystem,
-    Plan,
-    Server,
-    whole_seconds,
-)
+from .account import Account
+from .records import DAILY_BACKUP_HOUR, DAY, OperatingSystem, Plan, Server, whole_seconds
 
-__all__ = ["build_seeded", "last_daily_run"]
+__all__ = ["fill_seeded", "last_daily_run"]
 
 STARTER = Plan(1, "Starter VPS", vcpus=1, memory=2048, storage=40, retention_days=7)
 STANDARD = Plan(2, "Standard VPS", vcpus=2, memory=4096, storage=80, retention_days=14)
@@ -192,16 +184,12 @@ def _size(spec: ServerSpec, days_ago: float, rng: random.Random) -> int:
     return max(1, round(size * (1 + rng.gauss(0, 0.001))))
 
 
-def build_seeded(
-    clock: Clock, *, seed: int = 7, create_seconds: float = 20.0, restore_seconds: float = 45.0
-) -> DemoState:
-    """Build the ~6-server demo account described in the module docstring."""
-    rng = random.Random(seed)
-    now = whole_seconds(clock.now())
+def fill_seeded(state: Account) -> None:
+    """Fill the empty `state` with the ~6-server demo account described in the module
+    docstring, deterministic from `state.seed` and its clock's time."""
+    rng = random.Random(state.seed)
+    now = whole_seconds(state.clock.now())
     latest_run = last_daily_run(now)
-    state = DemoState(
-        clock, create_seconds=create_seconds, restore_seconds=restore_seconds, seed=seed
-    )
     state.next_backup_id = FIRST_SEEDED_BACKUP_ID
     planned: list[_Planned] = []
     for spec in SERVERS:
@@ -253,7 +241,6 @@ def build_seeded(
             completes_at=p.completes_at,
         )
     state.schedule_daily_backups(latest_run + DAY)
-    return state
 
 
 def _automatic_history(

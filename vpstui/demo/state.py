@@ -1,156 +1,50 @@
-"""The demo account's state: servers, backups, and the changes time brings to them.
-
-Nothing here runs in the background. Every change that depends on time (a backup
-finishing, an automatic backup expiring, a restore ending, the 03:00 UTC daily run)
-is an *event* with a due time in a heap. `DemoState.settle()` applies every event
-that is due by the clock's current time, in order, and the backend calls it before
-each request. A test moves a `FakeClock` forward and the next request sees the result.
+"""The demo account: `DemoState` is the state machinery (`account.Account`) plus the two
+ready-made accounts, the realistic seeded one (`seed.py`) and a large generated one
+(`bulk.py`). Those builders fill an `Account` and import nothing from here, so the
+modules form no import cycle. The records are re-exported for the backend's modules.
 """
 
 from __future__ import annotations
 
-import heapq
-import itertools
-import random
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import Any, Literal
-
-import msgspec
-
 from vpstui.clock import Clock
+
+from .account import Account
+from .bulk import fill_bulk
+from .records import (
+    BACKUP_TYPES,
+    DAILY_BACKUP_HOUR,
+    DAY,
+    MANUAL_BACKUP_LIMIT,
+    NOT_FOUND,
+    Backup,
+    OperatingSystem,
+    Plan,
+    Rejection,
+    Server,
+    whole_seconds,
+)
+from .seed import fill_seeded
 
 __all__ = [
     "BACKUP_TYPES",
+    "DAILY_BACKUP_HOUR",
+    "DAY",
     "MANUAL_BACKUP_LIMIT",
+    "NOT_FOUND",
     "Backup",
     "DemoState",
     "OperatingSystem",
     "Plan",
     "Rejection",
     "Server",
+    "whole_seconds",
 ]
 
-#: The API allows at most this many manual backups per server (in-progress ones count).
-MANUAL_BACKUP_LIMIT = 10
 
-#: The values `backup_type` can take.
-BACKUP_TYPES = ("manual", "automatic")
-
-#: The hour (UTC) of the daily automatic backup run.
-DAILY_BACKUP_HOUR = 3
-
-DAY = timedelta(days=1)
-
-NOT_FOUND: dict[str, Any] = {"detail": "Not found."}
-
-EventKind = Literal["complete", "expire", "restore_done", "daily"]
-
-
-class Rejection(Exception):
-    """The backend refuses a request: an HTTP status and a DRF-style JSON error body."""
-
-    def __init__(self, status: int, body: dict[str, Any]) -> None:
-        super().__init__(f"{status}: {body}")
-        self.status = status
-        self.body = body
-
-
-class Plan(msgspec.Struct, frozen=True):
-    """A hosting plan. `retention_days` (how long automatic backups live) is not in the API."""
-
-    id: int
-    name: str
-    vcpus: int
-    memory: int
-    storage: int
-    retention_days: int
-
-
-class OperatingSystem(msgspec.Struct, frozen=True):
-    """An operating system image."""
-
-    id: int
-    name: str
-
-
-class Server(msgspec.Struct):
-    """A VPS on the demo account.
-
-    `disk_used_mb` and `growth_per_day` are internal: the size a backup taken now
-    would have, and how much that grows per daily backup run. A restore
-    remembers the status to return to in `status_before_restore`.
-    """
-
-    id: int
-    name: str
-    hostname: str
-    status: str
-    ip_address: str
-    location: str
-    plan: Plan
-    os: OperatingSystem
-    created_at: datetime
-    updated_at: datetime
-    disk_used_mb: float = 1024.0
-    growth_per_day: float = 0.002
-    restoring_until: datetime | None = None
-    status_before_restore: str | None = None
-
-
-class Backup(msgspec.Struct):
-    """One backup. `completes_at` is set while it is in progress."""
-
-    id: int
-    server_id: int
-    backup_type: str
-    status: str
-    size_mb: int | None
-    created_at: datetime
-    expires_at: datetime | None
-    description: str
-    completes_at: datetime | None = None
-
-
-def whole_seconds(when: datetime) -> datetime:
-    """`when` without its microseconds (the API shows times to the second)."""
-    return when.replace(microsecond=0)
-
-
-@dataclass(eq=False)
-class DemoState:
-    """Everything the demo backend knows, plus the clock that moves it.
-
-    Build one with `DemoState.seeded(clock)` (a realistic small account) or
-    `DemoState.bulk(clock, ...)` (a large one for performance tests), or start empty
-    and use `add_server()` / `add_backup()`.
-    """
-
-    clock: Clock
-    create_seconds: float = 20.0
-    restore_seconds: float = 45.0
-    daily_backups: bool = False
-    seed: int = 7
-    servers: dict[int, Server] = field(default_factory=dict, init=False)
-    backups: dict[int, Backup] = field(default_factory=dict, init=False)
-    next_backup_id: int = 1
-    _by_server: dict[int, dict[int, Backup]] = field(default_factory=dict, init=False, repr=False)
-    _events: list[tuple[datetime, int, EventKind, int]] = field(
-        default_factory=list, init=False, repr=False
-    )
-    _sequence: itertools.count[int] = field(default_factory=itertools.count, init=False)
-    _version: int = field(default=0, init=False)
-    _listings: dict[tuple[int | None, str | None], list[Backup]] = field(
-        default_factory=dict, init=False, repr=False
-    )
-    _listings_version: int = field(default=-1, init=False)
-    _rng: random.Random = field(init=False, repr=False)
-
-    def __post_init__(self) -> None:
-        self._rng = random.Random(self.seed)
-
-    # -- builders -------------------------------------------------------------------
+class DemoState(Account):
+    """Everything the demo backend knows. Build one with `DemoState.seeded(clock)` (a
+    realistic small account) or `DemoState.bulk(clock, ...)` (a large one for performance
+    tests), or start empty and use `add_server()` / `add_backup()`."""
 
     @classmethod
     def seeded(
@@ -161,241 +55,17 @@ class DemoState:
         restore_seconds: float = 45.0,
     ) -> DemoState:
         """The realistic ~6-server demo account, deterministic from `seed` and `clock.now()`."""
-        from vpstui.demo.seed import build_seeded
-
-        return build_seeded(
-            clock, seed=seed, create_seconds=create_seconds, restore_seconds=restore_seconds
+        state = cls(
+            clock, create_seconds=create_seconds, restore_seconds=restore_seconds, seed=seed
         )
+        fill_seeded(state)
+        return state
 
     @classmethod
     def bulk(
         cls, clock: Clock, total_backups: int = 100_000, servers: int = 300, seed: int = 7
     ) -> DemoState:
         """A large account (`total_backups` spread over `servers`) for performance tests."""
-        from vpstui.demo.bulk import build_bulk
-
-        return build_bulk(clock, total_backups=total_backups, servers=servers, seed=seed)
-
-    # -- direct changes (used by builders and tests) --------------------------------
-
-    def add_server(self, server: Server) -> Server:
-        """Add `server` to the account and return it."""
-        self.servers[server.id] = server
-        self._by_server.setdefault(server.id, {})
-        self._changed()
-        return server
-
-    def add_backup(
-        self,
-        server_id: int,
-        *,
-        backup_type: str = "manual",
-        status: str = "completed",
-        size_mb: int | None = None,
-        created_at: datetime | None = None,
-        expires_at: datetime | None = None,
-        description: str | None = None,
-        completes_at: datetime | None = None,
-    ) -> Backup:
-        """Add a backup with the next id and return it.
-
-        Sensible defaults: created now; a completed backup gets the server's current
-        size; an in-progress one completes `create_seconds` after it was created; an
-        automatic one expires after the plan's retention.
-        """
-        server = self.servers[server_id]
-        created = whole_seconds(created_at or self.clock.now())
-        if status == "completed" and size_mb is None:
-            size_mb = round(server.disk_used_mb)
-        if status == "in_progress" and completes_at is None:
-            completes_at = created + timedelta(seconds=self.create_seconds)
-        if backup_type == "automatic" and expires_at is None:
-            expires_at = created + timedelta(days=server.plan.retention_days)
-        if description is None:
-            description = "Automatic daily backup" if backup_type == "automatic" else ""
-        backup = Backup(
-            id=self.next_backup_id,
-            server_id=server_id,
-            backup_type=backup_type,
-            status=status,
-            size_mb=size_mb,
-            created_at=created,
-            expires_at=expires_at,
-            description=description,
-            completes_at=completes_at if status == "in_progress" else None,
-        )
-        self.next_backup_id += 1
-        self.backups[backup.id] = backup
-        self._by_server[server_id][backup.id] = backup
-        if backup.completes_at is not None:
-            self._schedule(backup.completes_at, "complete", backup.id)
-        if expires_at is not None:
-            self._schedule(expires_at, "expire", backup.id)
-        self._changed()
-        return backup
-
-    def remove_backup(self, backup_id: int) -> Backup:
-        """Remove a backup whatever its status and return it (KeyError if absent)."""
-        backup = self.backups.pop(backup_id)
-        del self._by_server[backup.server_id][backup_id]
-        self._changed()
-        return backup
-
-    def set_server_status(self, server_id: int, status: str) -> None:
-        """Set a server's status directly, cancelling any restore in progress."""
-        server = self.servers[server_id]
-        server.status = status
-        server.restoring_until = None
-        server.status_before_restore = None
-        server.updated_at = whole_seconds(self.clock.now())
-
-    def schedule_daily_backups(self, first_run: datetime) -> None:
-        """Run the daily automatic backup of every server at `first_run`, then every day."""
-        self.daily_backups = True
-        for server_id in self.servers:
-            self._schedule(first_run, "daily", server_id)
-
-    # -- reading --------------------------------------------------------------------
-
-    def list_backups(
-        self, server_id: int | None = None, backup_type: str | None = None
-    ) -> Sequence[Backup]:
-        """Backups in the API's stable order: grouped by server id, id ascending within."""
-        if self._listings_version != self._version:
-            self._listings.clear()
-            self._listings_version = self._version
-        key = (server_id, backup_type)
-        listing = self._listings.get(key)
-        if listing is None:
-            ids = [server_id] if server_id is not None else sorted(self._by_server)
-            listing = [
-                backup
-                for sid in ids
-                for _, backup in sorted(self._by_server.get(sid, {}).items())
-                if backup_type is None or backup.backup_type == backup_type
-            ]
-            self._listings[key] = listing
-        return listing
-
-    def list_servers(self, status: str | None = None, location: str | None = None) -> list[Server]:
-        """Servers by id, optionally only those with this status and/or location."""
-        return [
-            server
-            for _, server in sorted(self.servers.items())
-            if (status is None or server.status == status)
-            and (location is None or server.location == location)
-        ]
-
-    def manual_backup_count(self, server_id: int) -> int:
-        """How many manual backups a server has, in progress or not."""
-        return sum(
-            1 for b in self._by_server.get(server_id, {}).values() if b.backup_type == "manual"
-        )
-
-    # -- API operations (raise Rejection) ---------------------------------------------
-
-    def get_server(self, server_id: int) -> Server:
-        """The server with this id, or a 404 rejection."""
-        server = self.servers.get(server_id)
-        if server is None:
-            raise Rejection(404, NOT_FOUND)
-        return server
-
-    def create_manual_backup(self, server_id: int, description: str) -> Backup:
-        """Start a manual backup, enforcing the per-server limit."""
-        self.get_server(server_id)
-        if self.manual_backup_count(server_id) >= MANUAL_BACKUP_LIMIT:
-            raise Rejection(
-                400,
-                {
-                    "non_field_errors": [
-                        f"Manual backup limit reached ({MANUAL_BACKUP_LIMIT} per server). "
-                        "Delete a manual backup first."
-                    ]
-                },
-            )
-        return self.add_backup(
-            server_id, backup_type="manual", status="in_progress", description=description
-        )
-
-    def delete_backup(self, backup_id: int) -> None:
-        """Delete a backup unless it is absent (404) or still in progress (400)."""
-        backup = self.backups.get(backup_id)
-        if backup is None:
-            raise Rejection(404, NOT_FOUND)
-        if backup.status == "in_progress":
-            raise Rejection(400, {"detail": "Cannot delete a backup that is still in progress."})
-        self.remove_backup(backup_id)
-
-    def start_restore(self, server_id: int, backup_id: int) -> tuple[Server, Backup]:
-        """Put a server into `restoring` for `restore_seconds` from one of its backups."""
-        server = self.get_server(server_id)
-        backup = self.backups.get(backup_id)
-        if backup is None:
-            raise Rejection(404, NOT_FOUND)
-        if backup.server_id != server_id:
-            raise Rejection(400, {"backup_id": ["Backup does not belong to this server."]})
-        if backup.status != "completed":
-            raise Rejection(400, {"detail": "Only completed backups can be restored."})
-        if server.status == "restoring":
-            raise Rejection(409, {"detail": "A restore is already in progress for this server."})
-        now = self.clock.now()
-        server.status_before_restore = server.status
-        server.status = "restoring"
-        server.restoring_until = now + timedelta(seconds=self.restore_seconds)
-        server.updated_at = whole_seconds(now)
-        self._schedule(server.restoring_until, "restore_done", server.id)
-        return server, backup
-
-    # -- time -------------------------------------------------------------------------
-
-    def settle(self) -> None:
-        """Apply, in time order, every event that is due by the clock's current time."""
-        now = self.clock.now()
-        events = self._events
-        while events and events[0][0] <= now:
-            when, _, kind, target = heapq.heappop(events)
-            if kind == "complete":
-                self._complete(target, when)
-            elif kind == "expire":
-                backup = self.backups.get(target)
-                if backup is not None and backup.expires_at == when:
-                    self.remove_backup(target)
-            elif kind == "restore_done":
-                self._finish_restore(target, when)
-            elif kind == "daily":
-                self._daily_run(target, when)
-
-    def _complete(self, backup_id: int, when: datetime) -> None:
-        backup = self.backups.get(backup_id)
-        if backup is None or backup.status != "in_progress" or backup.completes_at != when:
-            return
-        server = self.servers[backup.server_id]
-        size = max(1, round(server.disk_used_mb * (1 + self._rng.uniform(-0.001, 0.003))))
-        server.disk_used_mb = size
-        backup.status = "completed"
-        backup.size_mb = size
-        backup.completes_at = None
-
-    def _finish_restore(self, server_id: int, when: datetime) -> None:
-        server = self.servers.get(server_id)
-        if server is None or server.restoring_until != when:
-            return
-        server.status = server.status_before_restore or "active"
-        server.status_before_restore = None
-        server.restoring_until = None
-        server.updated_at = whole_seconds(when)
-
-    def _daily_run(self, server_id: int, when: datetime) -> None:
-        if not self.daily_backups or server_id not in self.servers:
-            return
-        server = self.servers[server_id]
-        server.disk_used_mb *= 1 + server.growth_per_day
-        self.add_backup(server_id, backup_type="automatic", status="in_progress", created_at=when)
-        self._schedule(when + DAY, "daily", server_id)
-
-    def _schedule(self, when: datetime, kind: EventKind, target: int) -> None:
-        heapq.heappush(self._events, (when, next(self._sequence), kind, target))
-
-    def _changed(self) -> None:
-        self._version += 1
+        state = cls(clock, seed=seed)
+        fill_bulk(state, total_backups=total_backups, servers=servers)
+        return state

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,6 +21,7 @@ from vpstui.clock import Clock
 from vpstui.config import ConfigError, Settings
 from vpstui.format import safe_text
 from vpstui.loading import SLOW_AFTER, StartupPrefetch, initial_scope
+from vpstui.operations import abandon_in_flight, in_flight
 from vpstui.ui.base import VpsAppBase
 from vpstui.ui.profiles import ProfileFailed, ProfileOpened, ProfileOpener, profile_help
 from vpstui.ui.screens.first_run import FirstRunScreen
@@ -113,8 +117,44 @@ class VpsApp(VpsAppBase):
     def on_mount(self) -> None:
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=15)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):  # a dropped SSH session, a kill
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(signum, self.ended_by_signal, signum)
+
+    def ended_by_signal(self, signum: int) -> None:
+        """SIGHUP or SIGTERM: record what is in flight (unknown; checked next start), exit."""
+        name = signal.Signals(signum).name
+        abandon_in_flight(
+            f"vpstui was ended by {name} while waiting for the answer; checked at the next start."
+        )
+        self.exit(return_code=128 + signum)
+
+    async def action_quit(self) -> None:
+        """q / ctrl+q: quit; with a request in flight, ask first and record it."""
+        pending = in_flight()
+        if not pending:
+            self.exit()
+            return
+        from vpstui.ui.dialogs.quit import QuitDialog
+
+        if isinstance(self.screen, QuitDialog):
+            return
+
+        def answered(quit_anyway: bool | None) -> None:
+            if quit_anyway:
+                abandon_in_flight(
+                    "vpstui was quit while waiting for the answer; checked at the next start."
+                )
+                self.exit()
+
+        self.push_screen(QuitDialog(pending), answered)
 
     async def on_unmount(self) -> None:
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGHUP, signal.SIGTERM):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.remove_signal_handler(signum)
         if self.prefetch is not None:
             self.prefetch.cancel()
         if self._api is not None:

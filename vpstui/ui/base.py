@@ -19,7 +19,7 @@ from vpstui.clock import Clock, SystemClock
 from vpstui.config import Settings
 from vpstui.format import safe_text
 from vpstui.loading import SLOW_AFTER, RequestWatch, StartupPrefetch
-from vpstui.ops import OPS_FILE, OperationLedger
+from vpstui.operations import OPS_FILE, OperationLedger
 from vpstui.ui.screens.first_run import FirstRunScreen
 
 __all__ = ["VpsAppBase"]

@@ -7,6 +7,7 @@ from textual.message import Message
 from vpstui.api.errors import ApiError
 from vpstui.api.models import Backup, Server
 from vpstui.loading import Scope
+from vpstui.operations import RestoreEnd, Sent
 from vpstui.summary import ServerSummary
 from vpstui.ui.widgets.rows import RowsDiff
 
@@ -87,3 +88,20 @@ class ServerFollowed(Message):
     def __init__(self, server: Server) -> None:
         super().__init__()
         self.server = server
+
+
+class RestoreFollowed(Message):
+    """Following a restore ended: `end` says whether the API showed its end."""
+
+    def __init__(self, server_id: int, end: RestoreEnd) -> None:
+        super().__init__()
+        self.server_id = server_id
+        self.end = end
+
+
+class UnsettledChecked(Message):
+    """Operations an earlier session left unsettled were re-checked against the API."""
+
+    def __init__(self, results: list[Sent[object]]) -> None:
+        super().__init__()
+        self.results = results

@@ -4,13 +4,14 @@ A dialog subclasses `DialogBase`, builds its body in `compose_body()`, and start
 request with `send()`. While the request is in flight every control is disabled, a second
 `send()` is ignored (a flag, not only `disabled`), and Esc is refused with a note so the
 answer is not lost. A failed request shows `str(error)` in red and gives the controls back;
-if the outcome is unknown the dialog turns into "Close" only.
+after a lost answer the dialog says what re-reading the API showed and turns into
+"Close" only. What is sent, audited and re-checked is decided in `vpstui.operations`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
-from typing import ClassVar, Literal, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,10 +24,12 @@ from textual.widgets import Button, Footer, Static
 from textual.worker import Worker, WorkerState
 
 from vpstui.api import ApiError, Backup, VpsClient
-from vpstui.audit import AuditLog, Outcome
+from vpstui.audit import AuditLog
+from vpstui.clock import Clock
 from vpstui.format import safe_text
+from vpstui.operations import Mutations, OperationLedger, Sent
 
-__all__ = ["DialogBase", "RequestFailed", "field_line"]
+__all__ = ["AnswerLost", "DialogBase", "RequestFailed", "field_line"]
 
 ResultType = TypeVar("ResultType")
 
@@ -46,17 +49,27 @@ def field_line(label: str, value: str | Text, *, style: str = "") -> Text:
     return line
 
 
-class OutcomeChecked(Message):
-    """After an unknown outcome, re-reading showed whether the request took effect.
+class AnswerLost(Message):
+    """The request's answer was lost; `sent` says what re-reading the API showed."""
 
-    `done` is None when the check itself failed; `text` says what was found.
-    """
-
-    def __init__(self, done: bool | None, text: str, backup_id: int | None = None) -> None:
+    def __init__(self, sent: Sent[Any]) -> None:
         super().__init__()
-        self.done = done
-        self.text = text
-        self.backup_id = backup_id
+        self.sent = sent
+
+    @property
+    def text(self) -> str:
+        """What re-reading showed, in the user's words."""
+        sent = self.sent
+        if sent.check is not None:
+            return sent.check.text
+        return (
+            f"Checking what happened failed too ({sent.check_error}). The list will be re-read "
+            "when you close this; look there before trying again."
+        )
+
+
+class Checking(Message):
+    """The answer was lost; the API is being re-read to see what happened."""
 
 
 class RequestFailed(Message):
@@ -93,15 +106,12 @@ class DialogBase(ModalScreen[ResultType]):
 
     #: The dialog's title line.
     TITLE_TEXT = "Dialog"
-    #: What the dialog's request does, for the audit log (None: it changes nothing).
-    AUDIT_ACTION: ClassVar[Literal["create", "delete", "restore"] | None] = None
 
     def __init__(self) -> None:
         super().__init__(classes="vps-dialog")
         self._in_flight = False
         self._close_only = False
         self._focus_after: Widget | None = None
-        self._lost_answer = ""
 
     # -- layout --------------------------------------------------------------------------
 
@@ -205,20 +215,31 @@ class DialogBase(ModalScreen[ResultType]):
 
     # -- the request ---------------------------------------------------------------------
 
-    def send(
-        self, request: Callable[[], Awaitable[Message]], *, audit_attempt: bool = True
-    ) -> bool:
+    def mutations(self, client: VpsClient, clock: Clock) -> Mutations:
+        """The operations core for this dialog's request, with the app's audit log and
+        ledger (when it keeps them); a log that cannot be written is said once."""
+        app = self.app
+        audit = getattr(app, "audit_log", None)
+        ledger = getattr(app, "ledger", None)
+        return Mutations(
+            client,
+            clock=clock,
+            audit=audit if isinstance(audit, AuditLog) else None,
+            ledger=ledger if isinstance(ledger, OperationLedger) else None,
+            warn=lambda text: app.notify(text, severity="warning", timeout=10),
+            checking=lambda: self.post_message(Checking()),
+        )
+
+    def send(self, request: Callable[[], Awaitable[Message]]) -> bool:
         """Run `request` in a worker unless one is in flight (or the dialog is close-only).
 
-        `request` returns the past-tense message to post on success. Returns True if it
-        was started.
+        `request` (a call into `vpstui.operations`, which audits and keeps the ledger)
+        returns the past-tense message to post. Returns True if it was started.
         """
         if self._in_flight or self._close_only:
             return False
         self._in_flight = True
         self._focus_after = self.focused
-        if audit_attempt:  # else the request logs its own attempt when it really sends
-            self.audit("attempted")
         self.show_error(None)
         self.show_note("Sending…")
         self.update_controls()
@@ -253,92 +274,31 @@ class DialogBase(ModalScreen[ResultType]):
     def on_request_failed(self, event: RequestFailed) -> None:
         event.stop()
         self.request_done()
-        self.audit(self.failure_outcome(event.error), str(event.error))
         self.handle_failure(event.error)
 
-    def failure_outcome(self, error: ApiError) -> Outcome:
-        """How a failure is recorded in the audit log."""
-        return "unknown" if error.outcome_unknown else "failed"
-
     def handle_failure(self, error: ApiError) -> None:
-        """Show the error, keep what was typed, and let the user try again (or only close).
-
-        After an unknown outcome only "Close" is left, and the dialog re-reads the API
-        (`check_outcome`) to tell the user what actually happened instead of guessing.
-        """
+        """Show the error, keep what was typed, and let the user try again (or only close,
+        when the outcome is unknown)."""
         self.show_error(self.describe_failure(error))
         if error.outcome_unknown:
             self.make_close_only()
-            self._lost_answer = self.describe_failure(error)
-            self.show_note("Checking what actually happened…")
-            self.run_worker(self._check(), group="check", exit_on_error=False)
 
-    # -- after an unknown outcome ----------------------------------------------------------
-
-    async def check_outcome(self) -> OutcomeChecked:
-        """Re-read the API: did the request take effect? Subclasses with a request override."""
-        return OutcomeChecked(None, "Refresh the list to see what happened.")
-
-    async def _check(self) -> None:
-        try:
-            result = await self.check_outcome()
-        except ApiError as error:
-            result = OutcomeChecked(
-                None,
-                f"Checking what happened failed too ({error}). The list will be re-read when "
-                "you close this; look there before trying again.",
-            )
-        self.post_message(result)
-
-    def on_outcome_checked(self, event: OutcomeChecked) -> None:
+    def on_checking(self, event: Checking) -> None:
         event.stop()
-        self.show_note(None)
-        self.show_error(f"{self._lost_answer} {event.text}")
-        if event.done is not None:
-            outcome: Outcome = "verified_done" if event.done else "verified_not_done"
-            self.audit(outcome, event.text, backup_id=event.backup_id)
-        self.outcome_checked(event)
+        self.show_note("The answer was lost: checking what actually happened…")
 
-    def outcome_checked(self, event: OutcomeChecked) -> None:
-        """Called once the check is done; subclasses may keep what it found."""
+    def on_answer_lost(self, event: AnswerLost) -> None:
+        """The answer was lost and the API re-read: say what it showed; only Close is left."""
+        event.stop()
+        self.request_done()
+        lost = event.sent.lost
+        said = self.describe_failure(lost) if lost is not None else ""
+        self.show_error(f"{said} {event.text}".strip())
+        self.make_close_only()
+        self.answer_lost(event)
 
-    # -- the audit log -------------------------------------------------------------------
-
-    def audit_target(self) -> tuple[int | None, str | None, int | None]:
-        """(server id, server name, backup id) the request is about, for the audit log."""
-        return (None, None, None)
-
-    def audit(
-        self, outcome: Outcome, message: str | None = None, *, backup_id: int | None = None
-    ) -> None:
-        """Append to the app's audit log, if it keeps one; say once if it cannot be written."""
-        if self.AUDIT_ACTION is not None:
-            self.audit_action(self.AUDIT_ACTION, outcome, message, backup_id=backup_id)
-
-    def audit_action(
-        self,
-        action: Literal["create", "delete", "restore"],
-        outcome: Outcome,
-        message: str | None = None,
-        *,
-        backup_id: int | None = None,
-    ) -> None:
-        """Record `action` (e.g. the safety backup a restore takes first) in the audit log."""
-        log = getattr(self.app, "audit_log", None)
-        if not isinstance(log, AuditLog):
-            return
-        server_id, server, target = self.audit_target()
-        failed_before = log.error is not None
-        log.record(
-            action,
-            outcome,
-            server_id=server_id,
-            server=server,
-            backup_id=backup_id if backup_id is not None else target,
-            message=message,
-        )
-        if log.error is not None and not failed_before:
-            self.app.notify(log.error, severity="warning", timeout=10)
+    def answer_lost(self, event: AnswerLost) -> None:
+        """Called once a lost answer was re-checked; subclasses may keep what it found."""
 
     # -- the manual-backup quota (create, restore's safety backup, details) ---------------
 
@@ -366,10 +326,10 @@ class DialogBase(ModalScreen[ResultType]):
         return str(error)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        # `_run` catches everything; this only matters if the worker is cancelled.
+        # `_run` catches everything; this only matters if the worker is cancelled (the
+        # operations core has recorded the outcome as unknown then).
         cancelled = event.worker.group == SEND_GROUP and event.state == WorkerState.CANCELLED
         if cancelled and self._in_flight and self.is_attached:
             self.request_done()
-            self.audit("unknown", "The request was cancelled; its outcome is unknown.")
             self.show_error("The request was cancelled; its outcome is unknown.")
             self.make_close_only()

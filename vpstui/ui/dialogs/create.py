@@ -17,8 +17,8 @@ from textual.widgets import Button, Input, Select, Static
 
 from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, CreateResult, Server, VpsClient
 from vpstui.clock import Clock
-from vpstui.format import absolute_time, safe_text, status_word
-from vpstui.ui.dialogs.base import DialogBase, ManualBackupsRead, OutcomeChecked
+from vpstui.format import absolute_time, safe_text
+from vpstui.ui.dialogs.base import AnswerLost, DialogBase, ManualBackupsRead
 
 __all__ = ["DESCRIPTION_LIMIT", "CreateDialog", "quota_text"]
 
@@ -63,7 +63,6 @@ class CreateDialog(DialogBase[CreateResult]):
     """Create a manual backup of `server_id`, or of a server chosen from `servers`."""
 
     TITLE_TEXT = "Create a manual backup"
-    AUDIT_ACTION = "create"
 
     def __init__(
         self,
@@ -83,9 +82,7 @@ class CreateDialog(DialogBase[CreateResult]):
         #: True while the quota is being read: Create waits for it (at 10 of 10 it must
         #: explain instead of sending a request the API will refuse).
         self._quota_checking = False
-        #: The manual backups known before sending (by server), to spot a new one after.
-        self._known_manual: dict[int, set[int]] = {}
-        self._sent: tuple[int, str | None, set[int] | None] | None = None
+        #: The backup a re-check found after a lost answer (closing reports it as created).
         self._confirmed: Backup | None = None
 
     # -- layout --------------------------------------------------------------------------
@@ -191,7 +188,6 @@ class CreateDialog(DialogBase[CreateResult]):
             self.update_controls()
             return
         manual = event.manual
-        self._known_manual[event.server_id] = {b.id for b in manual}
         self._quota_full = len(manual) >= MANUAL_BACKUP_LIMIT
         quota = self.query_one("#quota", Static)
         quota.update(Text(quota_text(manual)))
@@ -232,55 +228,24 @@ class CreateDialog(DialogBase[CreateResult]):
         server_id = self.server_id
         description = self.description or None
         assert server_id is not None  # blocker() checked it
-        known = self._known_manual.get(server_id)
-        self._sent = (server_id, description, set(known) if known is not None else None)
+        name = next((s.name for s in self.servers if s.id == server_id), f"server {server_id}")
+        mutations = self.mutations(self.client, self.clock)
 
         async def create() -> Message:
-            result = await self.client.create_backup(server_id, description)
-            return BackupCreated(result)
+            sent = await mutations.create_backup(server_id, name, description)
+            return BackupCreated(sent.answer) if sent.answer is not None else AnswerLost(sent)
 
         self.send(create)
 
     def on_backup_created(self, event: BackupCreated) -> None:
         event.stop()
         self.request_done()
-        self.audit("succeeded", event.result.message, backup_id=event.result.backup.id)
         self.dismiss(event.result)
 
-    def audit_target(self) -> tuple[int | None, str | None, int | None]:
-        server_id = self._sent[0] if self._sent else self.server_id
-        name = next((s.name for s in self.servers if s.id == server_id), None)
-        return (server_id, name, None)
-
-    async def check_outcome(self) -> OutcomeChecked:
-        """Re-read the server's manual backups: is there a new one with our description?"""
-        assert self._sent is not None
-        server_id, description, before = self._sent
-        manual = await self.client.list_backups(server_id=server_id, backup_type="manual")
-        sent_at = self.clock.now()
-        new = [
-            b
-            for b in manual
-            if b.server_id == server_id
-            and (b.description or None) == description
-            and (
-                b.id not in before
-                if before is not None
-                else b.created_at is not None and (sent_at - b.created_at).total_seconds() < 600
-            )
-        ]
-        if not new:
-            return OutcomeChecked(
-                False, "Checked the list: no backup was created. You can close this and try again."
-            )
-        backup = max(new, key=lambda b: b.id)
-        self._confirmed = backup
-        return OutcomeChecked(
-            True,
-            f"Checked the list: the backup was created after all — #{backup.id} "
-            f"({status_word(backup.status)}). Do not create it again.",
-            backup.id,
-        )
+    def answer_lost(self, event: AnswerLost) -> None:
+        check = event.sent.check
+        if check is not None and check.done and check.backup is not None:
+            self._confirmed = check.backup
 
     def action_cancel(self) -> None:
         """Close; a backup confirmed after a lost answer is reported as created."""

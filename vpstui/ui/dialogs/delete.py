@@ -16,10 +16,9 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, NotFoundError, VpsClient
-from vpstui.audit import Outcome
 from vpstui.clock import Clock
 from vpstui.format import absolute_time, compact_age, human_size, safe_text, status_word
-from vpstui.ui.dialogs.base import DialogBase, OutcomeChecked, field_line
+from vpstui.ui.dialogs.base import AnswerLost, DialogBase, field_line
 
 __all__ = ["DeleteDialog", "DeleteOutcome"]
 
@@ -34,7 +33,6 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
     """Ask before deleting `backup`; answers "deleted", "gone" or None (cancelled)."""
 
     TITLE_TEXT = "Delete backup"
-    AUDIT_ACTION = "delete"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "confirm", "Delete"),
         Binding("n", "cancel", "Cancel", show=False),
@@ -45,6 +43,8 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
         self.client = client
         self.backup = backup
         self.clock = clock
+        #: A re-check after a lost answer found the backup gone.
+        self._gone = False
 
     @property
     def deletable(self) -> bool:
@@ -100,31 +100,28 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
         """Delete (the Delete button or `y`). Ignored while in flight or when not deletable."""
         if not self.deletable:
             return
-        self.send(self._delete)
+        mutations = self.mutations(self.client, self.clock)
 
-    async def _delete(self) -> Message:
-        await self.client.delete_backup(self.backup.id)
-        return BackupDeleted()
+        async def delete() -> Message:
+            sent = await mutations.delete_backup(self.backup)
+            return BackupDeleted() if sent.answer else AnswerLost(sent)
+
+        self.send(delete)
 
     def on_backup_deleted(self, event: BackupDeleted) -> None:
         event.stop()
         self.request_done()
-        self.audit("succeeded", f"Backup {self.backup.id} deleted.")
         self.dismiss("deleted")
 
-    def audit_target(self) -> tuple[int | None, str | None, int | None]:
-        return (self.backup.server_id, self.backup.server_name, self.backup.id)
+    def answer_lost(self, event: AnswerLost) -> None:
+        self._gone = event.sent.done is True
 
-    def failure_outcome(self, error: ApiError) -> Outcome:
-        return "gone" if isinstance(error, NotFoundError) else super().failure_outcome(error)
-
-    async def check_outcome(self) -> OutcomeChecked:
-        """Re-read the server's backups: is this one still there?"""
-        backup = self.backup
-        listed = await self.client.list_backups(server_id=backup.server_id)
-        if any(b.id == backup.id for b in listed):
-            return OutcomeChecked(False, f"Checked the list: backup #{backup.id} still exists.")
-        return OutcomeChecked(True, f"Checked the list: backup #{backup.id} is gone (deleted).")
+    def action_cancel(self) -> None:
+        """Close; a deletion confirmed after a lost answer is reported as done."""
+        if self._gone and not self.in_flight:
+            self.dismiss("deleted")
+            return
+        super().action_cancel()
 
     def handle_failure(self, error: ApiError) -> None:
         if isinstance(error, NotFoundError):

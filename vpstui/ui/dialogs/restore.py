@@ -18,13 +18,8 @@ from textual.widgets import Button, Checkbox, Input, Static
 from vpstui.api import ApiError, Backup, RestoreResult, Server, VpsClient
 from vpstui.clock import Clock
 from vpstui.format import absolute_time, human_size, long_age, safe_text, status_word
-from vpstui.ui.dialogs.base import (
-    DialogBase,
-    ManualBackupsRead,
-    OutcomeChecked,
-    RequestFailed,
-)
-from vpstui.ui.dialogs.safety import SafetyStopped, quota_verdict, take_safety_backup
+from vpstui.operations import SafetyStopped, WaitPolicy, quota_verdict, restore_with_safety
+from vpstui.ui.dialogs.base import AnswerLost, DialogBase, ManualBackupsRead, RequestFailed
 
 __all__ = ["RestoreDialog", "restore_headline"]
 
@@ -67,7 +62,6 @@ class RestoreDialog(DialogBase[RestoreResult]):
     """Confirm restoring `backup` onto its server by typing the server's name."""
 
     TITLE_TEXT = "Restore a backup"
-    AUDIT_ACTION = "restore"
 
     def __init__(
         self,
@@ -92,6 +86,8 @@ class RestoreDialog(DialogBase[RestoreResult]):
         self.safety_first = safety_first
         #: The safety backup taken before the restore (once created).
         self.safety_backup: Backup | None = None
+        #: The server's status read just before the restore was sent (None: not known).
+        self.status_before: str | None = None
         #: None until the quota is known; then whether a safety backup is possible.
         self._safety_possible: bool | None = None
         self._waiting = False
@@ -210,16 +206,12 @@ class RestoreDialog(DialogBase[RestoreResult]):
         if not isinstance(event.error, SafetyStopped):
             super().on_request_failed(event)
             return
-        # The restore was never sent: nothing to record for it, and the user may decide
-        # again (e.g. restore without a safety backup).
+        # The restore was never sent (the operations core audited the safety backup), and
+        # the user may decide again (e.g. restore without a safety backup).
         event.stop()
         self._waiting = False
         self._stop.clear()
         self.request_done()
-        if event.error.create_outcome == "failed":
-            self.audit_action("create", "failed", str(event.error))
-        elif event.error.create_outcome == "unknown":
-            self.audit_action("create", "unknown", str(event.error))
         self.show_error(str(event.error))
 
     # -- state ---------------------------------------------------------------------------
@@ -269,65 +261,48 @@ class RestoreDialog(DialogBase[RestoreResult]):
         if self._safety_unknown:
             self.show_note("Checking the manual backup quota… a moment.")
             return
-        server_id, backup_id = self.backup.server_id, self.backup.id
+        mutations = self.mutations(self.client, self.clock)
+        safety = self.wants_safety
+        policy = WaitPolicy(self.poll_interval, self.max_wait)
+        hint = self.server.status if self.server is not None else None
+
+        def sending() -> None:
+            self._waiting = False  # the restore itself is on its way: Esc must wait now
 
         async def restore() -> Message:
-            return RestoreStarted(await self.client.restore_backup(server_id, backup_id))
-
-        if not self.wants_safety:
-            self.send(restore)
-            return
-
-        async def safety_then_restore() -> Message:
-            self.audit_action("create", "attempted", "safety backup before a restore")
-            self._waiting = True
+            self._waiting = safety
             try:
-                self.safety_backup = await take_safety_backup(
-                    self.client,
-                    server_id,
-                    backup_id,
-                    poll_interval=self.poll_interval,
-                    max_wait=self.max_wait,
+                _, sent = await restore_with_safety(
+                    mutations,
+                    self.backup,
+                    self.server_name,
+                    safety=safety,
+                    policy=policy,
+                    status_hint=hint,
                     stop=self._stop,
-                    now=self.clock.now,
                     progress=self._progress,
                     created=self._safety_created,
+                    sending=sending,
                 )
             finally:
                 self._waiting = False
-            self.post_message(SafetyProgress(f"Safety backup #{self.safety_backup.id} completed."))
-            self.audit("attempted")
-            return await restore()
+            self.status_before = sent.operation.status_before
+            if sent.answer is not None:
+                return RestoreStarted(sent.answer)
+            return AnswerLost(sent)
 
-        self.send(safety_then_restore, audit_attempt=False)
+        self.send(restore)
 
     def _progress(self, text: str) -> None:
         self.post_message(SafetyProgress(text))
 
     def _safety_created(self, backup: Backup) -> None:
         self.safety_backup = backup
-        self.audit_action("create", "succeeded", backup_id=backup.id)
 
     def on_restore_started(self, event: RestoreStarted) -> None:
         event.stop()
         self.request_done()
-        self.audit("succeeded", event.result.message or f"HTTP {event.result.status_code}")
         self.dismiss(event.result)
-
-    def audit_target(self) -> tuple[int | None, str | None, int | None]:
-        return (self.backup.server_id, self.server_name, self.backup.id)
-
-    async def check_outcome(self) -> OutcomeChecked:
-        """Read the server: is it restoring now?"""
-        server = await self.client.get_server(self.backup.server_id)
-        name = safe_text(server.name, 40)
-        if server.status == "restoring":
-            return OutcomeChecked(True, f"Checked: {name} is restoring, so the restore started.")
-        return OutcomeChecked(
-            False,
-            f"Checked: {name} is {status_word(server.status)}, not restoring; the restore "
-            "does not seem to have started.",
-        )
 
     def describe_failure(self, error: ApiError) -> str:
         if error.outcome_unknown:

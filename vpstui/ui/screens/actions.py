@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import msgspec
 from textual import on
 
 from vpstui.api.models import Backup, CreateResult, RestoreResult
@@ -130,22 +129,31 @@ class BackupActions(LiveScreen):
 
         def answered(result: RestoreResult | None) -> None:
             safety = dialog.safety_backup
-            self._restore_answered(backup, result, safety.id if safety is not None else None)
+            self._restore_answered(
+                backup,
+                result,
+                safety.id if safety is not None else None,
+                dialog.status_before,
+            )
 
         self.app.push_screen(dialog, answered)
 
     def _restore_answered(
-        self, backup: Backup, result: RestoreResult | None, safety_backup_id: int | None
+        self,
+        backup: Backup,
+        result: RestoreResult | None,
+        safety_backup_id: int | None,
+        status_before: str | None,
     ) -> None:
         if result is None:
             self.load_backups()  # cancelled, or the answer was lost: show what is true
             return
         self.notify(
-            safe_text(result.message or "Restore started.", 300),
-            title=f"Restoring {safe_text(backup.server_name, 40)}",
+            safe_text(result.message or "The API accepted the restore.", 300),
+            title=f"Restore of {safe_text(backup.server_name, 40)} accepted",
             timeout=15,
         )
-        self.restore_started(backup, backup.server_name, safety_backup_id)
+        self.restore_started(backup, backup.server_name, safety_backup_id, status_before)
         if safety_backup_id is not None:
             self.load_backups()  # show the safety backup's row
 
@@ -171,7 +179,6 @@ class BackupActions(LiveScreen):
             summary.in_progress += 1
             summary.manual_in_progress += 1
             self._update_picker()
-        self.follower.create_started(backup, self._now())
         self.schedule.soon(self._now())
         self._show_status()
 
@@ -182,18 +189,21 @@ class BackupActions(LiveScreen):
         self.load_backups()
 
     def restore_started(
-        self, backup: Backup, server_name: str, safety_backup_id: int | None = None
+        self,
+        backup: Backup,
+        server_name: str,
+        safety_backup_id: int | None = None,
+        status_before: str | None = None,
     ) -> None:
-        """The API accepted a restore: follow the server until it is back."""
-        server_id = backup.server_id
+        """The API accepted a restore: follow the server's status (the core keeps the ledger)."""
         self.follower.restore_started(
-            backup, server_name, self._now(), safety_backup_id=safety_backup_id
+            backup,
+            server_name,
+            self._now(),
+            status_before=status_before,
+            safety_backup_id=safety_backup_id,
         )
-        self.servers = [
-            msgspec.structs.replace(s, status="restoring") if s.id == server_id else s
-            for s in self.servers
-        ]
-        self._update_picker()
+        self.follow_restore(backup.server_id)
         self._show_status()
 
     def action_copy_incident(self) -> None:

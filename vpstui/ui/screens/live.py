@@ -3,7 +3,8 @@
 `LiveScreen` fetches the backup list in workers (progressively the first time, as a
 diff worked out off the event loop after that), schedules refreshes (fast while a
 backup is in progress, slowly otherwise, with backoff after failures), follows
-restores until the server is back, and keeps the header, picker and table current.
+restores on the API's evidence only (`vpstui.operations.following`), and keeps the
+header, picker and table current.
 `MainScreen` adds the layout and the user's actions on top.
 """
 
@@ -13,6 +14,7 @@ import asyncio
 import gc
 import time
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from typing import TypeVar
 
 from textual import on, work
@@ -21,19 +23,19 @@ from vpstui.api import report_to
 from vpstui.api.errors import ApiError, AuthenticationError, NotFoundError, RateLimitedError
 from vpstui.api.models import Backup, Server
 from vpstui.format import human_size, safe_text, status_word
+from vpstui.operations import Follower, RefreshSchedule, WaitPolicy, follow_restore
 from vpstui.server_lookup import account_servers
 from vpstui.summary import AccountOverview, ServerSummary, summarize
 from vpstui.ui.messages import (
     BackupsFailed,
     BackupsLoaded,
     BackupsPageLoaded,
+    RestoreFollowed,
     Scope,
     ServerFollowed,
     ServersFailed,
     ServersLoaded,
 )
-from vpstui.ui.schedule import RefreshSchedule
-from vpstui.ui.screens.following import Follower
 from vpstui.ui.screens.servers_view import ServersView
 from vpstui.ui.widgets.backup_table import THREADED_ROWS
 from vpstui.ui.widgets.rows import diff_rows
@@ -69,7 +71,6 @@ class LiveScreen(ServersView):
         self._loaded_scope: Scope | None = None
         self._loading = False
         self.follower = Follower()
-        self._following = False
         self._ticks = 0
         self.schedule = RefreshSchedule()
         #: The selected server answered 404: Esc goes back to All servers.
@@ -303,35 +304,63 @@ class LiveScreen(ServersView):
         if not self._loading and self.schedule.due(now):
             self.schedule.next_at = None
             self.load_backups()
-        if not self._following and (due := self.follower.due(now)):
-            self._follow_restores(due)
         self._show_status()
 
-    @work(group="follow", exclusive=True, exit_on_error=False)
-    async def _follow_restores(self, server_ids: list[int]) -> None:
-        self._following = True
-        try:
-            for server_id in server_ids:
-                try:
-                    server = await self.app.api.get_server(server_id)
-                except ApiError:
-                    continue  # try again next tick; the header still says "restoring"
-                self.post_message(ServerFollowed(server))
-        finally:
-            self._following = False
+    # --- following restores (the operations core's `follow_restore`, in a worker) -------------
+
+    def follow_restore(self, server_id: int) -> None:
+        """Follow `server_id`'s restore until the API shows its end or the window lapses."""
+        settings = self.app.settings
+        policy = WaitPolicy(settings.poll_interval, settings.restore_follow)
+        started = self.follower.started_at(server_id)
+        before = self.follower.status_before.get(server_id)
+
+        def seen(server: Server) -> None:
+            self.post_message(ServerFollowed(server))
+
+        async def follow() -> None:
+            end = await follow_restore(
+                self.app.api,
+                server_id,
+                before,
+                policy=policy,
+                clock=self.app.clock,
+                started=started,
+                sleep=self._sleep_on_clock,
+                seen=seen,
+            )
+            self.post_message(RestoreFollowed(server_id, end))
+
+        self.run_worker(follow(), group=f"follow-{server_id}", exclusive=True, exit_on_error=False)
+
+    async def _sleep_on_clock(self, seconds: float) -> None:
+        """Wait until the app's clock has moved `seconds` on, looking once a tick (so a test's
+        fake clock drives following, as it drives polling)."""
+        until = self._now() + timedelta(seconds=seconds)
+        while self._now() < until:  # noqa: ASYNC110 - an injected clock, no event to await
+            await asyncio.sleep(self.app.tick_seconds)
 
     @on(ServerFollowed)
     def _server_followed(self, message: ServerFollowed) -> None:
         server = message.server
         self.servers = [server if s.id == server.id else s for s in self.servers]
-        incident = self.follower.server_seen(server, self._now())
-        if incident is not None:
-            self.app.bell()
-            self.notify(
-                f"Restore of {safe_text(server.name, 40)} finished; "
-                f"status: {status_word(server.status)}. Press I to copy the incident summary.",
-                title="Restore done",
-                timeout=20,
-            )
-            self._update_picker()
+        self._update_picker()
+        self._show_status()
+
+    @on(RestoreFollowed)
+    def _restore_followed(self, message: RestoreFollowed) -> None:
+        """Say what the API showed: an end (bell) only on evidence, else what is known."""
+        end = message.end
+        incident = self.follower.restore_ended(message.server_id, end)
+        name = incident.server_name if incident else f"server {message.server_id}"
+        accepted = incident.started_at if incident else self._now()
+        title, text, evidence = end.notice(name, accepted)
+        if evidence:
+            self.app.bell()  # only on an end the API showed
+            text += " Press I to copy the incident summary."
+        unsettled = end.changed and not end.ended
+        self.notify(
+            text, title=title, severity="warning" if unsettled else "information", timeout=30
+        )
+        self._update_picker()
         self._show_status()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import events, on
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -14,10 +14,9 @@ from textual.widgets import Footer, Input
 
 from vpstui.format import safe_text
 from vpstui.loading import initial_scope
-from vpstui.ui.messages import BackupsPageLoaded
-from vpstui.ui.schedule import RefreshSchedule
+from vpstui.operations import Follower, Mutations, RefreshSchedule
+from vpstui.ui.messages import BackupsPageLoaded, UnsettledChecked
 from vpstui.ui.screens.actions import BackupActions
-from vpstui.ui.screens.following import Follower
 from vpstui.ui.widgets.backup_table import BackupTable
 from vpstui.ui.widgets.insight import InsightPanel
 from vpstui.ui.widgets.server_picker import ServerPicker
@@ -87,7 +86,7 @@ class MainScreen(BackupActions):
         self.scope = initial_scope(settings.server)
         # A name waits for the server list to say which id it is.
         self._preselect = settings.server if self.scope[0] is None else None
-        self.follower = Follower(self.app.ledger, settings.poll_interval)
+        self.follower = Follower(self.app.ledger)
         self._resume_operations()
         self.set_interval(self.app.tick_seconds, self._tick)
         prefetch = self.app.prefetch
@@ -99,8 +98,17 @@ class MainScreen(BackupActions):
         self._show_status()
 
     def _resume_operations(self) -> None:
-        """Follow again what an earlier session left running (a dropped SSH connection)."""
+        """Follow again what an earlier session left running (a dropped SSH connection),
+        and re-check what it left unsettled (cut off after sending)."""
+        ledger = self.app.ledger
+        if ledger is not None:
+            for problem in ledger.take_problems():
+                self.notify(problem, title="Operations ledger", severity="warning", timeout=15)
+            if ledger.pending("sending", "unknown"):
+                self._check_unsettled()
         restores, creates = self.follower.resume()
+        for op in restores:
+            self.follow_restore(op.server_id)
         if restores or creates:
             names = ", ".join(safe_text(op.server_name, 30) for op in restores + creates)
             parts = []
@@ -113,6 +121,31 @@ class MainScreen(BackupActions):
                 title="Picked up where you left off",
                 timeout=15,
             )
+
+    @work(group="unsettled", exclusive=True, exit_on_error=False)
+    async def _check_unsettled(self) -> None:
+        app = self.app
+        core = Mutations(app.api, clock=app.clock, audit=app.audit_log, ledger=app.ledger)
+        results = await core.check_unsettled()
+        if results:
+            self.post_message(UnsettledChecked(results))
+
+    @on(UnsettledChecked)
+    def _unsettled_checked(self, message: UnsettledChecked) -> None:
+        for sent in message.results:
+            op = sent.operation
+            said = sent.check.text if sent.check else f"Could not re-check: {sent.check_error}"
+            self.notify(
+                f"An earlier session's {op.kind} on {safe_text(op.server_name, 30)} "
+                f"({op.started_at[:16]} UTC) was cut off after sending. {said}",
+                title="Checked an unsettled operation",
+                severity="warning",
+                timeout=30,
+            )
+            started = op.kind == "restore" and sent.check is not None and sent.check.done
+            if started and self.follower.resume_restore(op):
+                self.follow_restore(op.server_id)
+        self.load_backups()
 
     def on_resize(self) -> None:
         self.set_class(self.size.width < NARROW, "-narrow")

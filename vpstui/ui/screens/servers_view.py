@@ -12,11 +12,11 @@ from textual.screen import Screen
 from vpstui.api.errors import ApiError
 from vpstui.api.models import MANUAL_BACKUP_LIMIT, Backup, Server
 from vpstui.format import safe_text
+from vpstui.operations import Follower
 from vpstui.server_lookup import AmbiguousServer, ServerLookupError, find_server
 from vpstui.summary import AccountOverview, ServerSummary, account_overview, servers_from_backups
 from vpstui.ui.base import VpsAppBase
 from vpstui.ui.messages import Scope
-from vpstui.ui.screens.following import Follower
 from vpstui.ui.widgets.backup_table import BackupTable
 from vpstui.ui.widgets.insight import InsightPanel, overdue_text
 from vpstui.ui.widgets.server_picker import ServerPicker

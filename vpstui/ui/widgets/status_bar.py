@@ -111,7 +111,8 @@ class StatusBar(Static):
                 text.append(" · refreshing…", style="dim")
         if state.restoring:
             names = ", ".join(safe_text(name, 30) for name in state.restoring)
-            text.append(f" · restoring {names}", style="bold magenta")
+            # The API accepted a restore; it does not say one is running (see README).
+            text.append(f" · restore accepted: {names}", style="bold magenta")
         if state.skipped:
             text.append(f" · {state.skipped} unreadable", style="red")
         if text != self._shown:  # the tick calls this every second; repaint only on change

@@ -1,0 +1,125 @@
+"""Quitting, or being ended by SIGHUP/SIGTERM, while a request waits for its answer
+(issue 11): the app asks first, and what is in flight is recorded as unknown in the audit
+log and the ledger, to be re-checked at the next start."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import signal
+from collections.abc import Callable
+from pathlib import Path
+
+import httpx
+import pytest
+
+from vpstui.api import RetryPolicy, VpsClient
+from vpstui.audit import read_entries
+from vpstui.clock import FakeClock
+from vpstui.config import Settings
+from vpstui.demo import DEMO_BASE_URL, DemoBackend
+from vpstui.operations import in_flight
+from vpstui.ui.app import VpsApp
+from vpstui.ui.dialogs import DeleteDialog
+from vpstui.ui.dialogs.quit import QuitDialog
+
+from .test_main_screen import main_of, settle, wait_until
+
+
+class HeldDeletes(httpx.AsyncBaseTransport):
+    """Passes requests to the backend, but a DELETE reaches it and then never answers."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.method == "DELETE":
+            await asyncio.Event().wait()  # the answer never comes
+        return response
+
+
+@pytest.fixture
+def held_app(clock: FakeClock, backend: DemoBackend, tmp_path: Path) -> Callable[[], VpsApp]:
+    def factory() -> VpsApp:
+        api = VpsClient(
+            token="t",
+            base_url=DEMO_BASE_URL,
+            transport=HeldDeletes(backend.transport()),
+            retry=RetryPolicy(attempts=1),
+        )
+        settings = Settings(demo=True, server="web-server-01")
+        return VpsApp(
+            settings,
+            api,
+            clock=clock,
+            tick_seconds=0.1,
+            audit_path=tmp_path / "audit.jsonl",
+            ops_path=tmp_path / "operations.json",
+        )
+
+    return factory
+
+
+async def start_a_held_delete(app: VpsApp, pilot: object) -> int:
+    await settle(app, pilot)
+    main = main_of(app)
+    target = next(b for b in main.table.backups.values() if b.is_manual and b.is_completed)
+    main.table.move_cursor_to(target.id)
+    await pilot.press("delete")  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: isinstance(app.screen, DeleteDialog))
+    await pilot.press("y")  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: bool(in_flight()))
+    return target.id
+
+
+async def test_ctrl_q_with_a_delete_in_flight_asks_and_records_it(
+    held_app: Callable[[], VpsApp], backend: DemoBackend, tmp_path: Path
+) -> None:
+    app = held_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        backup_id = await start_a_held_delete(app, pilot)
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuitDialog))
+        question = str(app.screen.query_one("#question").render())
+        assert "A delete (web-server-01) is in flight; quit anyway?" in question
+        assert "It will be checked next time." in question
+        await pilot.press("escape")  # stay
+        await wait_until(pilot, lambda: isinstance(app.screen, DeleteDialog))
+        assert in_flight()
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuitDialog))
+        await pilot.press("y")
+        await pilot.pause(0.2)
+    assert backend.count("DELETE") == 1
+    audit = [(e["outcome"], e["message"]) for e in read_entries(tmp_path / "audit.jsonl")]
+    assert [outcome for outcome, _ in audit] == ["attempted", "unknown"]
+    assert "quit while waiting for the answer" in (audit[-1][1] or "")
+    [entry] = json.loads((tmp_path / "operations.json").read_text())
+    assert (entry["kind"], entry["state"], entry["backup_id"]) == ("delete", "unknown", backup_id)
+    assert in_flight() == []
+
+
+async def test_sighup_records_what_is_in_flight_and_exits(
+    held_app: Callable[[], VpsApp], tmp_path: Path
+) -> None:
+    """A dropped SSH session (SIGHUP to this process) while the delete waits: recorded."""
+    app = held_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await start_a_held_delete(app, pilot)
+        signal.raise_signal(signal.SIGHUP)
+        await pilot.pause(0.2)
+    assert app.return_code == 128 + signal.SIGHUP
+    audit = [(e["outcome"], e["message"]) for e in read_entries(tmp_path / "audit.jsonl")]
+    assert audit[-1][0] == "unknown" and "ended by SIGHUP" in (audit[-1][1] or "")
+    [entry] = json.loads((tmp_path / "operations.json").read_text())
+    assert entry["state"] == "unknown"
+
+
+async def test_quit_with_nothing_in_flight_just_quits(held_app: Callable[[], VpsApp]) -> None:
+    app = held_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+q")
+        await pilot.pause(0.1)
+    assert app.return_code == 0

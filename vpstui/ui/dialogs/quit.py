@@ -1,0 +1,61 @@
+"""`QuitDialog`: asked on quit while a create, delete or restore waits for its answer.
+
+Quitting then cannot lose the request (it has left; the ledger holds it and the next start
+re-checks it with the API), but nobody would see its outcome now, so the app asks first.
+Answers True (quit anyway) or None (stay).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import ClassVar
+
+from rich.text import Text
+from textual.binding import Binding, BindingType
+from textual.widget import Widget
+from textual.widgets import Button, Static
+
+from vpstui.format import safe_text
+from vpstui.operations import Operation
+from vpstui.ui.dialogs.base import DialogBase
+
+__all__ = ["QuitDialog", "quit_question"]
+
+
+def quit_question(pending: list[Operation]) -> str:
+    """ "a restore is in flight; quit anyway? it will be checked next time"."""
+    kinds = sorted({op.kind for op in pending})
+    what = " and ".join(f"a {kind}" for kind in kinds)
+    verb = "is" if len(pending) == 1 else "are"
+    names = ", ".join(safe_text(op.server_name, 30) for op in pending)
+    return (
+        f"{what[:1].upper()}{what[1:]} ({names}) {verb} in flight; quit anyway? "
+        "It will be checked next time."
+    )
+
+
+class QuitDialog(DialogBase[bool]):
+    """Quit anyway (the button or `y`), or stay (Esc, `n`, Enter on Stay)."""
+
+    TITLE_TEXT = "Quit while a request is in flight?"
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("y", "confirm", "Quit anyway"),
+        Binding("n", "cancel", "Stay", show=False),
+    ]
+
+    def __init__(self, pending: list[Operation]) -> None:
+        super().__init__()
+        self.pending = pending
+
+    def compose_body(self) -> Iterable[Widget]:
+        yield Static(Text(quit_question(self.pending)), id="question")
+
+    def compose_buttons(self) -> Iterable[Widget]:
+        yield Button("Stay", id="cancel")
+        yield Button("Quit anyway", id="confirm", variant="error")
+
+    def prepare(self) -> None:
+        self.query_one("#cancel", Button).focus()
+
+    def action_confirm(self) -> None:
+        self.dismiss(True)
