@@ -70,6 +70,7 @@ def _json(plan: PrunePlan, deleted: list[Backup], failed: Backup | None, error: 
 
 async def prune_backups(session: Session, args: argparse.Namespace) -> int:
     """Preview, confirm by typing the count, then delete one by one (stop at a failure)."""
+    await session.check_unsettled()  # what an earlier run left unsettled, first
     server = await session.resolve_server(args.server)
     name = safe_text(server.name, 60)
     listing = await session.api.list_backups(server_id=server.id, backup_type="manual")
