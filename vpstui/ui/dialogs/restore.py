@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Static
 
 from vpstui.api import ApiError, Backup, RestoreResult, Server, VpsClient
+from vpstui.api.models import MANUAL_BACKUP_LIMIT
 from vpstui.clock import Clock
 from vpstui.format import absolute_time, human_size, long_age, safe_text, status_word
 from vpstui.ui.dialogs.base import (
@@ -25,6 +26,7 @@ from vpstui.ui.dialogs.base import (
     RequestFailed,
 )
 from vpstui.ui.dialogs.safety import SafetyStopped, quota_verdict, take_safety_backup
+from vpstui.ui.widgets.tickbox import TickBox
 
 __all__ = ["RestoreDialog", "restore_headline"]
 
@@ -96,6 +98,8 @@ class RestoreDialog(DialogBase[RestoreResult]):
         self._safety_possible: bool | None = None
         self._waiting = False
         self._stop = asyncio.Event()
+        #: What the quota look-up found, for the line under the checkbox.
+        self._quota_text = ""
 
     def refusal(self) -> str | None:
         """Why this restore must not be sent at all, or None."""
@@ -135,7 +139,7 @@ class RestoreDialog(DialogBase[RestoreResult]):
                 classes="warning",
                 id="stopped",
             )
-        yield Checkbox(
+        yield TickBox(
             "Take a safety backup first (recommended)", value=self.safety_first, id="safety"
         )
         yield Static(Text("Checking the manual backup quota…"), id="safety-status", classes="hint")
@@ -173,15 +177,35 @@ class RestoreDialog(DialogBase[RestoreResult]):
         safety = self.query_one("#safety", Checkbox)
         if event.manual is None:
             self._safety_possible = True  # the API will say if it is not
-            status.update(
-                Text(f"Could not read the manual backup quota ({safe_text(event.error)}).")
+            self._quota_text = (
+                f"Could not read the manual backup quota ({safe_text(event.error)})."
             )
         else:
-            self._safety_possible, text = quota_verdict(event.manual)
-            status.update(Text(text))
+            self._safety_possible, verdict = quota_verdict(event.manual)
+            self._quota_text = f"{len(event.manual)} of {MANUAL_BACKUP_LIMIT} manual backups in use."
             if not self._safety_possible:
                 safety.value = False
+                self._quota_text = verdict
+        self._show_safety_line()
         self.update_controls()
+
+    def _show_safety_line(self) -> None:
+        """The line under the checkbox says what the box's state means, ticked or not."""
+        if self._safety_possible is None:
+            return  # still "Checking the manual backup quota…"
+        if self._safety_possible is False:
+            text = f"Safety backup: none (quota full). {self._quota_text}"
+        elif self.wants_safety:
+            text = (
+                "Safety backup: yes. A manual backup is taken first and must complete "
+                f"before the restore is sent. {self._quota_text}"
+            )
+        else:
+            text = (
+                "Safety backup: none (unticked). The restore is sent at once, "
+                f"without a safety backup. {self._quota_text}"
+            )
+        self.query_one("#safety-status", Static).update(Text(text))
 
     @property
     def wants_safety(self) -> bool:
@@ -190,6 +214,8 @@ class RestoreDialog(DialogBase[RestoreResult]):
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
         self.show_note(None)
+        if not self.in_flight:
+            self._show_safety_line()
         self.update_controls()
 
     def on_safety_progress(self, event: SafetyProgress) -> None:
