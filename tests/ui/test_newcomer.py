@@ -63,3 +63,46 @@ async def test_full_quota_box_is_unticked_and_says_why(
         assert text_of(dialog, "#safety").startswith("[ ]")
         status = text_of(dialog, "#safety-status")
         assert "none (quota full)" in status and "10 of 10" in status, status
+
+
+# -- 2. at 60x18 the restore dialog shows what, where, the checkbox and the input at once -
+
+
+def on_screen_together(dialog: RestoreDialog, *selectors: str) -> bool:
+    """Every widget is inside the dialog body's visible area (and so on the screen)."""
+    body = dialog.query_one("#dialog-body").content_region
+    return all(body.contains_region(dialog.query_one(s).region) for s in selectors)
+
+
+async def test_restore_dialog_at_60x18_shows_headline_checkbox_and_input(
+    make_app: AppFactory,
+) -> None:
+    app = make_app(server="mail-relay")
+    async with app.run_test(size=(60, 18)) as pilot:
+        dialog = await open_restore(app, pilot)
+        await pilot.pause()
+        assert on_screen_together(dialog, "#headline", "#safety", "#confirm-name")
+        await pilot.press(*"mail-relay")
+        await pilot.pause()
+        assert not dialog.query_one("#confirm").disabled
+
+
+async def test_restore_dialog_too_small_refuses_to_arm(make_app: AppFactory) -> None:
+    """Shrunk with the dialog open so the input cannot show with the headline: no Restore."""
+    app = make_app(server="mail-relay")
+    async with app.run_test(size=(120, 35)) as pilot:
+        dialog = await open_restore(app, pilot)
+        await pilot.press(*"mail-relay")
+        await pilot.pause()
+        assert not dialog.query_one("#confirm").disabled
+        await pilot.resize_terminal(60, 13)
+        await pilot.pause()
+        await pilot.pause()
+        assert dialog.query_one("#confirm").disabled
+        assert "too small" in text_of(dialog, "#dialog-note")
+        await pilot.press("enter")
+        assert dialog.is_attached and not dialog.in_flight
+        await pilot.resize_terminal(120, 35)
+        await pilot.pause()
+        await pilot.pause()
+        assert not dialog.query_one("#confirm").disabled

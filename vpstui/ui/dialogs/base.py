@@ -13,13 +13,14 @@ from collections.abc import Awaitable, Callable, Iterable
 from typing import ClassVar, Literal, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Checkbox, Footer, Input, Static
 from textual.worker import Worker, WorkerState
 
 from vpstui.api import ApiError, Backup, VpsClient
@@ -31,6 +32,10 @@ __all__ = ["DialogBase", "RequestFailed", "field_line"]
 ResultType = TypeVar("ResultType")
 
 IN_FLIGHT_NOTE = "Request in flight… wait for the answer."
+
+#: Below this many terminal rows a dialog drops its gaps and its buttons' and inputs'
+#: borders, so that what it asks about and the controls fit on one screen.
+SHORT_ROWS = 24
 
 #: The worker group of a dialog's one request (quota look-ups use another group).
 SEND_GROUP = "send"
@@ -134,6 +139,21 @@ class DialogBase(ModalScreen[ResultType]):
     def on_mount(self) -> None:
         self.prepare()
         self.update_controls()
+        self._fit_to(self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_to(event.size.height)
+
+    def _fit_to(self, rows: int) -> None:
+        short = rows < SHORT_ROWS
+        self.set_class(short, "-short")
+        for widget in self.query("#dialog Button, #dialog Input, #dialog Checkbox"):
+            if isinstance(widget, Button | Input | Checkbox):
+                widget.compact = short
+        self.call_after_refresh(self.layout_changed)
+
+    def layout_changed(self) -> None:
+        """Called after the dialog was laid out for a new terminal size."""
 
     def prepare(self) -> None:
         """Called once mounted, before the controls are updated: set focus, start look-ups.

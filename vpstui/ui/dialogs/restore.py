@@ -34,6 +34,10 @@ OVERWRITE_WARNING = (
     "The server's current disk will be overwritten. "
     "Everything written since the backup was taken will be lost."
 )
+TOO_SMALL = (
+    "The terminal is too small to show the backup, the safety option and the name together: "
+    "enlarge it to restore."
+)
 MAYBE_STARTED = (
     "The answer was lost: the restore may have started. "
     "Check the server's status before trying again."
@@ -100,6 +104,8 @@ class RestoreDialog(DialogBase[RestoreResult]):
         self._stop = asyncio.Event()
         #: What the quota look-up found, for the line under the checkbox.
         self._quota_text = ""
+        #: The headline, the checkbox and the input cannot all be seen at once.
+        self._too_small = False
 
     def refusal(self) -> str | None:
         """Why this restore must not be sent at all, or None."""
@@ -169,6 +175,22 @@ class RestoreDialog(DialogBase[RestoreResult]):
             self.query_one("#confirm-name", Input).focus()
             self.read_manual_backups(self.client, self.backup.server_id)
 
+    def layout_changed(self) -> None:
+        """What is restored, the safety option and the name input must be seen together:
+        show them, or refuse to arm Restore until the terminal is big enough."""
+        if self.close_only or not self.is_attached:
+            return
+        body = self.query_one("#dialog-body")
+        top = self.query_one("#headline").virtual_region.y
+        bottom = self.query_one("#confirm-name").virtual_region.bottom
+        too_small = bottom - top > body.scrollable_content_region.height
+        if not too_small:
+            body.scroll_to(y=top, animate=False, immediate=True)
+        if too_small != self._too_small:
+            self._too_small = too_small
+            self.show_note(TOO_SMALL if too_small else None)
+            self.update_controls()
+
     # -- the safety backup ---------------------------------------------------------------
 
     def on_manual_backups_read(self, event: ManualBackupsRead) -> None:
@@ -197,8 +219,8 @@ class RestoreDialog(DialogBase[RestoreResult]):
             text = f"Safety backup: none (quota full). {self._quota_text}"
         elif self.wants_safety:
             text = (
-                "Safety backup: yes. A manual backup is taken first and must complete "
-                f"before the restore is sent. {self._quota_text}"
+                "Safety backup: yes. It is taken first; the restore is sent once it has "
+                f"completed. {self._quota_text}"
             )
         else:
             text = (
@@ -264,7 +286,7 @@ class RestoreDialog(DialogBase[RestoreResult]):
         safety.disabled = self.in_flight or self._safety_possible is False
         confirm = self.query_one("#confirm", Button)
         if not confirm.disabled:
-            confirm.disabled = not self.name_matches or self._safety_unknown
+            confirm.disabled = not self.name_matches or self._safety_unknown or self._too_small
 
     @property
     def _safety_unknown(self) -> bool:
@@ -288,6 +310,9 @@ class RestoreDialog(DialogBase[RestoreResult]):
             self.show_note("Request in flight… wait for the answer.")
             return
         if self.close_only:
+            return
+        if self._too_small:
+            self.show_note(TOO_SMALL)
             return
         if not self.name_matches:
             self.show_note(f"Type {safe_text(self.server_name)} exactly to enable Restore")
