@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from textual.widgets import Checkbox
 
+from vpstui.clock import FakeClock
 from vpstui.demo import DemoBackend
 from vpstui.ui.app import VpsApp
 from vpstui.ui.dialogs import RestoreDialog
@@ -106,3 +107,56 @@ async def test_restore_dialog_too_small_refuses_to_arm(make_app: AppFactory) -> 
         await pilot.pause()
         await pilot.pause()
         assert not dialog.query_one("#confirm").disabled
+
+
+# -- 3. relative times: one formatter, one wording, refreshed on the clock tick ------------
+
+
+def test_one_wording_for_relative_times() -> None:
+    """The same moment reads the same everywhere: never "0m ago" or "1 minute ago"."""
+    from datetime import timedelta
+
+    from vpstui import format as fmt
+
+    now = FakeClock().now()
+    ago = [fmt.relative_time(now - timedelta(seconds=s), now) for s in (10, 50, 61, 3 * 3600)]
+    assert ago == ["just now", "just now", "1m ago", "3h ago"]
+    assert fmt.relative_time(now - timedelta(hours=37), now) == "37h ago"
+    assert fmt.relative_time(now - timedelta(days=4), now) == "4d ago"
+    assert fmt.relative_time(now + timedelta(days=6, hours=1), now) == "in 6d"
+    assert not hasattr(fmt, "long_age") and not hasattr(fmt, "compact_age")
+
+
+def row_text(app: VpsApp, backup_id: int) -> str:
+    table = main_of(app).table
+    table.move_cursor_to(backup_id)
+    y = (table.cursor_row or 0) - round(table.scroll_y) + 1
+    return "".join(segment.text for segment in table.render_line(y))
+
+
+async def test_relative_times_agree_and_follow_the_clock(
+    make_app: AppFactory, clock: FakeClock
+) -> None:
+    """Row, details and header say the same age, and all move on with the clock."""
+    from vpstui.format import relative_time
+    from vpstui.ui.dialogs import DetailsDialog
+
+    app = make_app(server="web-server-01")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        main = main_of(app)
+        backup = max(main.table.backups.values(), key=lambda b: b.id)
+        await pilot.press("enter")
+        await settle(app, pilot)
+        assert isinstance(app.screen, DetailsDialog)
+        for step in (0, 50, 70, 3600):
+            clock.advance(step)
+            ticks = main._ticks
+            await wait_until(pilot, lambda t=ticks: main._ticks >= t + 6)  # type: ignore[misc]
+            await pilot.pause()
+            age = relative_time(backup.created_at, clock.now())
+            assert f" {age} " in row_text(app, backup.id), (age, row_text(app, backup.id))
+            created = str(app.screen.query_one("#field-created").render())
+            assert f"({age})" in created, (age, created)
+            header = str(main.query_one("#status-bar").render())
+            assert "0m ago" not in header and "minute" not in header

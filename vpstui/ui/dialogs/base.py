@@ -10,6 +10,7 @@ if the outcome is unknown the dialog turns into "Close" only.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
 from typing import ClassVar, Literal, TypeVar
 
 from rich.text import Text
@@ -154,6 +155,10 @@ class DialogBase(ModalScreen[ResultType]):
 
     def layout_changed(self) -> None:
         """Called after the dialog was laid out for a new terminal size."""
+
+    def refresh_times(self, now: datetime) -> None:
+        """Redraw what says "5m ago" (called on the clock tick); dialogs that show one
+        override this."""
 
     def prepare(self) -> None:
         """Called once mounted, before the controls are updated: set focus, start look-ups.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from datetime import datetime
 
 from rich.text import Text
 from textual.message import Message
@@ -18,7 +19,7 @@ from textual.widgets import Button, Checkbox, Input, Static
 from vpstui.api import ApiError, Backup, RestoreResult, Server, VpsClient
 from vpstui.api.models import MANUAL_BACKUP_LIMIT
 from vpstui.clock import Clock
-from vpstui.format import absolute_time, human_size, long_age, safe_text, status_word
+from vpstui.format import absolute_time, human_size, relative_time, safe_text, status_word
 from vpstui.ui.dialogs.base import (
     DialogBase,
     ManualBackupsRead,
@@ -126,12 +127,15 @@ class RestoreDialog(DialogBase[RestoreResult]):
 
     # -- layout --------------------------------------------------------------------------
 
+    def _headline(self, now: datetime) -> Text:
+        age = relative_time(self.backup.created_at, now)
+        return Text(restore_headline(self.backup, self.server_name, age))
+
+    def refresh_times(self, now: datetime) -> None:
+        self.query_one("#headline", Static).update(self._headline(now))
+
     def compose_body(self) -> Iterable[Widget]:
-        now = self.clock.now()
-        headline = restore_headline(
-            self.backup, self.server_name, long_age(self.backup.created_at, now)
-        )
-        yield Static(Text(headline), id="headline")
+        yield Static(self._headline(self.clock.now()), id="headline")
         if self.backup.description:
             yield Static(Text(f"“{safe_text(self.backup.description)}”"), classes="hint")
         if self.refusal() is not None:
@@ -195,16 +199,15 @@ class RestoreDialog(DialogBase[RestoreResult]):
 
     def on_manual_backups_read(self, event: ManualBackupsRead) -> None:
         event.stop()
-        status = self.query_one("#safety-status", Static)
         safety = self.query_one("#safety", Checkbox)
         if event.manual is None:
             self._safety_possible = True  # the API will say if it is not
-            self._quota_text = (
-                f"Could not read the manual backup quota ({safe_text(event.error)})."
-            )
+            self._quota_text = f"Could not read the manual backup quota ({safe_text(event.error)})."
         else:
             self._safety_possible, verdict = quota_verdict(event.manual)
-            self._quota_text = f"{len(event.manual)} of {MANUAL_BACKUP_LIMIT} manual backups in use."
+            self._quota_text = (
+                f"{len(event.manual)} of {MANUAL_BACKUP_LIMIT} manual backups in use."
+            )
             if not self._safety_possible:
                 safety.value = False
                 self._quota_text = verdict

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from vpstui.api.models import MANUAL_BACKUP_LIMIT, Backup, Server
 from vpstui.format import safe_text
 from vpstui.summary import AccountOverview, ServerSummary, account_overview, servers_from_backups
+from vpstui.ui.dialogs.base import DialogBase
 from vpstui.ui.messages import Scope
 from vpstui.ui.screens.following import Follower
 from vpstui.ui.widgets.backup_table import BackupTable
@@ -81,6 +82,15 @@ class ServersView(Screen[None]):
         self._scope_bar.show(state)
         self._stale_banner.show(state, now)
         self._show_insight(now)
+        self._refresh_times(now)
+
+    def _refresh_times(self, now: datetime) -> None:
+        """Relative times ("5m ago") move on with the clock: the table's rows and an open
+        dialog are redrawn with the same `now` as the header, so they never disagree."""
+        self.table.refresh_times()
+        dialog = self.app.screen
+        if isinstance(dialog, DialogBase) and dialog.is_mounted:
+            dialog.refresh_times(now)
 
     def _show_insight(self, now: datetime) -> None:
         insight = self.insight

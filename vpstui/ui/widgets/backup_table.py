@@ -361,6 +361,10 @@ class BackupTable(ScrollView, can_focus=True):
             if backup.in_progress:
                 self.refresh_line(y)
 
+    def refresh_times(self) -> None:
+        """Redraw the rows on screen: their "5m ago" and "in 6d" move on with the clock."""
+        self.refresh()
+
     def render_line(self, y: int) -> Strip:
         width = self._width
         base = self.rich_style

@@ -14,7 +14,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from vpstui.api.models import Backup
-from vpstui.format import DASH, compact_age, expires_text, expiring_soon, human_size, safe_text
+from vpstui.format import DASH, expires_text, expiring_soon, human_size, relative_time, safe_text
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
@@ -138,7 +138,7 @@ def render_row(
         (_short_type(backup.backup_type), None if backup.is_manual else dim),
         (status_text, status_style),
         (human_size(backup.size_mb) if not backup.in_progress else DASH, None),
-        (compact_age(backup.created_at, now), None),
+        (relative_time(backup.created_at, now), None),
         (expires, get("backup-table--expiring") if soon else (dim if expires == "never" else None)),
         (safe_text(backup.description or "", 300), None),
     ]

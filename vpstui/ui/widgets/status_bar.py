@@ -10,7 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from vpstui.format import compact_age, safe_text
+from vpstui.format import duration, relative_time, safe_text
 
 
 class Connection(msgspec.Struct):
@@ -51,8 +51,7 @@ def badge_style(colour: str | None) -> Style:
 
 
 def _seconds_until(when: datetime, now: datetime) -> str:
-    seconds = max(0, round((when - now).total_seconds()))
-    return f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"
+    return duration(round((when - now).total_seconds()))
 
 
 class StatusBar(Static):
@@ -63,7 +62,7 @@ class StatusBar(Static):
 
     def show(self, state: Connection, now: datetime) -> None:
         wide = self.size.width >= 110
-        age = compact_age(state.last_ok, now) if state.last_ok is not None else None
+        age = relative_time(state.last_ok, now) if state.last_ok is not None else None
         # Called every second: skip building the line when nothing it shows has changed.
         signature = (wide, age, msgspec.structs.astuple(state))
         if signature == self._signature:
@@ -95,9 +94,7 @@ class StatusBar(Static):
         elif state.last_ok is not None:
             text.append("● live", style="green")
         if state.last_ok is not None:
-            text.append(
-                f" · {'updated ' if wide else ''}{compact_age(state.last_ok, now)}", style="dim"
-            )
+            text.append(f" · {'updated ' if wide else ''}{age}", style="dim")
         if state.loading:
             if state.expected:
                 text.append(f" · loaded {state.loaded:,} of {state.expected:,}", style="yellow")
@@ -151,7 +148,7 @@ class StaleBanner(Static):
         self.display = True
         text = Text()
         if state.last_ok is not None:
-            text.append(f"Showing data from {compact_age(state.last_ok, now)}. ", style="bold")
+            text.append(f"Showing data from {relative_time(state.last_ok, now)}. ", style="bold")
         text.append(safe_text(state.error, 400))
         if state.retry_at is not None:
             text.append(f"  Retrying in {_seconds_until(state.retry_at, now)}", style="bold")
