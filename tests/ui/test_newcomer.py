@@ -3,12 +3,15 @@ would see it, at the sizes people use (120x35, 80x24, 60x18)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
+import httpx
 from textual.widgets import Checkbox
 
 from vpstui.clock import FakeClock
 from vpstui.demo import DemoBackend
+from vpstui.demo.faults import SwitchableTransport
 from vpstui.ui.app import VpsApp
 from vpstui.ui.dialogs import RestoreDialog
 
@@ -160,3 +163,93 @@ async def test_relative_times_agree_and_follow_the_clock(
             assert f"({age})" in created, (age, created)
             header = str(main.query_one("#status-bar").render())
             assert "0m ago" not in header and "minute" not in header
+
+
+# -- 4. text is cut with "…", never through a value; narrow layouts drop whole columns ----
+
+
+def screen_lines(app: VpsApp) -> list[str]:
+    from tests.snapshots.compare import screen_text
+
+    return screen_text(app.export_screenshot())
+
+
+def test_columns_fit_and_drop_whole() -> None:
+    """At any width the row fits exactly; a shown column is at least its minimum width."""
+    from vpstui.ui.widgets.columns import COLUMNS, column_widths
+
+    for width in range(40, 200):
+        widths = column_widths(width, 16)
+        assert sum(w + 1 for w in widths if w > 0) <= width, width
+        for column, w in zip(COLUMNS, widths, strict=True):
+            assert w == 0 or w >= column.min_width, (width, column.key, w)
+
+
+async def test_every_value_shows_whole_or_ends_in_ellipsis(
+    make_app: AppFactory, clock: FakeClock
+) -> None:
+    """Sizes, ages and expiry warnings are never cut; descriptions end in "…" when cut."""
+    from rich.style import Style
+
+    from vpstui.format import expires_text, human_size, relative_time
+    from vpstui.ui.widgets.columns import COLUMNS, column_widths, render_row
+
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        backups = list(main_of(app).table.backups.values())
+    now = clock.now()
+    for width in (58, 78, 92, 118):
+        widths = column_widths(width, 16)
+        shown = {c.key for c, w in zip(COLUMNS, widths, strict=True) if w}
+        for backup in backups:
+            strip = render_row(
+                backup, widths, now, 0, lambda _: Style(), Style(), bold_styled=False, width=width
+            )
+            line = "".join(segment.text for segment in strip)
+            assert len(line) == width
+            if "expires" in shown:
+                assert expires_text(backup, now) in line, (width, line)
+            if "created" in shown:
+                assert relative_time(backup.created_at, now) in line, (width, line)
+            if "size" in shown and not backup.in_progress:
+                assert human_size(backup.size_mb) in line, (width, line)
+            description = backup.description or ""
+            if "description" in shown and description and description not in line:
+                assert line.rstrip().endswith("…"), (width, line)
+
+
+async def test_60x18_header_and_footer_show_whole_words(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 18)) as pilot:
+        await settle(app, pilot)
+        lines = screen_lines(app)
+        header = next(line for line in lines if " ID " in line)
+        labels = {"ID", "Server", "Type", "Status", "Size", "Created", "Expires", "Description"}
+        words = [word.rstrip("▼▲") for word in header.split() if word not in "▼▲"]
+        assert set(words) <= labels and "Expires" in words, header
+        assert "▼" in header or "▲" in header, header  # the sort still shows
+        footer = lines[-1]
+        for word in ("Serve", "Restor", "Filte", "Delet"):
+            for part in footer.split():
+                assert not (
+                    part.startswith(word) and part not in ("Servers", "Restore", "Filter", "Delete")
+                ), footer
+
+
+async def test_stale_banner_keeps_the_retry_whole(
+    make_app: AppFactory, transport: SwitchableTransport, clock: FakeClock
+) -> None:
+    """A long error never pushes "Retrying in … (ctrl+r: now)" off the banner at 60x18."""
+    app = make_app()
+    async with app.run_test(size=(60, 18)) as pilot:
+        await settle(app, pilot)
+        transport.fault = httpx.ConnectError("Connection refused " + "and more detail " * 20)
+        clock.advance(70)
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert main_of(app).connection.error
+        text = "\n".join(screen_lines(app))
+        assert re.search(r"Retrying in \d+s \(ctrl\+r: now\)\.", text), text
+        assert "Showing data from 1m ago." in text, text
+        assert "…" in text

@@ -21,12 +21,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Footer, Input, Static
+from textual.widgets import Button, Checkbox, Input, Static
 from textual.worker import Worker, WorkerState
 
 from vpstui.api import ApiError, Backup, VpsClient
 from vpstui.audit import AuditLog, Outcome
 from vpstui.format import safe_text
+from vpstui.ui.widgets.footer import KeysFooter
 
 __all__ = ["DialogBase", "RequestFailed", "field_line"]
 
@@ -123,7 +124,7 @@ class DialogBase(ModalScreen[ResultType]):
                 yield Static("", id="dialog-note", markup=False)
                 with Horizontal(id="dialog-buttons"):
                     yield from self.compose_buttons()
-        yield Footer()  # the dialog's own keys, instead of the main screen's
+        yield KeysFooter()  # the dialog's own keys, instead of the main screen's
 
     def compose_body(self) -> Iterable[Widget]:
         """The dialog's content (inside a scrollable area)."""

@@ -9,10 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from vpstui.config import ENV_TOKEN, default_config_path
 from vpstui.format import safe_text
+from vpstui.ui.widgets.footer import KeysFooter
 
 
 def token_help(reason: str | None) -> Text:
@@ -59,4 +60,4 @@ class FirstRunScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with VerticalScroll(), Center():
             yield Static(token_help(self.reason), id="explain")
-        yield Footer()
+        yield KeysFooter()

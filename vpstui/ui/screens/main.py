@@ -10,7 +10,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from vpstui.api.models import Backup
 from vpstui.format import backup_summary, safe_text, status_word
@@ -20,6 +20,7 @@ from vpstui.ui.schedule import RefreshSchedule
 from vpstui.ui.screens.following import Follower
 from vpstui.ui.screens.live import LiveScreen
 from vpstui.ui.widgets.backup_table import BackupTable
+from vpstui.ui.widgets.footer import KeysFooter
 from vpstui.ui.widgets.insight import InsightPanel
 from vpstui.ui.widgets.server_picker import ServerPicker
 from vpstui.ui.widgets.status_bar import Connection, ScopeBar, StaleBanner, StatusBar
@@ -74,7 +75,7 @@ class MainScreen(LiveScreen):
                 yield InsightPanel(id="insight")
                 yield Input(placeholder="Filter by id, server or description…", id="filter")
                 yield BackupTable(now=self.app.clock.now, id="backups")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         settings = self.app.settings

@@ -146,13 +146,17 @@ class StaleBanner(Static):
                 self.display = False
             return
         self.display = True
-        text = Text()
+        # What happens next on the first line, what went wrong on the second: each line is
+        # cut with "…" on its own, so a long error never hides the retry.
+        text = Text(no_wrap=True, overflow="ellipsis")
         if state.last_ok is not None:
-            text.append(f"Showing data from {relative_time(state.last_ok, now)}. ", style="bold")
-        text.append(safe_text(state.error, 400))
+            text.append(f"Showing data from {relative_time(state.last_ok, now)}.", style="bold")
         if state.retry_at is not None:
-            text.append(f"  Retrying in {_seconds_until(state.retry_at, now)}", style="bold")
+            text.append(f" Retrying in {_seconds_until(state.retry_at, now)}", style="bold")
             text.append(" (ctrl+r: now).")
+        if text.plain:
+            text.append("\n")
+        text.append(safe_text(state.error, 400))
         if text != self._shown:
             self._shown = text
             self.update(text)
