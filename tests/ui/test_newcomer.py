@@ -253,3 +253,48 @@ async def test_stale_banner_keeps_the_retry_whole(
         assert re.search(r"Retrying in \d+s \(ctrl\+r: now\)\.", text), text
         assert "Showing data from 1m ago." in text, text
         assert "…" in text
+
+
+# -- 5. a backup created elsewhere shows up, or is announced, never silently above -------
+
+
+def header_of(app: VpsApp) -> str:
+    table = main_of(app).table
+    return "".join(segment.text for segment in table.render_line(0))
+
+
+async def test_new_backup_appears_when_the_view_is_at_the_top(
+    make_app: AppFactory, backend: DemoBackend
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        table = main_of(app).table
+        top = table.visible_ids[0]
+        assert table.cursor_backup is not None and table.cursor_backup.id == top
+        new = backend.state.create_manual_backup(12345, "made elsewhere")
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert table.visible_ids[0] == new.id
+        assert round(table.scroll_y) == 0  # the new row is on screen, above the cursor
+        assert table.cursor_backup is not None and table.cursor_backup.id == top
+        assert "new" not in header_of(app)
+
+
+async def test_new_backup_above_a_scrolled_view_is_announced(
+    make_app: AppFactory, backend: DemoBackend
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        table = main_of(app).table
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert round(table.scroll_y) > 0
+        backend.state.create_manual_backup(12345, "made elsewhere")
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        assert "↑ 1 new" in header_of(app)
+        await pilot.press("g")
+        await pilot.pause()
+        assert "new" not in header_of(app)

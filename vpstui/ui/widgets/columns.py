@@ -101,8 +101,11 @@ def render_header(
     header: Style,
     sorted_style: Style,
     width: int,
+    *,
+    new_above: int = 0,
 ) -> Strip:
-    """The header line, the sorted column marked ▼ (descending) or ▲."""
+    """The header line, the sorted column marked ▼ (descending) or ▲; rows that arrived
+    above the view are counted at its right end: "↑ 2 new"."""
     segments: list[Segment] = []
     for column, cell_width in zip(COLUMNS, widths, strict=True):
         if cell_width <= 0:
@@ -118,7 +121,13 @@ def render_header(
         elif cell_len(label) > cell_width:
             label = set_cell_size(label, cell_width - 1) + "…"
         segments.append(Segment(set_cell_size(" " + label, cell_width + 1), style))
-    return Strip(segments).adjust_cell_length(width, header)
+    strip = Strip(segments).adjust_cell_length(width, header)
+    if new_above:
+        note = f" ↑ {new_above:,} new (g) "
+        strip = strip.crop(0, max(width - cell_len(note), 0))
+        strip = Strip([*strip, Segment(note, sorted_style + Style(reverse=True))])
+        strip = strip.adjust_cell_length(width, header)
+    return strip
 
 
 def render_row(
