@@ -420,7 +420,7 @@ def test_delete_with_yes_deletes_once_and_logs_it(
     assert run("backups", "delete", str(backup_id), "--yes") == EXIT_OK
     out, err = capsys.readouterr()
     assert out.strip() == f"Deleted backup #{backup_id} of web-server-01."
-    assert f"Delete backup {backup_id} of web-server-01" in err and "cannot be undone" in err
+    assert f"Delete backup #{backup_id} of web-server-01" in err and "cannot be undone" in err
     assert backup_id not in backend.state.backups
     assert backend.count("DELETE") == 1
     entries = read_entries(audit_path)
@@ -546,7 +546,7 @@ def test_restore_with_yes_and_wait(
     assert code == EXIT_OK
     out, err = capsys.readouterr()
     assert "overwrites the server's disk" in err
-    assert f"Restore web-server-01 (id {server_id}) from backup {backup_id}" in err
+    assert f"Restore web-server-01 (id {server_id}) from backup #{backup_id}" in err
     assert out.strip() == f"Restore of web-server-01 from backup #{backup_id} finished: active."
     assert backend.count("POST", f"/api/v1/servers/{server_id}/restore/") == 1
     assert backend.state.servers[server_id].status == "active"

@@ -26,15 +26,14 @@ def _epilog() -> str:
         ENV_CONFIG,
         ENV_PROFILE,
         ENV_TOKEN,
+        TOKEN_ORDER,
         default_config_path,
     )
 
+    sources = "\n".join(f"  {where:<22} {what}" for where, what in TOKEN_ORDER)
     return f"""\
 token (first found wins):
-  --token-file PATH      a file holding the token (chmod 600)
-  {ENV_TOKEN:<22} the token itself
-  token_command = "..."  in the config file: a command that prints the token
-  token = "..."          in the config file
+{sources}
 
 environment:
   {ENV_TOKEN:<22} API token
@@ -106,8 +105,8 @@ def missing_token_message() -> str:
 
     return (
         "vpstui: no API token.\n"
-        f"  Set {ENV_TOKEN}, pass --token-file PATH, or put token_command (or token) in\n"
-        f"  {default_config_path()}\n"
+        f"  Pass --token-file PATH, set {ENV_TOKEN}, or put token, token_file or\n"
+        f"  token_command in {default_config_path()}\n"
         "  To try vpstui without an account: vpstui --demo\n"
     )
 

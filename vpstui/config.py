@@ -60,6 +60,18 @@ DEFAULT_STALE_AFTER_HOURS = 36.0
 TOKEN_COMMAND_TIMEOUT = 15.0
 #: The keys that say where the token comes from; a profile overrides them as one.
 TOKEN_KEYS = ("token", "token_file", "token_command")
+#: Where the token is looked for, in this order; the first found wins (`load_settings`).
+#: `--help`, the first-run screen and the README list the sources in this order.
+TOKEN_ORDER: tuple[tuple[str, str], ...] = (
+    ("--token-file PATH", "a file holding the token (chmod 600)"),
+    (f"{ENV_TOKEN}=…", "the token itself, in the environment"),
+    ('token = "…"', "in the config file (chmod 600 it)"),
+    ('token_file = "PATH"', "in the config file: a file holding the token"),
+    (
+        'token_command = "…"',
+        "in the config file: a command that prints it (best: no secret on disk)",
+    ),
+)
 
 
 class ConfigError(Exception):

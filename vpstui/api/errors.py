@@ -222,7 +222,7 @@ def error_from_response(response: httpx.Response, *, action: str) -> ApiError:
     said = f": {detail}" if detail else "."
     if status == 401:
         return AuthenticationError(
-            f"The API rejected the token ({status}){said} Check VPS_API_TOKEN or your config.",
+            f"The API rejected the token ({status}){said}",
             status=status,
             detail=detail,
         )

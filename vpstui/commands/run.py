@@ -9,7 +9,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from vpstui.api import ApiError, InsecureUrlError, NotFoundError, VpsClient
+from vpstui.api import ApiError, AuthenticationError, InsecureUrlError, NotFoundError, VpsClient
 from vpstui.audit import AuditLog, default_audit_path
 from vpstui.config import ConfigError, Settings, load_settings
 from vpstui.format import safe_text
@@ -115,7 +115,7 @@ def run_command(
     audit = AuditLog(audit_path, host=api.host, secrets=secrets) if audit_path else None
     session = Session(api, runtime, audit, poll_interval=settings.poll_interval)
     try:
-        return asyncio.run(_run(COMMANDS[key], session, args))
+        return asyncio.run(_run(COMMANDS[key], session, args, settings.token_source))
     except KeyboardInterrupt:
         return _fail("interrupted.", EXIT_INTERRUPTED)
     except BrokenPipeError:  # `vpstui backups list | head`
@@ -124,12 +124,18 @@ def run_command(
         return EXIT_OK
 
 
-async def _run(command: Command, session: Session, args: argparse.Namespace) -> int:
+async def _run(
+    command: Command, session: Session, args: argparse.Namespace, token_source: str | None
+) -> int:
     try:
         async with session.api:
             return await command(session, args)
     except CommandError as error:
         return _fail(error.message, error.code)
+    except AuthenticationError as error:
+        if error.status != 401 or not token_source:
+            return _fail(safe_text(error), EXIT_FAILED)
+        return _fail(f"{safe_text(error)} Check the token from {token_source}.", EXIT_FAILED)
     except NotFoundError as error:
         return _fail(safe_text(error), EXIT_NOT_FOUND)
     except ApiError as error:

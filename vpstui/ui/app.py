@@ -179,7 +179,7 @@ class VpsApp(App[None]):
 
     def token_rejected(self, reason: str) -> None:
         """A 401 before anything loaded: explain, and stay open until the user quits."""
-        self.switch_screen(FirstRunScreen(reason))
+        self.switch_screen(FirstRunScreen(reason, self.settings.token_source))
 
     def action_help(self) -> None:
         from vpstui.ui.screens.help import HelpScreen
