@@ -298,3 +298,36 @@ async def test_new_backup_above_a_scrolled_view_is_announced(
         await pilot.press("g")
         await pilot.pause()
         assert "new" not in header_of(app)
+
+
+# -- 7. the footer shows only keys that work where the focus is ---------------------------
+
+
+async def test_server_search_footer_and_escape(make_app: AppFactory) -> None:
+    """In the search, typed keys are text: the footer does not offer / n R s; "/" that
+    matches nothing says so; one Esc closes the overlay at 80x24."""
+    from textual.widgets import Input, OptionList
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        main = main_of(app)
+        await pilot.press("s")
+        await pilot.pause()
+        assert main.has_class("-picker-open")
+        footer = screen_lines(app)[-1]
+        for word in ("Filter", "Restore", "New", "Delete", "Servers"):
+            assert word not in footer, footer
+        assert "esc" in footer, footer
+        await pilot.press("/")
+        await pilot.pause()
+        assert main.query_one("#server-search", Input).value == "/"
+        options = main.query_one("#server-options", OptionList)
+        shown = [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+        assert any("No server matches" in text for text in shown), shown
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not main.has_class("-picker-open")
+        assert app.focused is main.table
+        footer = screen_lines(app)[-1]
+        assert "Filter" in footer and "Restore" in footer

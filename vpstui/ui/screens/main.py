@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 TYPE_CYCLE: tuple[str | None, ...] = (None, "manual", "automatic")
 #: The actions that change the account: off (shown dimmed) when read-only.
 WRITE_ACTIONS = frozenset({"create", "delete", "restore"})
+#: Actions on printable keys, which a focused text field takes as text instead.
+TYPED_ACTIONS = frozenset({"filter", "servers"})
 #: Below this width the server picker is hidden until `s` shows it.
 NARROW = 110
 
@@ -174,6 +176,7 @@ class MainScreen(LiveScreen):
         # set_focus at once (not focus(), which waits a turn): keys typed right after `s`
         # are already queued and must land in the search field, not in the table.
         self.set_focus(self.query_one("#server-search"))
+        self.refresh_bindings()
 
     def action_filter(self) -> None:
         if self._typing():
@@ -215,9 +218,12 @@ class MainScreen(LiveScreen):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Read-only: create, delete and restore show dimmed in the footer and do nothing
-        (a key press on them is answered by `on_key`, which says why)."""
+        (a key press on them is answered by `on_key`, which says why). While a text field
+        has focus, `/` and `s` are text: the footer does not offer them."""
         if action in WRITE_ACTIONS and self.app.settings.read_only:
             return None
+        if action in TYPED_ACTIONS and self._typing():
+            return False
         return True
 
     def on_key(self, event: events.Key) -> None:
