@@ -331,3 +331,43 @@ async def test_server_search_footer_and_escape(make_app: AppFactory) -> None:
         assert app.focused is main.table
         footer = screen_lines(app)[-1]
         assert "Filter" in footer and "Restore" in footer
+
+
+# -- 8. the palette lists vpstui's own commands, titled by what they do -------------------
+
+
+async def test_palette_has_only_operator_commands(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert len(titles) == len(set(titles)), titles
+        for stock in ("Keys", "Maximize", "Screenshot", "Quit the application"):
+            assert not any(title.startswith(stock) for title in titles), titles
+        assert "Help" in titles and "Quit" in titles
+
+
+async def test_palette_search_web_lists_no_db_servers(make_app: AppFactory) -> None:
+    from textual.command import CommandList
+
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"web")
+        results = app.screen.query_one(CommandList)
+        await wait_until(pilot, lambda: results.option_count > 0)
+        await pilot.pause(0.3)
+        shown = [str(results.get_option_at_index(i).prompt) for i in range(results.option_count)]
+        assert any("web-server-01" in text for text in shown), shown
+        assert not any("db-" in text for text in shown), shown
+
+
+async def test_current_profile_is_titled_reload(clock: FakeClock) -> None:
+    from vpstui.config import Settings
+    from vpstui.ui.profiles import profile_title
+
+    settings = Settings(demo=True, profile="staging", profiles=("staging", "prod"))
+    assert profile_title("staging", settings) == "Reload profile staging (in use)"
+    assert profile_title("prod", settings) == "Switch to profile prod"

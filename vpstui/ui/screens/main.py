@@ -222,9 +222,7 @@ class MainScreen(LiveScreen):
         has focus, `/` and `s` are text: the footer does not offer them."""
         if action in WRITE_ACTIONS and self.app.settings.read_only:
             return None
-        if action in TYPED_ACTIONS and self._typing():
-            return False
-        return True
+        return not (action in TYPED_ACTIONS and self._typing())
 
     def on_key(self, event: events.Key) -> None:
         """A key bound to an action that read-only turned off: say why instead of nothing."""
