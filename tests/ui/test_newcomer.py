@@ -371,3 +371,25 @@ async def test_current_profile_is_titled_reload(clock: FakeClock) -> None:
     settings = Settings(demo=True, profile="staging", profiles=("staging", "prod"))
     assert profile_title("staging", settings) == "Reload profile staging (in use)"
     assert profile_title("prod", settings) == "Switch to profile prod"
+
+
+# -- 9. "never" expires latest: last ascending, first descending ---------------------------
+
+
+async def test_never_sorts_as_the_latest_expiry(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        table = main_of(app).table
+        for reverse in (False, True):
+            table.sort_by("expires", reverse)
+            await pilot.pause()
+            never = [
+                b.is_manual and b.expires_at is None
+                for b in map(table.backups.__getitem__, table.visible_ids)
+            ]
+            assert any(never)
+            count = sum(never)
+            expected = [True] * count if reverse else [False] * (len(never) - count)
+            part = never[:count] if reverse else never[: len(never) - count]
+            assert part == expected, (reverse, never[:5], never[-5:])
