@@ -393,3 +393,41 @@ async def test_never_sorts_as_the_latest_expiry(make_app: AppFactory) -> None:
             expected = [True] * count if reverse else [False] * (len(never) - count)
             part = never[:count] if reverse else never[: len(never) - count]
             assert part == expected, (reverse, never[:5], never[-5:])
+
+
+# -- 11. the incident summary says when no safety backup was taken, and why ---------------
+
+
+async def restore_and_copy_incident(
+    app: VpsApp, pilot: object, clock: FakeClock, untick: bool
+) -> str:
+    from vpstui.ui.screens.main import MainScreen
+
+    dialog = await open_restore(app, pilot)
+    await wait_until(pilot, lambda: "Checking" not in text_of(dialog, "#safety-status"))
+    if untick:
+        dialog.query_one("#safety", Checkbox).value = False
+    await pilot.press(*dialog.server_name, "enter")  # type: ignore[attr-defined]
+    await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+    clock.advance(600)
+    await wait_until(pilot, lambda: main_of(app).follower.last_incident is not None)
+    await pilot.press("I")  # type: ignore[attr-defined]
+    return app.clipboard
+
+
+async def test_incident_says_no_safety_backup_unticked(
+    make_app: AppFactory, clock: FakeClock
+) -> None:
+    app = make_app(server="mail-relay", poll_interval=0.05)
+    async with app.run_test(size=(120, 35)) as pilot:
+        summary = await restore_and_copy_incident(app, pilot, clock, untick=True)
+        assert "safety backup: none (unticked)" in summary, summary
+
+
+async def test_incident_says_no_safety_backup_quota_full(
+    make_app: AppFactory, clock: FakeClock
+) -> None:
+    app = make_app(server="db-primary", poll_interval=0.05)
+    async with app.run_test(size=(120, 35)) as pilot:
+        summary = await restore_and_copy_incident(app, pilot, clock, untick=False)
+        assert "safety backup: none (quota full)" in summary, summary

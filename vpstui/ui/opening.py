@@ -79,7 +79,12 @@ def open_restore(app: VpsApp, backup: Backup) -> None:
             timeout=15,
         )
         safety = dialog.safety_backup
-        main.restore_started(backup, backup.server_name, safety.id if safety is not None else None)
+        main.restore_started(
+            backup,
+            backup.server_name,
+            safety.id if safety is not None else None,
+            dialog.no_safety_reason,
+        )
         if safety is not None:
             main.load_backups()  # show the safety backup's row
 

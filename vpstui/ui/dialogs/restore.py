@@ -233,6 +233,15 @@ class RestoreDialog(DialogBase[RestoreResult]):
         self.query_one("#safety-status", Static).update(Text(text))
 
     @property
+    def no_safety_reason(self) -> str | None:
+        """Why no safety backup is taken ("quota full", "unticked"), or None if one is."""
+        if self._safety_possible is False:
+            return "quota full"
+        if not self.wants_safety:
+            return "unticked"
+        return None
+
+    @property
     def wants_safety(self) -> bool:
         return self.query_one("#safety", Checkbox).value
 

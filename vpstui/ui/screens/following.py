@@ -35,6 +35,7 @@ class Follower(msgspec.Struct):
         now: datetime,
         *,
         safety_backup_id: int | None = None,
+        no_safety: str | None = None,
         remember: bool = True,
     ) -> None:
         self.restoring[backup.server_id] = server_name
@@ -48,6 +49,7 @@ class Follower(msgspec.Struct):
             final_status=None,
             operator=who_am_i(),
             safety_backup_id=safety_backup_id,
+            no_safety=no_safety,
         )
         self.next_poll = now + timedelta(seconds=self.poll_interval)
         if remember and self.ledger is not None:

@@ -304,12 +304,21 @@ class MainScreen(LiveScreen):
         self.load_backups()
 
     def restore_started(
-        self, backup: Backup, server_name: str, safety_backup_id: int | None = None
+        self,
+        backup: Backup,
+        server_name: str,
+        safety_backup_id: int | None = None,
+        no_safety: str | None = None,
     ) -> None:
-        """The API accepted a restore: follow the server until it is back."""
+        """The API accepted a restore: follow the server until it is back. `no_safety` says
+        why no safety backup was taken, for the incident summary."""
         server_id = backup.server_id
         self.follower.restore_started(
-            backup, server_name, self._now(), safety_backup_id=safety_backup_id
+            backup,
+            server_name,
+            self._now(),
+            safety_backup_id=safety_backup_id,
+            no_safety=no_safety,
         )
         self.servers = [
             msgspec.structs.replace(s, status="restoring") if s.id == server_id else s
