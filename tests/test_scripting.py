@@ -474,6 +474,32 @@ def test_delete_on_a_terminal_asks_to_type_the_id(
     assert backend.count("DELETE") == 1 and backup_id not in backend.state.backups
 
 
+def test_delete_confirmation_takes_the_id_as_written_everywhere(
+    run: Callable[..., int],
+    backend: DemoBackend,
+    make_runtime: Callable[..., Runtime],
+    terminal: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The ID is shown as "#2522" everywhere, so "#2522" typed at the prompt counts too."""
+    backup_id = completed_backup(backend, server_named(backend, "staging-app"))
+    terminal.append(f"#{backup_id}")
+    runtime = make_runtime(terminal=True, is_terminal=Runtime().is_terminal, ask=Runtime().ask)
+    assert run("backups", "delete", str(backup_id), runtime=runtime) == EXIT_OK
+    assert backend.count("DELETE") == 1 and backup_id not in backend.state.backups
+
+
+def test_create_wait_says_completed_once(
+    run: Callable[..., int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The last line names the backup once: "Backup #N of NAME is completed: SIZE, …"."""
+    assert run("backups", "create", "web-server-01", "--wait") == EXIT_OK
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert re.fullmatch(
+        r"Backup #\d+ of web-server-01 is completed: [\d.]+ [KMGT]iB, created .+ UTC\.", last
+    ), last
+
+
 def test_wrong_confirmation_aborts_with_nothing_sent(
     run: Callable[..., int],
     backend: DemoBackend,

@@ -45,6 +45,7 @@ __all__ = [
     "expires_text",
     "expiring_soon",
     "human_size",
+    "parenthetical",
     "relative_time",
     "safe_text",
 ]
@@ -117,6 +118,12 @@ def relative_time(when: datetime | None, now: datetime) -> str:
         return "in <1m" if seconds > 0 else "just now"
     amount = duration(abs(seconds))
     return f"in {amount}" if seconds > 0 else f"{amount} ago"
+
+
+def parenthetical(value: object) -> str:
+    """An error or remark inside a sentence: "(could not connect)", its own full stop
+    dropped so that the sentence's does not double it ("(could not connect.).")."""
+    return f"({safe_text(value).rstrip().removesuffix('.')})"
 
 
 def backup_ref(backup_id: int) -> str:

@@ -431,3 +431,34 @@ async def test_incident_says_no_safety_backup_quota_full(
     async with app.run_test(size=(120, 35)) as pilot:
         summary = await restore_and_copy_incident(app, pilot, clock, untick=False)
         assert "safety backup: none (quota full)" in summary, summary
+
+
+# -- 10. one name for one thing: "#2522", labelled values, no doubled punctuation ---------
+
+
+def test_parenthetical_drops_the_inner_full_stop() -> None:
+    from vpstui.format import parenthetical
+
+    assert parenthetical("The API could not connect.") == "(The API could not connect)"
+    assert parenthetical("timed out") == "(timed out)"
+
+
+async def test_toasts_name_backups_as_hash_id(make_app: AppFactory) -> None:
+    app = make_app(server="web-server-01")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        backup = main_of(app).table.cursor_backup
+        assert backup is not None
+        await pilot.press("c")
+        await pilot.pause()
+        copied = [n.message for n in app._notifications if "Copied" in n.message]
+        assert copied == [f"Copied the ID of backup #{backup.id}"], copied
+        await pilot.press("n")
+        await settle(app, pilot)
+        await pilot.press(*"before upgrade", "enter")
+        await wait_until(pilot, lambda: not app.screen.is_modal)
+        await settle(app, pilot)
+        messages = [f"{n.title} {n.message}" for n in app._notifications]
+        started = [m for m in messages if "started" in m]
+        assert started and all(re.search(r"Backup #\d+ started", m) for m in started), messages
+        assert not any(re.search(r"[Bb]ackup (ID )?\d", m) for m in messages), messages

@@ -168,7 +168,10 @@ class Session:
             typed = self.runtime.ask(prompt)
         except EOFError:
             typed = ""
-        if typed.strip() != expected.strip():
+        answer = typed.strip()
+        if expected.strip().isdigit():  # an ID: "#2522", as every message writes it, too
+            answer = answer.removeprefix("#")
+        if answer != expected.strip():
             raise CommandError(
                 f"Confirmation did not match; did not {what}. Nothing was sent.", EXIT_USAGE
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from vpstui.api.models import Backup, CreateResult, RestoreResult
-from vpstui.format import safe_text
+from vpstui.format import backup_ref, safe_text
 
 if TYPE_CHECKING:
     from vpstui.ui.app import VpsApp
@@ -31,7 +31,7 @@ def open_create(app: VpsApp, server_id: int | None) -> None:
         main.backup_created(result.backup)
         app.notify(
             safe_text(result.message or "Backup started.", 300),
-            title=f"Backup {result.backup.id} started",
+            title=f"Backup {backup_ref(result.backup.id)} started",
         )
 
     from vpstui.ui.dialogs import CreateDialog
@@ -48,10 +48,10 @@ def open_delete(app: VpsApp, backup: Backup) -> None:
 
     def deleted(outcome: str | None) -> None:
         if outcome == "deleted":
-            app.notify(f"Backup {backup.id} deleted.", title="Deleted")
+            app.notify(f"Backup {backup_ref(backup.id)} deleted.", title="Deleted")
         elif outcome == "gone":
             app.notify(
-                f"Backup {backup.id} was already deleted (404); removed from the list.",
+                f"Backup {backup_ref(backup.id)} was already deleted (404); removed from the list.",
                 severity="warning",
             )
         if outcome is not None:

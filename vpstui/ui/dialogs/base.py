@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from vpstui.api import ApiError, Backup, VpsClient
 from vpstui.audit import AuditLog, Outcome
-from vpstui.format import safe_text
+from vpstui.format import parenthetical, safe_text
 from vpstui.ui.widgets.footer import KeysFooter
 
 __all__ = ["DialogBase", "RequestFailed", "field_line"]
@@ -311,7 +311,8 @@ class DialogBase(ModalScreen[ResultType]):
         except ApiError as error:
             result = OutcomeChecked(
                 None,
-                f"Checking what happened failed too ({error}). The list will be re-read when "
+                f"Checking what happened failed too {parenthetical(error)}. The list will be "
+                "re-read when "
                 "you close this; look there before trying again.",
             )
         self.post_message(result)

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, CreateResult, Server, VpsClient
 from vpstui.clock import Clock
-from vpstui.format import absolute_time, safe_text, status_word
+from vpstui.format import absolute_time, parenthetical, safe_text, status_word
 from vpstui.ui.dialogs.base import DialogBase, ManualBackupsRead, OutcomeChecked
 
 __all__ = ["DESCRIPTION_LIMIT", "CreateDialog", "quota_text"]
@@ -184,7 +184,7 @@ class CreateDialog(DialogBase[CreateResult]):
         if event.manual is None:
             self.query_one("#quota", Static).update(
                 Text(
-                    f"Could not check the manual backup quota ({safe_text(event.error)}). "
+                    f"Could not check the manual backup quota {parenthetical(event.error)}. "
                     "You can still create; the API enforces its limit."
                 )
             )

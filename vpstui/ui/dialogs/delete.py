@@ -122,7 +122,7 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
     def on_backup_deleted(self, event: BackupDeleted) -> None:
         event.stop()
         self.request_done()
-        self.audit("succeeded", f"Backup {self.backup.id} deleted.")
+        self.audit("succeeded", f"Backup {backup_ref(self.backup.id)} deleted.")
         self.dismiss("deleted")
 
     def audit_target(self) -> tuple[int | None, str | None, int | None]:

@@ -24,6 +24,7 @@ from vpstui.format import (
     backup_summary,
     expiring_soon,
     human_size,
+    parenthetical,
     relative_time,
     safe_text,
     status_word,
@@ -150,7 +151,7 @@ class DetailsDialog(DialogBase[None]):
         self.manual_count = len(event.manual) if event.manual is not None else None
         text = self._quota_text(self.manual_count)
         if event.error is not None:
-            text = f"could not be read ({safe_text(event.error)})"
+            text = f"could not be read {parenthetical(event.error)}"
         self.query_one("#field-quota", Static).update(
             Text.assemble((f"{'Quota:':<{LABEL_WIDTH}}", "bold"), text)
         )

@@ -19,7 +19,14 @@ from textual.widgets import Button, Checkbox, Input, Static
 from vpstui.api import ApiError, Backup, RestoreResult, Server, VpsClient
 from vpstui.api.models import MANUAL_BACKUP_LIMIT
 from vpstui.clock import Clock
-from vpstui.format import absolute_time, human_size, relative_time, safe_text, status_word
+from vpstui.format import (
+    absolute_time,
+    human_size,
+    parenthetical,
+    relative_time,
+    safe_text,
+    status_word,
+)
 from vpstui.ui.dialogs.base import (
     DialogBase,
     ManualBackupsRead,
@@ -202,7 +209,9 @@ class RestoreDialog(DialogBase[RestoreResult]):
         safety = self.query_one("#safety", Checkbox)
         if event.manual is None:
             self._safety_possible = True  # the API will say if it is not
-            self._quota_text = f"Could not read the manual backup quota ({safe_text(event.error)})."
+            self._quota_text = (
+                f"Could not read the manual backup quota {parenthetical(event.error)}."
+            )
         else:
             self._safety_possible, verdict = quota_verdict(event.manual)
             self._quota_text = (

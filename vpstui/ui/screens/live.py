@@ -275,7 +275,7 @@ class LiveScreen(ServersView):
         for backup in self.follower.creates_settled(self.table.backups, covers):
             if backup.id not in was_running:  # not already announced by this session
                 self.notify(
-                    f"Backup {backup.id} on {safe_text(backup.server_name, 40)}, started in an "
+                    f"Backup #{backup.id} on {safe_text(backup.server_name, 40)}, started in an "
                     f"earlier session, is {status_word(backup.status)}.",
                     title="Earlier backup",
                 )
@@ -287,7 +287,7 @@ class LiveScreen(ServersView):
         for backup in new:
             if backup.id not in was_running or backup.in_progress:
                 continue
-            where = f"Backup {backup.id} on {safe_text(backup.server_name, 40)}"
+            where = f"Backup #{backup.id} on {safe_text(backup.server_name, 40)}"
             if backup.is_completed:
                 self.notify(
                     f"{where} completed — {human_size(backup.size_mb)}", title="Backup done"

@@ -13,7 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
 from vpstui.api.models import Backup
-from vpstui.format import backup_summary, safe_text, status_word
+from vpstui.format import backup_ref, backup_summary, safe_text, status_word
 from vpstui.ui.messages import BackupsPageLoaded
 from vpstui.ui.prefetch import initial_scope
 from vpstui.ui.schedule import RefreshSchedule
@@ -258,7 +258,8 @@ class MainScreen(LiveScreen):
             return
         if not backup.is_completed:
             self.notify(
-                f"Backup {backup.id} is {status_word(backup.status)}: only completed backups "
+                f"Backup {backup_ref(backup.id)} is {status_word(backup.status)}: only completed "
+                "backups "
                 "can be restored.",
                 severity="warning",
             )
@@ -273,7 +274,7 @@ class MainScreen(LiveScreen):
         backup = self._selected()
         if backup is not None:
             self.app.copy_to_clipboard(str(backup.id))
-            self.notify(f"Copied backup ID {backup.id}", timeout=2)
+            self.notify(f"Copied the ID of backup {backup_ref(backup.id)}", timeout=2)
 
     def action_copy_summary(self) -> None:
         backup = self._selected()
