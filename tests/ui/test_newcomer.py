@@ -462,3 +462,47 @@ async def test_toasts_name_backups_as_hash_id(make_app: AppFactory) -> None:
         started = [m for m in messages if "started" in m]
         assert started and all(re.search(r"Backup #\d+ started", m) for m in started), messages
         assert not any(re.search(r"[Bb]ackup (ID )?\d", m) for m in messages), messages
+
+
+# -- 12. the header keeps what fits, whatever was opened; no toast over the help -----------
+
+
+async def test_header_at_80x24_keeps_its_words_after_the_server_overlay(
+    make_app: AppFactory,
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        for _ in range(2):
+            header = screen_lines(app)[0]
+            for words in ("vpstui", "simulated backend", "updated just now"):
+                assert words in header, header
+            await pilot.press("s")
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+
+
+async def test_header_at_60_columns_drops_whole_words(make_app: AppFactory) -> None:
+    app = make_app()
+    async with app.run_test(size=(60, 18)) as pilot:
+        await settle(app, pilot)
+        header = screen_lines(app)[0]
+        assert "DEMO" in header and "live" in header and "just now" in header, header
+        assert "…" not in header, header
+
+
+async def test_no_toast_covers_the_help(make_app: AppFactory) -> None:
+    """The overdue warning arrives at start; `?` right after shows the help uncovered."""
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        assert any("overdue" in (n.title or "").lower() for n in app._notifications)
+        assert "Backups overdue" in "\n".join(screen_lines(app))  # the toast shows
+        await pilot.press("question_mark")
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        assert "Backups overdue" not in text, text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Backups overdue" in "\n".join(screen_lines(app))  # still there afterwards

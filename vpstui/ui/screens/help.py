@@ -62,8 +62,11 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1,enter", "dismiss", "Close"),
     ]
 
+    # Toasts wait while the help is open (they covered its last lines); those not yet
+    # expired show again on the main screen when it closes.
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
+    HelpScreen ToastHolder { display: none; }
     HelpScreen > VerticalScroll {
         width: 84; max-width: 100%; height: auto; max-height: 100%;
         border: thick $accent; background: $surface; padding: 0 1;

@@ -54,22 +54,44 @@ def _seconds_until(when: datetime, now: datetime) -> str:
     return duration(round((when - now).total_seconds()))
 
 
+#: What the header leaves out, in this order, when the terminal is too narrow for it all.
+DROPPABLE = ("simulated backend", "vpstui", "updated")
+
+
 class StatusBar(Static):
     """One line at the top: account, connection state, freshness, scope."""
 
     _shown: Text | None = None
     _signature: tuple[object, ...] | None = None
 
+    _last: tuple[Connection, datetime] | None = None
+
+    def on_resize(self) -> None:
+        if self._last is not None:
+            self.show(*self._last)
+
     def show(self, state: Connection, now: datetime) -> None:
-        wide = self.size.width >= 110
+        """Draw the header for `state`: all of it when it fits; on a narrow terminal the
+        words "simulated backend", "vpstui" and "updated" go first, whole."""
+        self._last = (state, now)
+        width = self.size.width
         age = relative_time(state.last_ok, now) if state.last_ok is not None else None
         # Called every second: skip building the line when nothing it shows has changed.
-        signature = (wide, age, msgspec.structs.astuple(state))
+        signature = (width, age, msgspec.structs.astuple(state))
         if signature == self._signature:
             return
         self._signature = signature
+        for drop in range(len(DROPPABLE) + 1):
+            text = self._line(state, age, set(DROPPABLE[:drop]))
+            if text.cell_len <= width:
+                break
+        if text != self._shown:  # the tick calls this every second; repaint only on change
+            self._shown = text
+            self.update(text, layout=False)  # always one line: no need to lay out the screen
+
+    def _line(self, state: Connection, age: str | None, dropped: set[str]) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        if wide:
+        if "vpstui" not in dropped:
             text.append(" vpstui ", style="bold reverse")
             text.append(" ")
         if state.profile:
@@ -82,7 +104,7 @@ class StatusBar(Static):
             text.append(" ")
         if state.demo:
             text.append(" DEMO ", style="bold black on yellow")
-            if wide:
+            if "simulated backend" not in dropped:
                 text.append(" simulated backend ", style="dim")
         else:
             text.append(safe_text(state.host, 60), style="bold")
@@ -94,7 +116,7 @@ class StatusBar(Static):
         elif state.last_ok is not None:
             text.append("● live", style="green")
         if state.last_ok is not None:
-            text.append(f" · {'updated ' if wide else ''}{age}", style="dim")
+            text.append(f" · {'' if 'updated' in dropped else 'updated '}{age}", style="dim")
         if state.loading:
             if state.expected:
                 text.append(f" · loaded {state.loaded:,} of {state.expected:,}", style="yellow")
@@ -105,9 +127,7 @@ class StatusBar(Static):
             text.append(f" · restoring {names}", style="bold magenta")
         if state.skipped:
             text.append(f" · {state.skipped} unreadable", style="red")
-        if text != self._shown:  # the tick calls this every second; repaint only on change
-            self._shown = text
-            self.update(text, layout=False)  # always one line: no need to lay out the screen
+        return text
 
 
 class ScopeBar(Static):
