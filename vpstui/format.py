@@ -12,20 +12,27 @@ Times
     A moment in full is `absolute_time()`: "2025-01-16 03:00 UTC"; in a sentence, both:
     "2025-01-16 03:00 UTC (13h ago)".
 Ids
-    A backup is "#2410" everywhere, in dialogs, toasts, the clipboard's prose and the
-    CLI (`backup_ref()`); where a bare number is wanted (copying the ID, a typed
+    A backup is "#2410" in every sentence: dialogs, toasts, notifications, the incident
+    and clipboard summaries, the CLI's messages (`backup_ref()`). A column headed "ID"
+    and what `c` copies hold the bare number "2410"; where an ID is typed back (the CLI's
     confirmation) "2410" and "#2410" are both accepted. A server is its name, with
     "(id 12345)" where the id matters.
 Sizes
-    `human_size()`: binary units, one decimal: "4.4 GiB", "512 KiB"; unknown "—".
+    `human_size()`: binary units, one decimal: "4.4 GiB", "512 KiB"; unknown "—" in a
+    cell, "size unknown" / "size not known yet" (in progress) in a sentence.
 Keys
-    As the footer writes them: "ctrl+r", "esc", "enter", single keys as typed ("R", "n",
-    "/"); in sentences "Press R to restore", "esc clears the filter".
+    As the footer writes them, lower case: "n", "R", "/", "del", "enter", "esc", "ctrl+r",
+    "f1"; in sentences "press R to restore", "esc clears the filter". The footer shows a
+    key only where it works (not while a text field takes it as text).
 Unknown values
     "—" in a table cell, a word in a sentence ("unknown", "none"), never an unlabeled dash.
 Cut text
     Cut on a cell boundary and end with "…"; a value's number and unit are never split
-    (a column too narrow for its values is dropped whole instead).
+    (a column too narrow for its values is dropped whole instead, as are footer keys and
+    the header's optional words).
+Punctuation
+    An error quoted inside a sentence goes in `parenthetical()`: "(could not connect)",
+    never "(could not connect.).".
 """
 
 from __future__ import annotations
