@@ -67,10 +67,7 @@ TOKEN_ORDER: tuple[tuple[str, str], ...] = (
     (f"{ENV_TOKEN}=…", "the token itself, in the environment"),
     ('token = "…"', "in the config file (chmod 600 it)"),
     ('token_file = "PATH"', "in the config file: a file holding the token"),
-    (
-        'token_command = "…"',
-        "in the config file: a command that prints it (best: no secret on disk)",
-    ),
+    ('token_command = "…"', "in the config file: a command printing it"),
 )
 
 
