@@ -22,8 +22,9 @@ Sizes
     cell, "size unknown" / "size not known yet" (in progress) in a sentence.
 Keys
     As the footer writes them, lower case: "n", "R", "/", "del", "enter", "esc", "ctrl+r",
-    "f1"; in sentences "press R to restore", "esc clears the filter". The footer shows a
-    key only where it works (not while a text field takes it as text).
+    "f1"; capitalised only as a sentence's first word ("Esc clears the filter.", "Press
+    R to restore."). The footer shows a key only where it works (not while a text field
+    takes it as text).
 Unknown values
     "—" in a table cell, a word in a sentence ("unknown", "none"), never an unlabeled dash.
 Cut text

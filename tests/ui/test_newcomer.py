@@ -3,6 +3,7 @@ would see it, at the sizes people use (120x35, 80x24, 60x18)."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import Callable
 
@@ -89,6 +90,41 @@ async def test_restore_dialog_at_60x18_shows_headline_checkbox_and_input(
         await pilot.press(*"mail-relay")
         await pilot.pause()
         assert not dialog.query_one("#confirm").disabled
+
+
+class SlowManualList(httpx.AsyncBaseTransport):
+    """Answers the manual-backup listing (the quota look-up) 0.3 s late."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.url.params.get("backup_type") == "manual":
+            await asyncio.sleep(0.3)
+        return await self.inner.handle_async_request(request)
+
+
+async def test_stopped_server_at_60x18_is_too_small_not_hidden(
+    make_app: AppFactory, transport: SwitchableTransport
+) -> None:
+    """staging-app is stopped: one more warning line. If the input cannot show with the
+    headline once the quota line is in, the dialog says so instead of hiding the input."""
+    app = make_app(server="staging-app")
+    async with app.run_test(size=(60, 18)) as pilot:
+        await settle(app, pilot)
+        transport.inner = SlowManualList(transport.inner)  # the quota line comes after layout
+        dialog = await open_restore(app, pilot)
+        await wait_until(pilot, lambda: "Checking" not in text_of(dialog, "#safety-status"))
+
+        def consistent() -> bool:
+            together = on_screen_together(dialog, "#headline", "#safety", "#confirm-name")
+            return together != ("too small" in text_of(dialog, "#dialog-note"))
+
+        await wait_until(pilot, consistent)
+        too_small = "too small" in text_of(dialog, "#dialog-note")
+        await pilot.press(*"staging-app")
+        await pilot.pause()
+        assert dialog.query_one("#confirm").disabled == too_small
 
 
 async def test_restore_dialog_too_small_refuses_to_arm(make_app: AppFactory) -> None:

@@ -147,12 +147,15 @@ class DialogBase(ModalScreen[ResultType]):
         self._fit_to(event.size.height)
 
     def _fit_to(self, rows: int) -> None:
-        short = rows < SHORT_ROWS
+        self.make_compact(rows < SHORT_ROWS)
+        self.call_after_refresh(self.layout_changed)
+
+    def make_compact(self, short: bool) -> None:
+        """No gaps and borderless controls (`short`), or the roomy layout."""
         self.set_class(short, "-short")
         for widget in self.query("#dialog Button, #dialog Input, #dialog Checkbox"):
             if isinstance(widget, Button | Input | Checkbox):
                 widget.compact = short
-        self.call_after_refresh(self.layout_changed)
 
     def layout_changed(self) -> None:
         """Called after the dialog was laid out for a new terminal size."""

@@ -185,6 +185,9 @@ class RestoreDialog(DialogBase[RestoreResult]):
         else:
             self.query_one("#confirm-name", Input).focus()
             self.read_manual_backups(self.client, self.backup.server_id)
+            # Lines change length after layout (the quota line, a refusal note): check
+            # again that everything that must be seen together still is.
+            self.set_interval(0.25, self.layout_changed)
 
     def layout_changed(self) -> None:
         """What is restored, the safety option and the name input must be seen together:
@@ -195,6 +198,9 @@ class RestoreDialog(DialogBase[RestoreResult]):
         top = self.query_one("#headline").virtual_region.y
         bottom = self.query_one("#confirm-name").virtual_region.bottom
         too_small = bottom - top > body.scrollable_content_region.height
+        if too_small and not self.has_class("-short"):
+            self.make_compact(True)  # first try the compact layout (checked again shortly)
+            return
         if not too_small:
             body.scroll_to(y=top, animate=False, immediate=True)
         if too_small != self._too_small:
