@@ -13,7 +13,6 @@ from textual.screen import Screen
 from vpstui.api.models import MANUAL_BACKUP_LIMIT, Backup, Server
 from vpstui.format import safe_text
 from vpstui.summary import AccountOverview, ServerSummary, account_overview, servers_from_backups
-from vpstui.ui.dialogs.base import DialogBase
 from vpstui.ui.messages import Scope
 from vpstui.ui.screens.following import Follower
 from vpstui.ui.widgets.backup_table import BackupTable
@@ -88,9 +87,10 @@ class ServersView(Screen[None]):
         """Relative times ("5m ago") move on with the clock: the table's rows and an open
         dialog are redrawn with the same `now` as the header, so they never disagree."""
         self.table.refresh_times()
-        dialog = self.app.screen
-        if isinstance(dialog, DialogBase) and dialog.is_mounted:
-            dialog.refresh_times(now)
+        dialog = self.app.screen  # a dialog's `refresh_times` (dialogs load lazily: no import)
+        refresh = getattr(dialog, "refresh_times", None)
+        if dialog is not self and dialog.is_mounted and callable(refresh):
+            refresh(now)
 
     def _show_insight(self, now: datetime) -> None:
         insight = self.insight
