@@ -542,3 +542,34 @@ async def test_no_toast_covers_the_help(make_app: AppFactory) -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert "Backups overdue" in "\n".join(screen_lines(app))  # still there afterwards
+
+
+async def test_no_toast_covers_a_dialog(make_app: AppFactory) -> None:
+    """At 80x24 the overdue toast covered the restore dialog's warning and buttons."""
+    app = make_app(server="mail-relay")
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(app, pilot)
+        app.notify("No completed backup from the last 36 h", title="Backups overdue")
+        await pilot.pause()
+        dialog = await open_restore(app, pilot)
+        await pilot.pause()
+        text = "\n".join(screen_lines(app))
+        assert "Backups overdue" not in text, text
+        assert "will be lost" in text and "Restore" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not dialog.is_attached
+
+
+async def test_details_copy_says_so_inside_the_dialog(make_app: AppFactory) -> None:
+    app = make_app(server="web-server-01")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(app, pilot)
+        backup = main_of(app).table.cursor_backup
+        assert backup is not None
+        await pilot.press("enter")
+        await settle(app, pilot)
+        await pilot.press("c")
+        await pilot.pause()
+        note = str(app.screen.query_one("#dialog-note").render())
+        assert f"Copied the ID of backup #{backup.id}" in note, note

@@ -369,6 +369,7 @@ class DialogBase(ModalScreen[ResultType]):
         )
         if log.error is not None and not failed_before:
             self.app.notify(log.error, severity="warning", timeout=10)
+            self.show_error(log.error)  # toasts wait while a dialog is open
 
     # -- the manual-backup quota (create, restore's safety backup, details) ---------------
 

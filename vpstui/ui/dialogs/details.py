@@ -161,12 +161,12 @@ class DetailsDialog(DialogBase[None]):
     def action_copy_id(self) -> None:
         """Copy the backup's ID, as `c` does on the main screen."""
         self.app.copy_to_clipboard(str(self.backup.id))
-        self.notify(f"Copied the ID of backup {backup_ref(self.backup.id)}", timeout=2)
+        self.show_note(f"Copied the ID of backup {backup_ref(self.backup.id)}.")
 
     def action_copy_summary(self) -> None:
         """Copy a one-line summary, as `C` does on the main screen."""
         self.app.copy_to_clipboard(backup_summary(self.backup))
-        self.notify(f"Copied: {backup_summary(self.backup)}", timeout=3)
+        self.show_note(f"Copied: {backup_summary(self.backup)}")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "copy":
