@@ -149,7 +149,7 @@ def table_rows(backups: Iterable[Backup]) -> list[tuple[str, ...]]:
     return [
         (
             str(b.id),
-            f"{safe_text(b.server_name, 40)} ({b.server_id})",
+            f"{safe_text(b.server_name, 40)} (id {b.server_id})",
             safe_text(b.backup_type or DASH, 12),
             status_word(b.status),
             human_size(b.size_mb),
