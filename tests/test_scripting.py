@@ -773,3 +773,12 @@ def test_readme_scripting_commands_parse(capsys: pytest.CaptureFixture[str]) -> 
     text = (REPO / "README.md").read_text(encoding="utf-8")
     for code in EXIT_CODES:
         assert f"\n| {code} | " in text
+
+
+def test_list_table_follows_the_wording_guide(
+    run: Callable[..., int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The human table writes a server's id as everywhere else: "name (id 12345)"."""
+    assert run("backups", "list", "--server", "web-server-01") == EXIT_OK
+    out = capsys.readouterr().out
+    assert "web-server-01 (id 12345)" in out and " GiB " in out and " UTC " in out
