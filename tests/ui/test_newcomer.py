@@ -573,3 +573,19 @@ async def test_details_copy_says_so_inside_the_dialog(make_app: AppFactory) -> N
         await pilot.pause()
         note = str(app.screen.query_one("#dialog-note").render())
         assert f"Copied the ID of backup #{backup.id}" in note, note
+
+
+async def test_401_mid_session_names_the_tokens_source(
+    make_app: AppFactory, transport: SwitchableTransport
+) -> None:
+    """A token revoked mid-session: the stale banner says which token source to check."""
+    source = "token_command in /home/you/.config/vpstui/config.toml"
+    app = make_app(token_source=source)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        transport.fault = lambda request: httpx.Response(401, json={"detail": "Invalid token."})
+        await pilot.press("ctrl+r")
+        await settle(app, pilot)
+        text = " ".join(" ".join(screen_lines(app)).split())
+        assert f"Check the token from {source}" in text, text
+        assert text.count("rejected") == 1

@@ -251,6 +251,9 @@ class LiveScreen(ServersView):
             self.app.token_rejected(str(error))
             return
         reason = str(error)
+        source = self.app.settings.token_source
+        if isinstance(error, AuthenticationError) and error.status == 401 and source:
+            reason += f" Check the token from {safe_text(source, 200)}."
         if isinstance(error, NotFoundError) and self.scope[0] is not None:
             self._scope_gone = True
             reason = (
