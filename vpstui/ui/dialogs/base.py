@@ -21,12 +21,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Checkbox, Input, Static
+from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
 from vpstui.api import ApiError, Backup, VpsClient
 from vpstui.audit import AuditLog, Outcome
 from vpstui.format import parenthetical, safe_text
+from vpstui.ui.dialogs.fitting import SHORT_ROWS, make_compact
 from vpstui.ui.widgets.footer import KeysFooter
 
 __all__ = ["DialogBase", "RequestFailed", "field_line"]
@@ -34,10 +35,6 @@ __all__ = ["DialogBase", "RequestFailed", "field_line"]
 ResultType = TypeVar("ResultType")
 
 IN_FLIGHT_NOTE = "Request in flight… wait for the answer."
-
-#: Below this many terminal rows a dialog drops its gaps and its buttons' and inputs'
-#: borders, so that what it asks about and the controls fit on one screen.
-SHORT_ROWS = 24
 
 #: The worker group of a dialog's one request (quota look-ups use another group).
 SEND_GROUP = "send"
@@ -147,15 +144,8 @@ class DialogBase(ModalScreen[ResultType]):
         self._fit_to(event.size.height)
 
     def _fit_to(self, rows: int) -> None:
-        self.make_compact(rows < SHORT_ROWS)
+        make_compact(self, rows < SHORT_ROWS)
         self.call_after_refresh(self.layout_changed)
-
-    def make_compact(self, short: bool) -> None:
-        """No gaps and borderless controls (`short`), or the roomy layout."""
-        self.set_class(short, "-short")
-        for widget in self.query("#dialog Button, #dialog Input, #dialog Checkbox"):
-            if isinstance(widget, Button | Input | Checkbox):
-                widget.compact = short
 
     def layout_changed(self) -> None:
         """Called after the dialog was laid out for a new terminal size."""

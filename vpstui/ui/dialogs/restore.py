@@ -33,6 +33,7 @@ from vpstui.ui.dialogs.base import (
     OutcomeChecked,
     RequestFailed,
 )
+from vpstui.ui.dialogs.fitting import TOO_SMALL, make_compact, safety_line, span_fits
 from vpstui.ui.dialogs.safety import SafetyStopped, quota_verdict, take_safety_backup
 from vpstui.ui.widgets.tickbox import TickBox
 
@@ -41,10 +42,6 @@ __all__ = ["RestoreDialog", "restore_headline"]
 OVERWRITE_WARNING = (
     "The server's current disk will be overwritten. "
     "Everything written since the backup was taken will be lost."
-)
-TOO_SMALL = (
-    "The terminal is too small to show the backup, the safety option and the name together: "
-    "enlarge it to restore."
 )
 MAYBE_STARTED = (
     "The answer was lost: the restore may have started. "
@@ -194,15 +191,13 @@ class RestoreDialog(DialogBase[RestoreResult]):
         show them, or refuse to arm Restore until the terminal is big enough."""
         if self.close_only or not self.is_attached:
             return
-        body = self.query_one("#dialog-body")
-        top = self.query_one("#headline").virtual_region.y
-        bottom = self.query_one("#confirm-name").virtual_region.bottom
-        too_small = bottom - top > body.scrollable_content_region.height
+        body, headline = self.query_one("#dialog-body"), self.query_one("#headline")
+        too_small = not span_fits(body, headline, self.query_one("#confirm-name"))
         if too_small and not self.has_class("-short"):
-            self.make_compact(True)  # first try the compact layout (checked again shortly)
+            make_compact(self, True)  # first try the compact layout (checked again shortly)
             return
         if not too_small:
-            body.scroll_to(y=top, animate=False, immediate=True)
+            body.scroll_to(y=headline.virtual_region.y, animate=False, immediate=True)
         if too_small != self._too_small:
             self._too_small = too_small
             self.show_note(TOO_SMALL if too_small else None)
@@ -231,21 +226,9 @@ class RestoreDialog(DialogBase[RestoreResult]):
 
     def _show_safety_line(self) -> None:
         """The line under the checkbox says what the box's state means, ticked or not."""
-        if self._safety_possible is None:
-            return  # still "Checking the manual backup quota…"
-        if self._safety_possible is False:
-            text = f"Safety backup: none (quota full). {self._quota_text}"
-        elif self.wants_safety:
-            text = (
-                "Safety backup: yes. It is taken first; the restore is sent once it has "
-                f"completed. {self._quota_text}"
-            )
-        else:
-            text = (
-                "Safety backup: none (unticked). The restore is sent at once, "
-                f"without a safety backup. {self._quota_text}"
-            )
-        self.query_one("#safety-status", Static).update(Text(text))
+        text = safety_line(self._safety_possible, self.wants_safety, self._quota_text)
+        if text is not None:  # else still "Checking the manual backup quota…"
+            self.query_one("#safety-status", Static).update(Text(text))
 
     @property
     def no_safety_reason(self) -> str | None:
