@@ -189,10 +189,13 @@ class RestoreDialog(DialogBase[RestoreResult]):
     def layout_changed(self) -> None:
         """What is restored, the safety option and the name input must be seen together:
         show them, or refuse to arm Restore until the terminal is big enough."""
-        if self.close_only or not self.is_attached:
-            return
-        body, headline = self.query_one("#dialog-body"), self.query_one("#headline")
-        too_small = not span_fits(body, headline, self.query_one("#confirm-name"))
+        parts = [
+            self.query(selector) for selector in ("#dialog-body", "#headline", "#confirm-name")
+        ]
+        if self.close_only or not self.is_attached or not all(parts):
+            return  # closing: its widgets may be gone already
+        body, headline, name = (part.first() for part in parts)
+        too_small = not span_fits(body, headline, name)
         if too_small and not self.has_class("-short"):
             make_compact(self, True)  # first try the compact layout (checked again shortly)
             return

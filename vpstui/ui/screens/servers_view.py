@@ -4,10 +4,12 @@ this and keeps it current."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from functools import cached_property
 from typing import TYPE_CHECKING
 
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from vpstui.api.models import MANUAL_BACKUP_LIMIT, Backup, Server
@@ -90,7 +92,8 @@ class ServersView(Screen[None]):
         dialog = self.app.screen  # a dialog's `refresh_times` (dialogs load lazily: no import)
         refresh = getattr(dialog, "refresh_times", None)
         if dialog is not self and dialog.is_mounted and callable(refresh):
-            refresh(now)
+            with contextlib.suppress(NoMatches):  # a dialog closing has lost its widgets
+                refresh(now)
 
     def _show_insight(self, now: datetime) -> None:
         insight = self.insight
