@@ -422,7 +422,7 @@ def test_delete_with_yes_deletes_once_and_logs_it(
     assert run("backups", "delete", str(backup_id), "--yes") == EXIT_OK
     out, err = capsys.readouterr()
     assert out.strip() == f"Deleted backup #{backup_id} of web-server-01."
-    assert f"Delete backup {backup_id} of web-server-01" in err and "cannot be undone" in err
+    assert f"Delete backup #{backup_id} of web-server-01" in err and "cannot be undone" in err
     assert backup_id not in backend.state.backups
     assert backend.count("DELETE") == 1
     entries = read_entries(audit_path)
@@ -474,6 +474,32 @@ def test_delete_on_a_terminal_asks_to_type_the_id(
     err = capsys.readouterr().err
     assert f"Type the backup ID ({backup_id}) to delete it:" in err
     assert backend.count("DELETE") == 1 and backup_id not in backend.state.backups
+
+
+def test_delete_confirmation_takes_the_id_as_written_everywhere(
+    run: Callable[..., int],
+    backend: DemoBackend,
+    make_runtime: Callable[..., Runtime],
+    terminal: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The ID is shown as "#2522" everywhere, so "#2522" typed at the prompt counts too."""
+    backup_id = completed_backup(backend, server_named(backend, "staging-app"))
+    terminal.append(f"#{backup_id}")
+    runtime = make_runtime(terminal=True, is_terminal=Runtime().is_terminal, ask=Runtime().ask)
+    assert run("backups", "delete", str(backup_id), runtime=runtime) == EXIT_OK
+    assert backend.count("DELETE") == 1 and backup_id not in backend.state.backups
+
+
+def test_create_wait_says_completed_once(
+    run: Callable[..., int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The last line names the backup once: "Backup #N of NAME is completed: SIZE, …"."""
+    assert run("backups", "create", "web-server-01", "--wait") == EXIT_OK
+    last = capsys.readouterr().out.strip().splitlines()[-1]
+    assert re.fullmatch(
+        r"Backup #\d+ of web-server-01 is completed: [\d.]+ [KMGT]iB, created .+ UTC\.", last
+    ), last
 
 
 def test_wrong_confirmation_aborts_with_nothing_sent(
@@ -550,7 +576,7 @@ def test_restore_wait_exits_0_only_on_a_status_change_that_settled(
     out, err = capsys.readouterr()
     assert code == EXIT_OK, err
     assert "overwrites the server's disk" in err
-    assert f"Restore web-server-01 (id {server_id}) from backup {backup_id}" in err
+    assert f"Restore web-server-01 (id {server_id}) from backup #{backup_id}" in err
     assert out.strip() == (
         f"Restore of web-server-01 from backup #{backup_id} finished: active → restoring → active."
     )
@@ -903,3 +929,12 @@ def test_sigterm_while_a_delete_waits_records_it_and_exits_143(
     assert [e["outcome"] for e in audit] == ["attempted", "unknown"]
     assert "ended by SIGTERM" in audit[-1]["message"]
     assert [(e["kind"], e["state"]) for e in json.loads(ops.read_text())] == [("delete", "unknown")]
+
+
+def test_list_table_follows_the_wording_guide(
+    run: Callable[..., int], capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The human table writes a server's id as everywhere else: "name (id 12345)"."""
+    assert run("backups", "list", "--server", "web-server-01") == EXIT_OK
+    out = capsys.readouterr().out
+    assert "web-server-01 (id 12345)" in out and " GiB " in out and " UTC " in out

@@ -29,15 +29,14 @@ def _epilog() -> str:
         ENV_CONFIG,
         ENV_PROFILE,
         ENV_TOKEN,
+        TOKEN_ORDER,
         default_config_path,
     )
 
+    sources = "\n".join(f"  {where:<22} {what}" for where, what in TOKEN_ORDER)
     return f"""\
 token (first found wins):
-  --token-file PATH      a file holding the token (chmod 600)
-  {ENV_TOKEN:<22} the token itself
-  token_command = "..."  in the config file: a command that prints the token
-  token = "..."          in the config file
+{sources}
 
 environment:
   {ENV_TOKEN:<22} API token

@@ -80,6 +80,15 @@ LIMITS: dict[str, tuple[float, float]] = {
 }
 #: The keys that say where the token comes from; a profile overrides them as one.
 TOKEN_KEYS = ("token", "token_file", "token_command")
+#: Where the token is looked for, in this order; the first found wins (`load_settings`).
+#: `--help`, the first-run screen and the README list the sources in this order.
+TOKEN_ORDER: tuple[tuple[str, str], ...] = (
+    ("--token-file PATH", "a file holding the token (chmod 600)"),
+    (f"{ENV_TOKEN}=…", "the token itself, in the environment"),
+    ('token = "…"', "in the config file (chmod 600 it)"),
+    ('token_file = "PATH"', "in the config file: a file holding the token"),
+    ('token_command = "…"', "in the config file: a command printing it"),
+)
 
 
 class ConfigError(TokenSourceError):

@@ -22,8 +22,8 @@ def missing_token_message() -> str:
 
     return (
         "vpstui: no API token.\n"
-        f"  Set {ENV_TOKEN}, pass --token-file PATH, or put token_command (or token) in\n"
-        f"  {default_config_path()}\n"
+        f"  Pass --token-file PATH, set {ENV_TOKEN}, or put token, token_file or\n"
+        f"  token_command in {default_config_path()}\n"
         "  To try vpstui without an account: vpstui --demo\n"
     )
 

@@ -1,6 +1,39 @@
-"""How values read on screen: sizes, ages, timestamps, and untrusted text made inert.
+"""How values read on screen and in the CLI's human output: the one wording guide.
 
-No Textual here: the CLI and tests use the same wording as the app.
+No Textual here: the app, the CLI and the tests all word things through this module.
+
+Times
+    A moment relative to now is written by `relative_time()` only, and only one way:
+    "just now" (under a minute), "5m ago", "37h ago" (hours up to three days, so ages
+    compare with limits given in hours), "4d ago", "3mo ago", "2y ago"; ahead of now
+    "in <1m", "in 12h", "in 6d". Never "0m ago", never "1 minute ago". Every screen
+    that shows one redraws it on the clock tick, so two places never disagree.
+    A length of time (an age, a limit, a wait) is `duration()`: "16s", "40m", "37h", "4d".
+    A moment in full is `absolute_time()`: "2025-01-16 03:00 UTC"; in a sentence, both:
+    "2025-01-16 03:00 UTC (13h ago)".
+Ids
+    A backup is "#2410" in every sentence: dialogs, toasts, notifications, the incident
+    and clipboard summaries, the CLI's messages (`backup_ref()`). A column headed "ID"
+    and what `c` copies hold the bare number "2410"; where an ID is typed back (the CLI's
+    confirmation) "2410" and "#2410" are both accepted. A server is its name, with
+    "(id 12345)" where the id matters.
+Sizes
+    `human_size()`: binary units, one decimal: "4.4 GiB", "512 KiB"; unknown "—" in a
+    cell, "size unknown" / "size not known yet" (in progress) in a sentence.
+Keys
+    As the footer writes them, lower case: "n", "R", "/", "del", "enter", "esc", "ctrl+r",
+    "f1"; capitalised only as a sentence's first word ("Esc clears the filter.", "Press
+    R to restore."). The footer shows a key only where it works (not while a text field
+    takes it as text).
+Unknown values
+    "—" in a table cell, a word in a sentence ("unknown", "none"), never an unlabeled dash.
+Cut text
+    Cut on a cell boundary and end with "…"; a value's number and unit are never split
+    (a column too narrow for its values is dropped whole instead, as are footer keys and
+    the header's optional words).
+Punctuation
+    An error quoted inside a sentence goes in `parenthetical()`: "(could not connect)",
+    never "(could not connect.).".
 """
 
 from __future__ import annotations
@@ -15,12 +48,14 @@ from vpstui.api.secret import redact_known
 __all__ = [
     "EXPIRING_SOON_HOURS",
     "absolute_time",
+    "backup_ref",
     "backup_summary",
-    "compact_age",
+    "duration",
     "expires_text",
     "expiring_soon",
     "human_size",
-    "long_age",
+    "parenthetical",
+    "relative_time",
     "safe_text",
 ]
 
@@ -67,26 +102,43 @@ def human_size(size_mb: float | None) -> str:
     return str(naturalsize(size_mb * 1024 * 1024, binary=True, format="%.1f"))
 
 
-def compact_age(when: datetime | None, now: datetime) -> str:
-    """A short relative time: "2h ago", "in 3d", "just now"; "—" when unknown."""
+def duration(seconds: float) -> str:
+    """A length of time, short: "16s", "40m", "37h" (up to three days), "4d", "3mo", "2y"."""
+    span = max(0.0, seconds)
+    if span < 60:
+        return f"{span:.0f}s"
+    if span < 3600:
+        return f"{span // 60:.0f}m"
+    if span < 72 * 3600:
+        return f"{span // 3600:.0f}h"  # whole hours passed
+    if span < 86400 * 60:
+        return f"{span // 86400:.0f}d"
+    if span < 86400 * 365 * 2:
+        return f"{span / (86400 * 30.44):.0f}mo"
+    return f"{span / (86400 * 365.25):.0f}y"
+
+
+def relative_time(when: datetime | None, now: datetime) -> str:
+    """The one way a moment reads relative to now: "just now", "5m ago", "in 6d"; "—"
+    when unknown."""
     if when is None:
         return DASH
     seconds = (when - now).total_seconds()
-    future = seconds > 0
-    span = abs(seconds)
-    if span < 45:
-        return "just now" if not future else "in <1m"
-    if span < 3600:
-        amount = f"{span // 60:.0f}m"
-    elif span < 86400:
-        amount = f"{span // 3600:.0f}h"  # whole hours passed, as the long form says it
-    elif span < 86400 * 60:
-        amount = f"{span // 86400:.0f}d"
-    elif span < 86400 * 365 * 2:
-        amount = f"{span / (86400 * 30.44):.0f}mo"
-    else:
-        amount = f"{span / (86400 * 365.25):.0f}y"
-    return f"in {amount}" if future else f"{amount} ago"
+    if abs(seconds) < 60:
+        return "in <1m" if seconds > 0 else "just now"
+    amount = duration(abs(seconds))
+    return f"in {amount}" if seconds > 0 else f"{amount} ago"
+
+
+def parenthetical(value: object) -> str:
+    """An error or remark inside a sentence: "(could not connect)", its own full stop
+    dropped so that the sentence's does not double it ("(could not connect.).")."""
+    return f"({safe_text(value).rstrip().removesuffix('.')})"
+
+
+def backup_ref(backup_id: int) -> str:
+    """A backup as people name it: "#2410"."""
+    return f"#{backup_id}"
 
 
 def expires_text(backup: Backup, now: datetime) -> str:
@@ -95,7 +147,7 @@ def expires_text(backup: Backup, now: datetime) -> str:
         return "never" if backup.is_manual else DASH
     if backup.expires_at <= now:
         return "expired"
-    return compact_age(backup.expires_at, now)
+    return relative_time(backup.expires_at, now)
 
 
 def expiring_soon(backup: Backup, now: datetime, hours: float = EXPIRING_SOON_HOURS) -> bool:
@@ -119,34 +171,17 @@ def status_word(status: str | None) -> str:
     return safe_text(status.replace("_", " "), 20)
 
 
-def long_age(when: datetime | None, now: datetime) -> str:
-    """A readable relative time for sentences: "3 days ago", "in 5 hours", "just now"."""
-    if when is None:
-        return "at an unknown time"
-    seconds = (when - now).total_seconds()
-    future = seconds > 0
-    span = abs(seconds)
-    if span < 45:
-        return "just now"
-    for unit, size in (
-        ("year", 86400 * 365.25),
-        ("month", 86400 * 30.44),
-        ("day", 86400),
-        ("hour", 3600),
-        ("minute", 60),
-    ):
-        if span >= size * (2 if unit in ("year", "month") else 1) or unit == "minute":
-            amount = max(1, int(span // size))
-            words = f"{amount} {unit}{'' if amount == 1 else 's'}"
-            return f"in {words}" if future else f"{words} ago"
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
 def backup_summary(backup: Backup) -> str:
-    """One line for the clipboard: "backup 501 of web-server-01 (id 12345): automatic,
-    completed, 4.4 GiB, created 2025-01-16 03:00 UTC"."""
+    """One line for the clipboard: "backup #501 of web-server-01 (id 12345): automatic,
+    completed, 4.4 GiB, created 2025-01-16 03:00 UTC". Every value is labelled or worded:
+    an unknown size reads "size not known yet" (in progress) or "size unknown"."""
+    if backup.size_mb is not None:
+        size = human_size(backup.size_mb)
+    else:
+        size = "size not known yet" if backup.in_progress else "size unknown"
     return (
-        f"backup {backup.id} of {safe_text(backup.server_name, 60)} (id {backup.server_id}): "
+        f"backup {backup_ref(backup.id)} of {safe_text(backup.server_name, 60)} "
+        f"(id {backup.server_id}): "
         f"{safe_text(backup.backup_type or 'unknown type', 20)}, {status_word(backup.status)}, "
-        f"{human_size(backup.size_mb)}, created {absolute_time(backup.created_at)}"
+        f"{size}, created {absolute_time(backup.created_at)}"
     )

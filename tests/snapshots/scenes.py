@@ -44,6 +44,8 @@ SEED = 7
 STILL = 3600.0
 WIDE = (120, 34)
 SMALL = (80, 24)
+#: The smallest terminal the dialogs are laid out for.
+TINY = (60, 18)
 #: Seeded servers the scenes use.
 WEB01 = "web-server-01"  # three completed manual backups, room for more
 WEB02 = "web-server-02"  # a manual backup in progress
@@ -169,6 +171,12 @@ SCENES: tuple[Scene, ...] = (
     Scene("stale", "stale data: the last refresh failed with a 502", WIDE, stale_data),
     Scene("first-run", 'the first-run "no token" screen', WIDE, nothing, token=False),
     Scene("main-80x24", "the main screen in an 80x24 terminal", SMALL, nothing),
+    Scene(
+        "restore-60x18",
+        "the restore dialog in a 60x18 terminal: backup, safety option and name field at once",
+        TINY,
+        restore_dialog,
+    ),
 )
 
 

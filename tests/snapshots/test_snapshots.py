@@ -49,6 +49,14 @@ class TestDialogs:
         """`R` with half the server's name typed: the Restore button is still disabled."""
         await check(snapshot, "restore")
 
+    async def test_restore_in_a_60x18_terminal(self, snapshot: SnapshotCheck) -> None:
+        """At 60x18 the restore dialog shows what is restored, the [x] safety option, the
+        name field and the buttons together."""
+        svg = await check(snapshot, "restore-60x18")
+        text = "\n".join(screen_text(svg))
+        for shown in ("Restore web-server-01", "[x] Take a safety backup", "web-se", "Restore"):
+            assert shown in text, text
+
 
 class TestHelp:
     async def test_help_screen(self, snapshot: SnapshotCheck) -> None:

@@ -24,7 +24,7 @@ from textual.widgets import Button, Input, Static
 from vpstui.api import Backup, CreateResult, RestoreResult, Server, VpsClient
 from vpstui.clock import FakeClock
 from vpstui.demo import DEMO_BASE_URL, DemoBackend
-from vpstui.format import long_age
+from vpstui.format import relative_time
 from vpstui.ui.dialogs import (
     CreateDialog,
     DeleteDialog,
@@ -179,14 +179,14 @@ def button(app: App[Any], button_id: str) -> Button:
 # --- shared behaviour --------------------------------------------------------------------
 
 
-async def test_long_age_reads_as_words() -> None:
-    """Restore's headline uses long-form ages."""
+async def test_dialogs_word_ages_as_the_table_does() -> None:
+    """Restore's headline and the details use the table's one wording for ages."""
     now = datetime(2025, 1, 16, 16, 0, tzinfo=UTC)
-    assert long_age(now - timedelta(days=3, hours=1), now) == "3 days ago"
-    assert long_age(now - timedelta(hours=1), now) == "1 hour ago"
-    assert long_age(now - timedelta(seconds=10), now) == "just now"
-    assert long_age(now + timedelta(days=2), now) == "in 2 days"
-    assert long_age(None, now) == "at an unknown time"
+    assert relative_time(now - timedelta(days=3, hours=1), now) == "3d ago"
+    assert relative_time(now - timedelta(hours=1), now) == "1h ago"
+    assert relative_time(now - timedelta(seconds=10), now) == "just now"
+    assert relative_time(now + timedelta(days=2), now) == "in 48h"
+    assert relative_time(None, now) == "—"
 
 
 @pytest.mark.parametrize("kind", ["create", "delete", "restore", "details"])
@@ -746,7 +746,7 @@ async def test_restore_error_keeps_text(
         await settle(app, pilot)
         assert (
             "Restore web-server-01 (id 12345) from backup #501, created 2025-01-13 03:00 UTC "
-            "(3 days ago), 4.4 GiB" in flat(app)
+            "(3d ago), 4.4 GiB" in flat(app)
         )
         await pilot.press(*"web-server-01", "enter")
         await settle(app, pilot)
@@ -848,7 +848,7 @@ async def test_details_given_count_and_expiry(
         await settle(app, pilot)
         text = flat(app)
         assert "7 of 10 manual backups" in text
-        assert "in 20 hours" in text
+        assert "(in 20h)" in text
         assert f"({backup.size_mb:,.0f} MB)" in text
         assert app.screen.query_one("#field-expires").has_class("expiring")
         buttons_visible(app)
@@ -858,7 +858,7 @@ async def test_details_given_count_and_expiry(
 async def test_details_keys_close_and_copy(
     client: VpsClient, servers: list[Server], clock: FakeClock
 ) -> None:
-    """`c` copies the ID and a summary; Enter and q close."""
+    """`c` copies the ID and `C` the summary, as on the main screen; Enter and q close."""
     backup = (await backups_of(client, WEB01, "manual"))[0]
     for key in ("enter", "q"):
         app = DialogHost(lambda: DetailsDialog(client, backup, None, clock, manual_count=3))
@@ -866,7 +866,10 @@ async def test_details_keys_close_and_copy(
             await settle(app, pilot)
             await pilot.press("c")
             await pilot.pause()
-            assert app.clipboard.startswith(f"{backup.id} — backup {backup.id} of web-server-01")
+            assert app.clipboard == str(backup.id)
+            await pilot.press("C")
+            await pilot.pause()
+            assert app.clipboard.startswith(f"backup #{backup.id} of web-server-01")
             await pilot.press(key)
             await settle(app, pilot)
         assert app.answers == [None]

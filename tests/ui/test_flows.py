@@ -184,9 +184,9 @@ async def test_command_palette_offers_every_action(make_app: AppFactory) -> None
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(app, pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        for title in ("New backup", "Delete backup", "Restore from backup", "Refresh", "Keys"):
+        for title in ("New backup", "Delete backup", "Restore from backup", "Refresh", "Help"):
             assert title in titles
-        assert "Show server db-primary" in titles
+        assert "Server db-primary" in titles
 
 
 async def test_copy_puts_the_id_on_the_clipboard(make_app: AppFactory) -> None:

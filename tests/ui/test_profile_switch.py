@@ -61,7 +61,9 @@ def app(clock: FakeClock, transport: SwitchableTransport, opener: ProfileOpener)
 
 def switch_command(app: VpsApp, name: str):  # type: ignore[no-untyped-def]
     commands = {c.title: c for c in app.get_system_commands(app.screen)}
-    return commands.get(f"Switch to profile {name}")
+    return commands.get(f"Switch to profile {name}") or commands.get(
+        f"Reload profile {name} (in use)"
+    )
 
 
 async def test_switching_replaces_every_row_and_the_header(

@@ -239,7 +239,7 @@ def error_from_response(
     said = f": {detail}" if detail else "."
     if status == 401:
         return AuthenticationError(
-            f"The API rejected the token ({status}){said} Check VPS_API_TOKEN or your config.",
+            f"The API rejected the token ({status}){said}",
             status=status,
             detail=detail,
         )

@@ -10,7 +10,14 @@ from vpstui.api import MANUAL_BACKUP_LIMIT, Backup, NotFoundError
 from vpstui.format import backup_summary, safe_text, status_word
 
 from .exits import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK, CommandError
-from .output import backup_record, csv_text, json_text, newest_first, table_text
+from .output import (
+    backup_record,
+    completed_text,
+    csv_text,
+    json_text,
+    newest_first,
+    table_text,
+)
 from .session import Session, note, say, warn
 from .waiting import wait_for_backup
 
@@ -66,7 +73,7 @@ async def create_backup(session: Session, args: argparse.Namespace) -> int:
     if args.wait:
         note(started)
         backup = await wait_for_backup(session, backup, args.wait_timeout)
-        done = f"Backup #{backup.id} of {name} is completed: {backup_summary(backup)}."
+        done = completed_text(backup, name)
     else:
         done = started
     if args.json:

@@ -27,6 +27,7 @@ from vpstui.format import DASH, absolute_time, human_size, safe_text, status_wor
 __all__ = [
     "JSON_FIELDS",
     "backup_record",
+    "completed_text",
     "csv_text",
     "iso_utc",
     "json_text",
@@ -50,6 +51,15 @@ JSON_FIELDS = (
 _OLDEST = datetime.min.replace(tzinfo=UTC)
 #: A spreadsheet runs a cell starting with one of these as a formula.
 _FORMULA_START = ("=", "+", "-", "@")
+
+
+def completed_text(backup: Backup, server_name: str) -> str:
+    """ "Backup #2522 of web-server-01 is completed: 4.4 GiB, created 2025-01-16 16:00 UTC."
+    (the backup named once; see the wording guide in `vpstui.format`)."""
+    return (
+        f"Backup #{backup.id} of {server_name} is {status_word(backup.status)}: "
+        f"{human_size(backup.size_mb)}, created {absolute_time(backup.created_at)}."
+    )
 
 
 def iso_utc(when: datetime | None) -> str | None:
@@ -139,7 +149,7 @@ def table_rows(backups: Iterable[Backup]) -> list[tuple[str, ...]]:
     return [
         (
             str(b.id),
-            f"{safe_text(b.server_name, 40)} ({b.server_id})",
+            f"{safe_text(b.server_name, 40)} (id {b.server_id})",
             safe_text(b.backup_type or DASH, 12),
             status_word(b.status),
             human_size(b.size_mb),

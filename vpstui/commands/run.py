@@ -11,7 +11,14 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
-from vpstui.api import ApiError, InsecureUrlError, NotFoundError, ProxyError, VpsClient
+from vpstui.api import (
+    ApiError,
+    AuthenticationError,
+    InsecureUrlError,
+    NotFoundError,
+    ProxyError,
+    VpsClient,
+)
 from vpstui.audit import AuditLog, default_audit_path, state_dir
 from vpstui.config import ConfigError, Settings, load_settings
 from vpstui.connection import build_client, missing_token_message
@@ -182,6 +189,7 @@ def _open_session(
         idle_refresh=settings.idle_refresh,
         profile=settings.profile,
         notify_command=settings.notify_command,
+        token_source=settings.token_source,
     )
 
 
@@ -220,5 +228,7 @@ async def _run(
             return unknown(safe_text(error), getattr(args, "json", False))
         if isinstance(error, CommandError):
             return _fail(error.message, error.code)
+        if isinstance(error, AuthenticationError) and error.status == 401 and session.token_source:
+            return _fail(f"{safe_text(error)} Check the token from {session.token_source}.", 1)
         code = EXIT_NOT_FOUND if isinstance(error, NotFoundError) else EXIT_FAILED
         return _fail(safe_text(error), code)

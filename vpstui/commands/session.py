@@ -101,6 +101,8 @@ class Session:
     profile: str | None = None
     #: argv run with each event on stdin (`notify_command` in the config).
     notify_command: tuple[str, ...] | None = None
+    #: Where the token came from, in the user's words (never the token), for a 401.
+    token_source: str | None = None
     ledger: OperationLedger | None = None
     _core: Mutations | None = None
 
@@ -148,7 +150,10 @@ class Session:
             typed = self.runtime.ask(prompt)
         except EOFError:
             typed = ""
-        if typed.strip() != expected.strip():
+        answer = typed.strip()
+        if expected.strip().isdigit():  # an ID: "#2522", as every message writes it, too
+            answer = answer.removeprefix("#")
+        if answer != expected.strip():
             raise CommandError(
                 f"Confirmation did not match; did not {what}. Nothing was sent.", EXIT_USAGE
             )

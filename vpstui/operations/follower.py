@@ -40,8 +40,10 @@ class Follower(msgspec.Struct):
         *,
         status_before: str | None = None,
         safety_backup_id: int | None = None,
+        no_safety: str | None = None,
     ) -> None:
-        """The API accepted a restore at `now`: follow it."""
+        """The API accepted a restore at `now`: follow it. `no_safety` says why no safety
+        backup was taken ("unticked", "quota full"), for the incident summary."""
         self.restoring[backup.server_id] = server_name
         self.status_before[backup.server_id] = status_before
         self.incidents[backup.server_id] = Incident(
@@ -54,6 +56,7 @@ class Follower(msgspec.Struct):
             final_status=None,
             operator=who_am_i(),
             safety_backup_id=safety_backup_id,
+            no_safety=no_safety,
         )
 
     def started_at(self, server_id: int) -> datetime | None:

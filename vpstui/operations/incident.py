@@ -40,6 +40,8 @@ class Incident(msgspec.Struct, frozen=True):
     final_status: str | None
     operator: str
     safety_backup_id: int | None = None
+    #: Why no safety backup was taken ("unticked", "quota full"); None: not known.
+    no_safety: str | None = None
     not_reported: bool = False
 
     def summary(self) -> str:
@@ -49,6 +51,8 @@ class Incident(msgspec.Struct, frozen=True):
         ]
         if self.safety_backup_id is not None:
             lines.append(f"  safety backup taken first: #{self.safety_backup_id}")
+        elif self.no_safety is not None:
+            lines.append(f"  safety backup: none ({safe_text(self.no_safety, 40)})")
         lines.append(f"  accepted by the API {absolute_time(self.started_at)}")
         if self.finished_at is not None:
             status = safe_text(self.final_status or "unknown", 30)

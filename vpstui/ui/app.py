@@ -23,7 +23,13 @@ from vpstui.format import safe_text
 from vpstui.loading import SLOW_AFTER, StartupPrefetch, initial_scope
 from vpstui.operations import abandon_in_flight, in_flight
 from vpstui.ui.base import VpsAppBase
-from vpstui.ui.profiles import ProfileFailed, ProfileOpened, ProfileOpener, profile_help
+from vpstui.ui.profiles import (
+    ProfileFailed,
+    ProfileOpened,
+    ProfileOpener,
+    profile_help,
+    profile_title,
+)
 from vpstui.ui.screens.first_run import FirstRunScreen
 from vpstui.ui.screens.main import MainScreen
 
@@ -176,7 +182,10 @@ class VpsApp(VpsAppBase):
     # --- command palette --------------------------------------------------------------------
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        """vpstui's own commands only: Textual's stock ones (Keys, Maximize, Screenshot, an
+        unsaved Theme) serve no operator; Help and Quit are offered in our words."""
+        yield SystemCommand("Help", "Every key and what it does (?)", self.action_help)
+        yield SystemCommand("Quit", "Leave vpstui (ctrl+q)", self.exit)
         yield from self._profile_commands(screen)
         main = self.main
         if main is None:
@@ -207,20 +216,21 @@ class VpsApp(VpsAppBase):
                 main.table.action_select,
             ),
             ("Sort by next column", "Cycle the sort column (o)", main.table.action_next_sort),
-            ("Keys", "Every key binding (?)", self.action_help),
         )
         for title, help_text, callback in actions:
             yield SystemCommand(title, help_text, callback)
         yield SystemCommand(
-            "Show all servers",
-            "Backups of every server",
+            "All servers",
+            "Show the backups of every server",
             lambda: main.set_scope(None, main.scope[1]),
         )
+        # Titled by the name alone: "Show server db-primary" matched a search for "web"
+        # (s-h-o-W, s-E-rver, d-B).
         for server in main.servers:
             name = escape(safe_text(server.name, 40))  # the palette reads titles as markup
             yield SystemCommand(
-                f"Show server {name}",
-                f"Backups of {name} (id {server.id})",
+                f"Server {name}",
+                f"Show the backups of {name} (id {server.id})",
                 lambda server_id=server.id: main.set_scope(server_id, main.scope[1]),
                 discover=False,
             )
@@ -233,7 +243,7 @@ class VpsApp(VpsAppBase):
             return
         for name in self.settings.profiles:
             yield SystemCommand(
-                escape(f"Switch to profile {safe_text(name, 40)}"),
+                escape(profile_title(safe_text(name, 40), self.settings)),
                 escape(profile_help(safe_text(name, 40), self.settings)),
                 lambda name=name: self.switch_profile(name),
             )

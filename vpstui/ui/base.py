@@ -116,7 +116,7 @@ class VpsAppBase(App[None]):
 
     def token_rejected(self, reason: str) -> None:
         """A 401 before anything loaded: explain, and stay open until the user quits."""
-        self.switch_screen(FirstRunScreen(reason))
+        self.switch_screen(FirstRunScreen(reason, self.settings.token_source))
 
     def writes_refused(self) -> bool:
         """Read-only (flag or profile): say so, and return True; no dialog may open."""

@@ -16,7 +16,7 @@ from textual.message import Message
 from vpstui.api.client import VpsClient
 from vpstui.config import Settings
 
-__all__ = ["ProfileFailed", "ProfileOpened", "ProfileOpener", "profile_help"]
+__all__ = ["ProfileFailed", "ProfileOpened", "ProfileOpener", "profile_help", "profile_title"]
 
 #: Resolve a profile by name and build its client; raises `ConfigError`.
 ProfileOpener = Callable[[str], tuple[Settings, VpsClient]]
@@ -38,6 +38,13 @@ class ProfileFailed(Message):
         super().__init__()
         self.name = name
         self.reason = reason
+
+
+def profile_title(name: str, current: Settings) -> str:
+    """The palette's title for profile `name`: what choosing it does."""
+    if name == current.profile:
+        return f"Reload profile {name} (in use)"
+    return f"Switch to profile {name}"
 
 
 def profile_help(name: str, current: Settings) -> str:

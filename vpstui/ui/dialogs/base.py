@@ -11,16 +11,18 @@ after a lost answer the dialog says what re-reading the API showed and turns int
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import Button, Footer, Static
+from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
 from vpstui.api import ApiError, Backup, VpsClient
@@ -28,6 +30,8 @@ from vpstui.audit import AuditLog
 from vpstui.clock import Clock
 from vpstui.format import safe_text
 from vpstui.operations import Mutations, OperationLedger, Sent
+from vpstui.ui.dialogs.fitting import SHORT_ROWS, make_compact
+from vpstui.ui.widgets.footer import KeysFooter
 
 __all__ = ["AnswerLost", "DialogBase", "RequestFailed", "field_line"]
 
@@ -127,7 +131,7 @@ class DialogBase(ModalScreen[ResultType]):
                 yield Static("", id="dialog-note", markup=False)
                 with Horizontal(id="dialog-buttons"):
                     yield from self.compose_buttons()
-        yield Footer()  # the dialog's own keys, instead of the main screen's
+        yield KeysFooter()  # the dialog's own keys, instead of the main screen's
 
     def compose_body(self) -> Iterable[Widget]:
         """The dialog's content (inside a scrollable area)."""
@@ -144,6 +148,21 @@ class DialogBase(ModalScreen[ResultType]):
     def on_mount(self) -> None:
         self.prepare()
         self.update_controls()
+        self._fit_to(self.app.size.height)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_to(event.size.height)
+
+    def _fit_to(self, rows: int) -> None:
+        make_compact(self, rows < SHORT_ROWS)
+        self.call_after_refresh(self.layout_changed)
+
+    def layout_changed(self) -> None:
+        """Called after the dialog was laid out for a new terminal size."""
+
+    def refresh_times(self, now: datetime) -> None:
+        """Redraw what says "5m ago" (called on the clock tick); dialogs that show one
+        override this."""
 
     def prepare(self) -> None:
         """Called once mounted, before the controls are updated: set focus, start look-ups.
@@ -226,9 +245,16 @@ class DialogBase(ModalScreen[ResultType]):
             clock=clock,
             audit=audit if isinstance(audit, AuditLog) else None,
             ledger=ledger if isinstance(ledger, OperationLedger) else None,
-            warn=lambda text: app.notify(text, severity="warning", timeout=10),
+            warn=self._warn,
             checking=lambda: self.post_message(Checking()),
         )
+
+    def _warn(self, text: str) -> None:
+        """Said once by the core (the audit log cannot be written): in a toast, and in the
+        dialog's error line, since toasts wait while a dialog is open."""
+        self.app.notify(text, severity="warning", timeout=10)
+        if self.is_attached:
+            self.show_error(text)
 
     def send(self, request: Callable[[], Awaitable[Message]]) -> bool:
         """Run `request` in a worker unless one is in flight (or the dialog is close-only).

@@ -17,7 +17,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, CreateResult, Server, VpsClient
 from vpstui.clock import Clock
-from vpstui.format import absolute_time, safe_text
+from vpstui.format import absolute_time, parenthetical, safe_text
 from vpstui.ui.dialogs.base import AnswerLost, DialogBase, ManualBackupsRead
 
 __all__ = ["DESCRIPTION_LIMIT", "CreateDialog", "quota_text"]
@@ -181,7 +181,7 @@ class CreateDialog(DialogBase[CreateResult]):
         if event.manual is None:
             self.query_one("#quota", Static).update(
                 Text(
-                    f"Could not check the manual backup quota ({safe_text(event.error)}). "
+                    f"Could not check the manual backup quota {parenthetical(event.error)}. "
                     "You can still create; the API enforces its limit."
                 )
             )

@@ -7,6 +7,7 @@ Cancel has the focus, so Enter (or `n`, or Esc) backs out; only the Delete butto
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import ClassVar, Literal
 
 from rich.text import Text
@@ -17,7 +18,14 @@ from textual.widgets import Button, Static
 
 from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, NotFoundError, VpsClient
 from vpstui.clock import Clock
-from vpstui.format import absolute_time, compact_age, human_size, safe_text, status_word
+from vpstui.format import (
+    absolute_time,
+    backup_ref,
+    human_size,
+    relative_time,
+    safe_text,
+    status_word,
+)
 from vpstui.ui.dialogs.base import AnswerLost, DialogBase, field_line
 
 __all__ = ["DeleteDialog", "DeleteOutcome"]
@@ -52,20 +60,25 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
         return not self.backup.in_progress
 
     def compose_body(self) -> Iterable[Widget]:
+        yield Static(self._facts(self.clock.now()), id="facts")
+
+    def refresh_times(self, now: datetime) -> None:
+        self.query_one("#facts", Static).update(self._facts(now))
+
+    def _facts(self, now: datetime) -> Text:
         backup = self.backup
-        now = self.clock.now()
         kind = safe_text(backup.backup_type or "unknown type")
-        age = f"created {compact_age(backup.created_at, now)}, {absolute_time(backup.created_at)}"
+        age = f"{absolute_time(backup.created_at)} ({relative_time(backup.created_at, now)})"
         lines = [
-            field_line("ID", f"#{backup.id}"),
+            field_line("ID", backup_ref(backup.id)),
             field_line("Server", f"{safe_text(backup.server_name)} (id {backup.server_id})"),
             field_line("Type", kind),
             field_line("Status", status_word(backup.status)),
             field_line("Size", human_size(backup.size_mb)),
-            field_line("Age", age),
+            field_line("Created", age),
             field_line("Description", safe_text(backup.description or "—")),
         ]
-        yield Static(Text("\n").join(lines), id="facts")
+        return Text("\n").join(lines)
 
     def compose_footer(self) -> Iterable[Widget]:
         backup = self.backup

@@ -1,12 +1,14 @@
 """`DetailsDialog`: everything known about one backup, read-only.
 
-Esc, Enter or `q` close it; `c` copies the backup's ID and a one-line summary.
+Esc, Enter or `q` close it; `c` copies the backup's ID and `C` a one-line summary, as on
+the main screen.
 Every API string is shown literally (a description like "[bold]x[/]" stays as typed).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 from typing import ClassVar
 
 from rich.text import Text
@@ -18,10 +20,12 @@ from vpstui.api import MANUAL_BACKUP_LIMIT, Backup, Server, VpsClient
 from vpstui.clock import Clock
 from vpstui.format import (
     absolute_time,
+    backup_ref,
     backup_summary,
     expiring_soon,
     human_size,
-    long_age,
+    parenthetical,
+    relative_time,
     safe_text,
     status_word,
 )
@@ -43,7 +47,9 @@ class DetailsDialog(DialogBase[None]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("enter", "cancel", "Close", show=False),
         Binding("q", "cancel", "Close", show=False),
-        Binding("c", "copy", "Copy"),
+        Binding("escape", "cancel", "Close"),
+        Binding("c", "copy_id", "Copy ID"),
+        Binding("C", "copy_summary", "Copy summary"),
     ]
 
     def __init__(
@@ -63,9 +69,12 @@ class DetailsDialog(DialogBase[None]):
 
     # -- layout --------------------------------------------------------------------------
 
+    @staticmethod
+    def _line(label: str, value: str) -> Text:
+        return Text.assemble((f"{label + ':':<{LABEL_WIDTH}}", "bold"), value)
+
     def _row(self, key: str, label: str, value: str, *, classes: str = "") -> Static:
-        line = Text.assemble((f"{label + ':':<{LABEL_WIDTH}}", "bold"), value)
-        return Static(line, id=f"field-{key}", classes=classes)
+        return Static(self._line(label, value), id=f"field-{key}", classes=classes)
 
     def compose_body(self) -> Iterable[Widget]:
         backup, server = self.backup, self.server
@@ -83,19 +92,8 @@ class DetailsDialog(DialogBase[None]):
             size += f" ({_mb(backup.size_mb)})"
         elif backup.in_progress:
             size += " (not known until the backup finishes)"
-        created = f"{absolute_time(backup.created_at)} ({long_age(backup.created_at, now)})"
-        soon = False
-        if backup.expires_at is not None:
-            expired = backup.expires_at <= now
-            expires = f"{absolute_time(backup.expires_at)} ({long_age(backup.expires_at, now)})"
-            if expired:
-                expires += " — expired"
-            soon = expiring_soon(backup, now)
-        elif backup.is_manual:
-            expires = "never (manual backups do not expire)"
-        else:
-            expires = "unknown"
-        yield self._row("id", "ID", f"#{backup.id}")
+        created, expires, soon = self._times(now)
+        yield self._row("id", "ID", backup_ref(backup.id))
         yield self._row("server", "Server", where)
         yield self._row("type", "Type", safe_text(backup.backup_type or "unknown"))
         yield self._row("status", "Status", status_word(backup.status))
@@ -106,8 +104,33 @@ class DetailsDialog(DialogBase[None]):
         yield Static(Text("Description:", style="bold"), classes="label")
         yield Static(Text(safe_text(backup.description) or "—"), id="field-description")
 
+    def _times(self, now: datetime) -> tuple[str, str, bool]:
+        """(created, expires, expiring soon) as the Created and Expires rows word them."""
+        backup = self.backup
+        created = f"{absolute_time(backup.created_at)} ({relative_time(backup.created_at, now)})"
+        soon = False
+        if backup.expires_at is not None:
+            expires = (
+                f"{absolute_time(backup.expires_at)} ({relative_time(backup.expires_at, now)})"
+            )
+            if backup.expires_at <= now:
+                expires += " — expired"
+            soon = expiring_soon(backup, now)
+        elif backup.is_manual:
+            expires = "never (manual backups do not expire)"
+        else:
+            expires = "unknown"
+        return created, expires, soon
+
+    def refresh_times(self, now: datetime) -> None:
+        created, expires, soon = self._times(now)
+        self.query_one("#field-created", Static).update(self._line("Created", created))
+        field = self.query_one("#field-expires", Static)
+        field.update(self._line("Expires", expires))
+        field.set_class(soon, "expiring")
+
     def compose_buttons(self) -> Iterable[Widget]:
-        yield Button("Copy (c)", id="copy")
+        yield Button("Copy ID (c)", id="copy")
         yield Button("Close", id="cancel")
 
     def prepare(self) -> None:
@@ -128,20 +151,24 @@ class DetailsDialog(DialogBase[None]):
         self.manual_count = len(event.manual) if event.manual is not None else None
         text = self._quota_text(self.manual_count)
         if event.error is not None:
-            text = f"could not be read ({safe_text(event.error)})"
+            text = f"could not be read {parenthetical(event.error)}"
         self.query_one("#field-quota", Static).update(
             Text.assemble((f"{'Quota:':<{LABEL_WIDTH}}", "bold"), text)
         )
 
     # -- actions -------------------------------------------------------------------------
 
-    def action_copy(self) -> None:
-        """Copy the backup's ID and a one-line summary to the clipboard."""
-        text = f"{self.backup.id} — {backup_summary(self.backup)}"
-        self.app.copy_to_clipboard(text)
-        self.notify(f"Copied: {backup_summary(self.backup)}", title="Copied")
+    def action_copy_id(self) -> None:
+        """Copy the backup's ID, as `c` does on the main screen."""
+        self.app.copy_to_clipboard(str(self.backup.id))
+        self.show_note(f"Copied the ID of backup {backup_ref(self.backup.id)}.")
+
+    def action_copy_summary(self) -> None:
+        """Copy a one-line summary, as `C` does on the main screen."""
+        self.app.copy_to_clipboard(backup_summary(self.backup))
+        self.show_note(f"Copied: {backup_summary(self.backup)}")
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "copy":
             event.stop()
-            self.action_copy()
+            self.action_copy_id()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from datetime import datetime
 
 from rich.text import Text
 from textual.message import Message
@@ -16,10 +17,20 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input, Static
 
 from vpstui.api import ApiError, Backup, RestoreResult, Server, VpsClient
+from vpstui.api.models import MANUAL_BACKUP_LIMIT
 from vpstui.clock import Clock
-from vpstui.format import absolute_time, human_size, long_age, safe_text, status_word
+from vpstui.format import (
+    absolute_time,
+    human_size,
+    parenthetical,
+    relative_time,
+    safe_text,
+    status_word,
+)
 from vpstui.operations import SafetyStopped, WaitPolicy, quota_verdict, restore_with_safety
 from vpstui.ui.dialogs.base import AnswerLost, DialogBase, ManualBackupsRead, RequestFailed
+from vpstui.ui.dialogs.fitting import TOO_SMALL, make_compact, safety_line, span_fits
+from vpstui.ui.widgets.tickbox import TickBox
 
 __all__ = ["RestoreDialog", "restore_headline"]
 
@@ -92,6 +103,10 @@ class RestoreDialog(DialogBase[RestoreResult]):
         self._safety_possible: bool | None = None
         self._waiting = False
         self._stop = asyncio.Event()
+        #: What the quota look-up found, for the line under the checkbox.
+        self._quota_text = ""
+        #: The headline, the checkbox and the input cannot all be seen at once.
+        self._too_small = False
 
     def refusal(self) -> str | None:
         """Why this restore must not be sent at all, or None."""
@@ -112,12 +127,15 @@ class RestoreDialog(DialogBase[RestoreResult]):
 
     # -- layout --------------------------------------------------------------------------
 
+    def _headline(self, now: datetime) -> Text:
+        age = relative_time(self.backup.created_at, now)
+        return Text(restore_headline(self.backup, self.server_name, age))
+
+    def refresh_times(self, now: datetime) -> None:
+        self.query_one("#headline", Static).update(self._headline(now))
+
     def compose_body(self) -> Iterable[Widget]:
-        now = self.clock.now()
-        headline = restore_headline(
-            self.backup, self.server_name, long_age(self.backup.created_at, now)
-        )
-        yield Static(Text(headline), id="headline")
+        yield Static(self._headline(self.clock.now()), id="headline")
         if self.backup.description:
             yield Static(Text(f"“{safe_text(self.backup.description)}”"), classes="hint")
         if self.refusal() is not None:
@@ -131,7 +149,7 @@ class RestoreDialog(DialogBase[RestoreResult]):
                 classes="warning",
                 id="stopped",
             )
-        yield Checkbox(
+        yield TickBox(
             "Take a safety backup first (recommended)", value=self.safety_first, id="safety"
         )
         yield Static(Text("Checking the manual backup quota…"), id="safety-status", classes="hint")
@@ -160,24 +178,65 @@ class RestoreDialog(DialogBase[RestoreResult]):
         else:
             self.query_one("#confirm-name", Input).focus()
             self.read_manual_backups(self.client, self.backup.server_id)
+            # Lines change length after layout (the quota line, a refusal note): check
+            # again that everything that must be seen together still is.
+            self.set_interval(0.25, self.layout_changed)
+
+    def layout_changed(self) -> None:
+        """What is restored, the safety option and the name input must be seen together:
+        show them, or refuse to arm Restore until the terminal is big enough."""
+        parts = [
+            self.query(selector) for selector in ("#dialog-body", "#headline", "#confirm-name")
+        ]
+        if self.close_only or not self.is_attached or not all(parts):
+            return  # closing: its widgets may be gone already
+        body, headline, name = (part.first() for part in parts)
+        too_small = not span_fits(body, headline, name)
+        if too_small and not self.has_class("-short"):
+            make_compact(self, True)  # first try the compact layout (checked again shortly)
+            return
+        if not too_small:
+            body.scroll_to(y=headline.virtual_region.y, animate=False, immediate=True)
+        if too_small != self._too_small:
+            self._too_small = too_small
+            self.show_note(TOO_SMALL if too_small else None)
+            self.update_controls()
 
     # -- the safety backup ---------------------------------------------------------------
 
     def on_manual_backups_read(self, event: ManualBackupsRead) -> None:
         event.stop()
-        status = self.query_one("#safety-status", Static)
         safety = self.query_one("#safety", Checkbox)
         if event.manual is None:
             self._safety_possible = True  # the API will say if it is not
-            status.update(
-                Text(f"Could not read the manual backup quota ({safe_text(event.error)}).")
+            self._quota_text = (
+                f"Could not read the manual backup quota {parenthetical(event.error)}."
             )
         else:
-            self._safety_possible, text = quota_verdict(event.manual)
-            status.update(Text(text))
+            self._safety_possible, verdict = quota_verdict(event.manual)
+            self._quota_text = (
+                f"{len(event.manual)} of {MANUAL_BACKUP_LIMIT} manual backups in use."
+            )
             if not self._safety_possible:
                 safety.value = False
+                self._quota_text = verdict
+        self._show_safety_line()
         self.update_controls()
+
+    def _show_safety_line(self) -> None:
+        """The line under the checkbox says what the box's state means, ticked or not."""
+        text = safety_line(self._safety_possible, self.wants_safety, self._quota_text)
+        if text is not None:  # else still "Checking the manual backup quota…"
+            self.query_one("#safety-status", Static).update(Text(text))
+
+    @property
+    def no_safety_reason(self) -> str | None:
+        """Why no safety backup is taken ("quota full", "unticked"), or None if one is."""
+        if self._safety_possible is False:
+            return "quota full"
+        if not self.wants_safety:
+            return "unticked"
+        return None
 
     @property
     def wants_safety(self) -> bool:
@@ -186,6 +245,8 @@ class RestoreDialog(DialogBase[RestoreResult]):
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
         self.show_note(None)
+        if not self.in_flight:
+            self._show_safety_line()
         self.update_controls()
 
     def on_safety_progress(self, event: SafetyProgress) -> None:
@@ -230,7 +291,7 @@ class RestoreDialog(DialogBase[RestoreResult]):
         safety.disabled = self.in_flight or self._safety_possible is False
         confirm = self.query_one("#confirm", Button)
         if not confirm.disabled:
-            confirm.disabled = not self.name_matches or self._safety_unknown
+            confirm.disabled = not self.name_matches or self._safety_unknown or self._too_small
 
     @property
     def _safety_unknown(self) -> bool:
@@ -254,6 +315,9 @@ class RestoreDialog(DialogBase[RestoreResult]):
             self.show_note("Request in flight… wait for the answer.")
             return
         if self.close_only:
+            return
+        if self._too_small:
+            self.show_note(TOO_SMALL)
             return
         if not self.name_matches:
             self.show_note(f"Type {safe_text(self.server_name)} exactly to enable Restore")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual import on
 
 from vpstui.api.models import Backup, CreateResult, RestoreResult
-from vpstui.format import backup_summary, safe_text, status_word
+from vpstui.format import backup_ref, backup_summary, safe_text, status_word
 from vpstui.ui.screens.live import LiveScreen
 from vpstui.ui.widgets.backup_table import BackupTable
 
@@ -47,8 +47,8 @@ class BackupActions(LiveScreen):
             return
         if not backup.is_completed:
             self.notify(
-                f"Backup {backup.id} is {status_word(backup.status)}: only completed backups "
-                "can be restored.",
+                f"Backup {backup_ref(backup.id)} is {status_word(backup.status)}: only "
+                "completed backups can be restored.",
                 severity="warning",
             )
             return
@@ -62,7 +62,7 @@ class BackupActions(LiveScreen):
         backup = self._selected()
         if backup is not None:
             self.app.copy_to_clipboard(str(backup.id))
-            self.notify(f"Copied backup ID {backup.id}", timeout=2)
+            self.notify(f"Copied the ID of backup {backup_ref(backup.id)}", timeout=2)
 
     def action_copy_summary(self) -> None:
         backup = self._selected()
@@ -92,7 +92,7 @@ class BackupActions(LiveScreen):
         self.backup_created(result.backup)
         self.notify(
             safe_text(result.message or "Backup started.", 300),
-            title=f"Backup {result.backup.id} started",
+            title=f"Backup {backup_ref(result.backup.id)} started",
         )
 
     def open_delete(self, backup: Backup) -> None:
@@ -108,10 +108,10 @@ class BackupActions(LiveScreen):
 
     def _delete_answered(self, backup: Backup, outcome: DeleteOutcome | None) -> None:
         if outcome == "deleted":
-            self.notify(f"Backup {backup.id} deleted.", title="Deleted")
+            self.notify(f"Backup {backup_ref(backup.id)} deleted.", title="Deleted")
         elif outcome == "gone":
             self.notify(
-                f"Backup {backup.id} was already deleted (404); removed from the list.",
+                f"Backup {backup_ref(backup.id)} was already deleted (404); removed from the list.",
                 severity="warning",
             )
         if outcome is not None:
@@ -134,6 +134,7 @@ class BackupActions(LiveScreen):
                 result,
                 safety.id if safety is not None else None,
                 dialog.status_before,
+                dialog.no_safety_reason,
             )
 
         self.app.push_screen(dialog, answered)
@@ -144,6 +145,7 @@ class BackupActions(LiveScreen):
         result: RestoreResult | None,
         safety_backup_id: int | None,
         status_before: str | None,
+        no_safety: str | None,
     ) -> None:
         if result is None:
             self.load_backups()  # cancelled, or the answer was lost: show what is true
@@ -153,7 +155,7 @@ class BackupActions(LiveScreen):
             title=f"Restore of {safe_text(backup.server_name, 40)} accepted",
             timeout=15,
         )
-        self.restore_started(backup, backup.server_name, safety_backup_id, status_before)
+        self.restore_started(backup, backup.server_name, safety_backup_id, status_before, no_safety)
         if safety_backup_id is not None:
             self.load_backups()  # show the safety backup's row
 
@@ -194,6 +196,7 @@ class BackupActions(LiveScreen):
         server_name: str,
         safety_backup_id: int | None = None,
         status_before: str | None = None,
+        no_safety: str | None = None,
     ) -> None:
         """The API accepted a restore: follow the server's status (the core keeps the ledger)."""
         self.follower.restore_started(
@@ -202,6 +205,7 @@ class BackupActions(LiveScreen):
             self._now(),
             status_before=status_before,
             safety_backup_id=safety_backup_id,
+            no_safety=no_safety,
         )
         self.follow_restore(backup.server_id)
         self._show_status()

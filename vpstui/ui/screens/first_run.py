@@ -9,29 +9,38 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from vpstui.config import ENV_TOKEN, default_config_path
+from vpstui.config import TOKEN_ORDER, default_config_path
 from vpstui.format import safe_text
+from vpstui.ui.widgets.footer import KeysFooter
+
+#: How `vpstui.api` words a 401; the screen names the source in its place.
+API_REJECTED = "The API rejected the token"
 
 
-def token_help(reason: str | None) -> Text:
-    """How to give vpstui a token, in the order we recommend."""
+def token_help(reason: str | None, source: str | None = None) -> Text:
+    """How to give vpstui a token, the sources in the order they are looked for; after a
+    401, first which token was rejected (`source`, e.g. "token_command in PATH")."""
     text = Text()
     if reason:
-        text.append("The API rejected the token.\n", style="bold red")
-        text.append(safe_text(reason, 300) + "\n\n")
+        answer = safe_text(reason, 300)
+        if answer.startswith(API_REJECTED):
+            answer = answer[len(API_REJECTED) :].lstrip()  # "(401): …": said once, below
+        whose = f"the token from {safe_text(source, 200)}" if source else "the token"
+        text.append(f"The API rejected {whose} {answer}\n\n", style="bold red")
     else:
         text.append("vpstui needs a VPS.org API token.\n\n", style="bold")
-    text.append("Give it one of these ways (the first found wins):\n\n")
-    text.append("  1. A command that prints it, in the config file (best: nothing on disk)\n")
-    text.append(f"     {default_config_path()}\n", style="cyan")
-    text.append('       token_command = "pass show vps.org/api-token"\n', style="green")
-    text.append("  2. The environment:  ")
-    text.append(f"export {ENV_TOKEN}=…\n", style="green")
-    text.append("  3. A file readable only by you:  ")
-    text.append("vpstui --token-file ~/.vps-token\n", style="green")
-    text.append('  4. token = "…" in the config file (chmod 600 it)\n\n')
+    text.append("It is looked for in this order (the first found wins):\n\n")
+    for number, (where, what) in enumerate(TOKEN_ORDER, start=1):
+        text.append(f"  {number}. ")
+        text.append(f"{where:<21}", style="green")
+        text.append(f" {what}\n")
+    text.append("\nThe config file: ")
+    text.append(f"{default_config_path()}\n", style="cyan")
+    text.append("  e.g. ")
+    text.append('token_command = "pass show vps.org/api-token"\n', style="green")
+    text.append("  (token_command is the safest: no secret on disk)\n\n")
     text.append("Create a token in the VPS.org control panel under Account → API.\n")
     text.append("To look around without an account: ")
     text.append("vpstui --demo\n\n", style="bold green")
@@ -52,11 +61,13 @@ class FirstRunScreen(Screen[None]):
     }
     """
 
-    def __init__(self, reason: str | None = None) -> None:
+    def __init__(self, reason: str | None = None, source: str | None = None) -> None:
         super().__init__()
         self.reason = reason
+        #: Where the rejected token came from (`Settings.token_source`).
+        self.source = source
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(), Center():
-            yield Static(token_help(self.reason), id="explain")
-        yield Footer()
+            yield Static(token_help(self.reason, self.source), id="explain")
+        yield KeysFooter()

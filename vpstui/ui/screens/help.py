@@ -17,9 +17,9 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
         "Backups",
         (
             ("n", "Create a manual backup (of the selected server)"),
-            ("Delete / ctrl+d", "Delete the selected backup (asks first)"),
+            ("del / ctrl+d", "Delete the selected backup (asks first)"),
             ("R", "Restore from the selected backup (safety backup first, type the name)"),
-            ("Enter / double click", "Details of the selected backup"),
+            ("enter / double click", "Details of the selected backup"),
             ("c / C", "Copy the backup ID / a one-line summary (works over SSH)"),
             ("I", "Copy the incident summary of the last restore"),
         ),
@@ -27,28 +27,28 @@ KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Viewing",
         (
-            ("s", "Choose a server (type to search, Enter to pick)"),
-            ("/", "Filter rows by id, server or description; Esc clears"),
+            ("s", "Choose a server (type to search, enter to pick, esc to leave)"),
+            ("/", "Filter rows by id, server or description; esc clears"),
             ("t", "Type filter: all → manual → automatic"),
             ("i", "Hide / show the insight panel over the table"),
             ("o / O", "Sort by the next column / reverse (or click a header)"),
-            ("ctrl+r / F5", "Refresh now"),
+            ("ctrl+r / f5", "Refresh now"),
         ),
     ),
     (
         "Moving",
         (
             ("↑ ↓ / j k", "Move the cursor"),
-            ("PgUp PgDn / ctrl+b ctrl+f", "Move a page"),
-            ("Home End / g G", "First / last row"),
-            ("Tab / shift+Tab", "Next / previous pane"),
+            ("pgup pgdn / ctrl+b ctrl+f", "Move a page"),
+            ("home end / g G", "First / last row (g also shows the rows marked ↑ new)"),
+            ("tab / shift+tab", "Next / previous pane"),
         ),
     ),
     (
         "App",
         (
-            ("ctrl+p", "Command palette: every action by name"),
-            ("? / F1", "This help"),
+            ("ctrl+p", "Command palette: every action, server and profile by name"),
+            ("? / f1", "This help"),
             ("q / ctrl+q", "Quit"),
         ),
     ),
@@ -62,8 +62,11 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark,f1,enter", "dismiss", "Close"),
     ]
 
+    # Toasts wait while the help is open (they covered its last lines); those not yet
+    # expired show again on the main screen when it closes.
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
+    HelpScreen ToastHolder { display: none; }
     HelpScreen > VerticalScroll {
         width: 84; max-width: 100%; height: auto; max-height: 100%;
         border: thick $accent; background: $surface; padding: 0 1;
@@ -79,7 +82,7 @@ class HelpScreen(ModalScreen[None]):
             for key, what in keys:
                 table.add_row(key, what)
             table.add_row("", "")
-        table.add_row("", Text("Esc closes this help.", style="dim"))
+        table.add_row("", Text("esc closes this help.", style="dim"))
         with VerticalScroll():
             yield Static(table)
 

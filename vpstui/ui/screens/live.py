@@ -236,6 +236,9 @@ class LiveScreen(ServersView):
             self.app.token_rejected(str(error))
             return
         reason = str(error)
+        source = self.app.settings.token_source
+        if isinstance(error, AuthenticationError) and error.status == 401 and source:
+            reason += f" Check the token from {safe_text(source, 200)}."
         if isinstance(error, NotFoundError) and self.scope[0] is not None:
             self._scope_gone = True
             reason = (
@@ -260,7 +263,7 @@ class LiveScreen(ServersView):
         for backup in self.follower.creates_settled(self.table.backups, covers):
             if backup.id not in was_running:  # not already announced by this session
                 self.notify(
-                    f"Backup {backup.id} on {safe_text(backup.server_name, 40)}, started in an "
+                    f"Backup #{backup.id} on {safe_text(backup.server_name, 40)}, started in an "
                     f"earlier session, is {status_word(backup.status)}.",
                     title="Earlier backup",
                 )
@@ -272,7 +275,7 @@ class LiveScreen(ServersView):
         for backup in new:
             if backup.id not in was_running or backup.in_progress:
                 continue
-            where = f"Backup {backup.id} on {safe_text(backup.server_name, 40)}"
+            where = f"Backup #{backup.id} on {safe_text(backup.server_name, 40)}"
             if backup.is_completed:
                 self.notify(
                     f"{where} completed — {human_size(backup.size_mb)}", title="Backup done"

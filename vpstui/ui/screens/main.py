@@ -10,7 +10,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
-from textual.widgets import Footer, Input
+from textual.widgets import Input
 
 from vpstui.format import safe_text
 from vpstui.loading import initial_scope
@@ -18,6 +18,7 @@ from vpstui.operations import Follower, Mutations, RefreshSchedule
 from vpstui.ui.messages import BackupsPageLoaded, UnsettledChecked
 from vpstui.ui.screens.actions import BackupActions
 from vpstui.ui.widgets.backup_table import BackupTable
+from vpstui.ui.widgets.footer import KeysFooter
 from vpstui.ui.widgets.insight import InsightPanel
 from vpstui.ui.widgets.server_picker import ServerPicker
 from vpstui.ui.widgets.status_bar import Connection, ScopeBar, StaleBanner, StatusBar
@@ -25,6 +26,8 @@ from vpstui.ui.widgets.status_bar import Connection, ScopeBar, StaleBanner, Stat
 TYPE_CYCLE: tuple[str | None, ...] = (None, "manual", "automatic")
 #: The actions that change the account: off (shown dimmed) when read-only.
 WRITE_ACTIONS = frozenset({"create", "delete", "restore"})
+#: Actions on printable keys, which a focused text field takes as text instead.
+TYPED_ACTIONS = frozenset({"filter", "servers"})
 #: Below this width the server picker is hidden until `s` shows it.
 NARROW = 110
 
@@ -68,7 +71,7 @@ class MainScreen(BackupActions):
                 yield InsightPanel(id="insight")
                 yield Input(placeholder="Filter by id, server or description…", id="filter")
                 yield BackupTable(now=self.app.clock.now, id="backups")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         settings = self.app.settings
@@ -201,6 +204,7 @@ class MainScreen(BackupActions):
         # set_focus at once (not focus(), which waits a turn): keys typed right after `s`
         # are already queued and must land in the search field, not in the table.
         self.set_focus(self.query_one("#server-search"))
+        self.refresh_bindings()
 
     def action_filter(self) -> None:
         if self._typing():
@@ -242,10 +246,11 @@ class MainScreen(BackupActions):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Read-only: create, delete and restore show dimmed in the footer and do nothing
-        (a key press on them is answered by `on_key`, which says why)."""
+        (a key press on them is answered by `on_key`, which says why). While a text field
+        has focus, `/` and `s` are text: the footer does not offer them."""
         if action in WRITE_ACTIONS and self.app.settings.read_only:
             return None
-        return True
+        return not (action in TYPED_ACTIONS and self._typing())
 
     def on_key(self, event: events.Key) -> None:
         """A key bound to an action that read-only turned off: say why instead of nothing."""

@@ -4,9 +4,11 @@ this and keeps it current."""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from functools import cached_property
 
+from textual.css.query import NoMatches
 from textual.screen import Screen
 
 from vpstui.api.errors import ApiError
@@ -88,6 +90,17 @@ class ServersView(Screen[None]):
         self._scope_bar.show(state)
         self._stale_banner.show(state, now)
         self._show_insight(now)
+        self._refresh_times(now)
+
+    def _refresh_times(self, now: datetime) -> None:
+        """Relative times ("5m ago") move on with the clock: the table's rows and an open
+        dialog are redrawn with the same `now` as the header, so they never disagree."""
+        self.table.refresh_times()
+        dialog = self.app.screen  # a dialog's `refresh_times` (dialogs load lazily: no import)
+        refresh = getattr(dialog, "refresh_times", None)
+        if dialog is not self and dialog.is_mounted and callable(refresh):
+            with contextlib.suppress(NoMatches):  # a dialog closing has lost its widgets
+                refresh(now)
 
     def _show_insight(self, now: datetime) -> None:
         insight = self.insight

@@ -10,7 +10,7 @@ the cursor stays on the same backup, and drawing costs the same at 100 rows or
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
@@ -22,7 +22,6 @@ from textual.binding import Binding, BindingType
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from vpstui.api.models import Backup
@@ -36,14 +35,14 @@ from vpstui.ui.widgets.columns import (
     render_header,
     render_row,
 )
-from vpstui.ui.widgets.rows import RowsDiff, RowStore
+from vpstui.ui.widgets.cursor_rows import CursorRows
 
 #: From this many rows on, sort keys and search text are prepared in a thread so the
 #: event loop never stalls for long (about 100 ms of Python work at 100,000 rows).
 THREADED_ROWS = 20_000
 
 
-class BackupTable(ScrollView, can_focus=True):
+class BackupTable(CursorRows, can_focus=True):
     """The backups, one row each, sorted and filtered, with a cursor that sticks to its backup."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -123,163 +122,13 @@ class BackupTable(ScrollView, can_focus=True):
     ) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self._now = now
-        self._store = RowStore()
-        self._cursor_id: int | None = None
         self._widths: list[int] = [c.width for c in COLUMNS]
         self._server_width = COLUMNS[1].width
         self._spin = 0
         self.empty_text = "Loading backups…"
 
-    # --- data -------------------------------------------------------------------------------
-
-    @property
-    def _order(self) -> list[int]:
-        return self._store.order
-
-    @property
-    def _rows(self) -> dict[int, Backup]:
-        return self._store.rows
-
-    @property
-    def row_count(self) -> int:
-        """Rows shown (after the filter)."""
-        return len(self._store.order)
-
-    @property
-    def backups(self) -> dict[int, Backup]:
-        """Every backup the table holds, shown or filtered out, by id."""
-        return self._store.rows
-
-    def running_ids(self) -> set[int]:
-        """Ids of the backups still in progress (a copy)."""
-        return set(self._store.in_progress)
-
-    @property
-    def in_progress(self) -> int:
-        """How many backups (shown or not) are still in progress."""
-        return len(self._store.in_progress)
-
-    @property
-    def visible_ids(self) -> list[int]:
-        """Ids of the shown rows, in display order."""
-        return list(self._store.order)
-
-    @property
-    def cursor_backup(self) -> Backup | None:
-        return self._store.rows.get(self._cursor_id) if self._cursor_id is not None else None
-
-    @property
-    def cursor_row(self) -> int | None:
-        """The cursor's index among the shown rows."""
-        return self._store.index_of(self._cursor_id)
-
-    def set_backups(self, backups: Iterable[Backup]) -> None:
-        """Replace all rows, keeping the cursor on the same backup and the view where it was.
-
-        If the cursor's backup is gone, the cursor stays at the same row position.
-        """
-        self._changing(lambda: self._store.replace(backups))
-
-    def snapshot(self) -> tuple[int, dict[int, Backup]]:
-        """The rows' version and the rows (never changed in place), for `diff_rows`."""
-        return self._store.version, self._store.rows
-
-    def apply_diff(self, diff: RowsDiff) -> None:
-        """A refresh whose changes were worked out off the event loop (see `diff_rows`)."""
-        self._changing(lambda: self._store.apply(diff))
-
-    def add_backups(self, backups: Iterable[Backup]) -> None:
-        """Add or update rows (progressive loading, a newly created backup)."""
-        self._changing(lambda: self._store.upsert(backups))
-
-    def remove_backup(self, backup_id: int) -> None:
-        self._changing(lambda: self._store.remove(backup_id))
-
-    def set_filter(self, text: str) -> None:
-        """Show only rows whose id, server or description contains `text` (any case)."""
-        self._changing(lambda: self._store.set_filter(text))
-
-    def move_cursor_to(self, backup_id: int) -> bool:
-        """Put the cursor on a backup, scrolling it into view. False if it isn't shown."""
-        index = self._store.index_of(backup_id)
-        if index is None:
-            return False
-        self._set_cursor(index)
-        return True
-
-    def _changing(self, change: Callable[[], bool]) -> None:
-        """Apply a change to the rows; keep the cursor's backup at the same place on screen."""
-        old_row = self.cursor_row
-        old_screen_y = (old_row - round(self.scroll_y)) if old_row is not None else None
-        if not change():
-            return
-        order = self._store.order
-        size = Size(self._width, len(order) + 1)
-        if size != self.virtual_size:
-            self.virtual_size = size
-        if self._store.index_of(self._cursor_id) is None:
-            if order:
-                row = min(old_row if old_row is not None else 0, len(order) - 1)
-                self._cursor_id = order[row]
-            else:
-                self._cursor_id = None
-            self._post_highlight()
-        new_row = self.cursor_row
-        if new_row is not None and old_screen_y is not None and new_row != old_row:
-            self.scroll_to(y=max(new_row - old_screen_y, 0), animate=False, immediate=True)
-        self._scroll_cursor_into_view()
-        self.refresh()
-
-    # --- cursor -----------------------------------------------------------------------------
-
     def _post_highlight(self) -> None:
         self.post_message(self.Highlighted(self, self.cursor_backup))
-
-    def _set_cursor(self, row: int) -> None:
-        if not self._order:
-            return
-        row = max(0, min(row, len(self._order) - 1))
-        new_id = self._order[row]
-        if new_id != self._cursor_id:
-            self._cursor_id = new_id
-            self._post_highlight()
-        self._scroll_cursor_into_view()
-        # Rows just added may not be scrollable to until the next layout: check again then.
-        self.call_after_refresh(self._scroll_cursor_into_view)
-        self.refresh()
-
-    @property
-    def _page_rows(self) -> int:
-        return max(self.size.height - 1, 1)
-
-    def _scroll_cursor_into_view(self) -> None:
-        row = self.cursor_row
-        if row is None or not self.size.height:
-            return
-        top = round(self.scroll_y)
-        if row < top:
-            self.scroll_to(y=row, animate=False, immediate=True)
-        elif row >= top + self._page_rows:
-            self.scroll_to(y=row - self._page_rows + 1, animate=False, immediate=True)
-
-    def action_cursor_up(self) -> None:
-        self._set_cursor((self.cursor_row or 0) - 1)
-
-    def action_cursor_down(self) -> None:
-        row = self.cursor_row
-        self._set_cursor(0 if row is None else row + 1)
-
-    def action_page_up(self) -> None:
-        self._set_cursor((self.cursor_row or 0) - self._page_rows)
-
-    def action_page_down(self) -> None:
-        self._set_cursor((self.cursor_row or 0) + self._page_rows)
-
-    def action_first(self) -> None:
-        self._set_cursor(0)
-
-    def action_last(self) -> None:
-        self._set_cursor(len(self._order) - 1)
 
     def action_select(self) -> None:
         backup = self.cursor_backup
@@ -333,11 +182,6 @@ class BackupTable(ScrollView, can_focus=True):
     def _layout(self, width: int) -> None:
         self._widths = column_widths(width, self._server_width)
 
-    @property
-    def _width(self) -> int:
-        """Cells a row may use: the widget's width less its vertical scrollbar."""
-        return self.scrollable_content_region.width
-
     def fit_server_names(self, longest: int) -> None:
         """Size the Server column for the longest server name (within reason)."""
         width = max(COLUMNS[1].min_width, min(longest + 1, 24))
@@ -360,6 +204,10 @@ class BackupTable(ScrollView, can_focus=True):
             backup = self._rows[backup_id]
             if backup.in_progress:
                 self.refresh_line(y)
+
+    def refresh_times(self) -> None:
+        """Redraw the rows on screen: their "5m ago" and "in 6d" move on with the clock."""
+        self.refresh()
 
     def render_line(self, y: int) -> Strip:
         width = self._width
@@ -388,6 +236,7 @@ class BackupTable(ScrollView, can_focus=True):
             base + get("backup-table--header"),
             base + get("backup-table--sorted"),
             width,
+            new_above=self.new_above,
         )
 
     def _render_row(self, backup: Backup, is_cursor: bool, width: int, base: Style) -> Strip:

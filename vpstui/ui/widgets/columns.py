@@ -14,7 +14,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from vpstui.api.models import Backup
-from vpstui.format import DASH, compact_age, expires_text, expiring_soon, human_size, safe_text
+from vpstui.format import DASH, expires_text, expiring_soon, human_size, relative_time, safe_text
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
 
@@ -27,14 +27,16 @@ class Column(msgspec.Struct, frozen=True):
     min_width: int
 
 
+#: Minimum widths hold every value whole: "just now", "⚠ in 47h", "1023.9 MiB". Status
+#: and Server may cut with "…" (the rest of the name or word is in the details).
 COLUMNS: tuple[Column, ...] = (
     Column("id", "ID", 7, 5),
     Column("server", "Server", 16, 9),
     Column("type", "Type", 6, 6),
     Column("status", "Status", 13, 11),
-    Column("size", "Size", 9, 8),
-    Column("created", "Created", 9, 7),
-    Column("expires", "Expires", 9, 7),
+    Column("size", "Size", 10, 10),
+    Column("created", "Created", 9, 8),
+    Column("expires", "Expires", 9, 8),
     Column("description", "Description", 0, 0),
 )
 COLUMN_KEYS = tuple(column.key for column in COLUMNS)
@@ -48,25 +50,35 @@ def _short_type(backup_type: str | None) -> str:
     return safe_text(backup_type or DASH, 12)
 
 
+#: When even the minimum widths do not fit, these columns are dropped whole, in order.
+DROP_ORDER = (2, 5, 4)
+#: The description is shown only with at least this many cells.
+MIN_DESCRIPTION = 8
+
+
 def column_widths(width: int, server_width: int) -> list[int]:
-    """Column widths for `width` cells: the description gets what is left."""
+    """Column widths for `width` cells (0: column not shown). Every shown cell takes its
+    width plus one leading space. The description gets what is left; when too narrow, it
+    goes, then the others shrink to their minimums, then whole columns are dropped."""
     widths = [c.width for c in COLUMNS]
     widths[1] = server_width
-    fixed = sum(widths[:-1]) + len(COLUMNS) - 1
-    spare = width - fixed
-    if spare >= 8:
-        widths[-1] = spare
-    else:
-        # Too narrow for a useful description: hide it, give the server name the rest,
-        # and only then shrink the other columns towards their minimum widths.
-        widths[-1] = 0
-        widths[1] += max(spare, 0)
-        for i in (1, 3, 5, 6, 0, 4):
-            if spare >= 0:
-                break
-            take = min(widths[i] - COLUMNS[i].min_width, -spare)
-            widths[i] -= take
-            spare += take
+    widths[-1] = 0
+    spare = width - sum(w + 1 for w in widths if w > 0)
+    if spare >= MIN_DESCRIPTION + 1:
+        widths[-1] = spare - 1
+        return widths
+    for i in (1, 3, 5, 6, 0, 4):
+        if spare >= 0:
+            break
+        take = min(widths[i] - COLUMNS[i].min_width, -spare)
+        widths[i] -= take
+        spare += take
+    for i in DROP_ORDER:
+        if spare >= 0:
+            break
+        spare += widths[i] + 1
+        widths[i] = 0
+    widths[1] += max(spare, 0)  # what is left goes to the server name
     return widths
 
 
@@ -89,8 +101,11 @@ def render_header(
     header: Style,
     sorted_style: Style,
     width: int,
+    *,
+    new_above: int = 0,
 ) -> Strip:
-    """The header line, the sorted column marked ▼ (descending) or ▲."""
+    """The header line, the sorted column marked ▼ (descending) or ▲; rows that arrived
+    above the view are counted at its right end: "↑ 2 new"."""
     segments: list[Segment] = []
     for column, cell_width in zip(COLUMNS, widths, strict=True):
         if cell_width <= 0:
@@ -98,10 +113,21 @@ def render_header(
         label = column.label
         style = header
         if column.key == sort_column:
-            label += " ▼" if reverse else " ▲"
+            arrow = "▼" if reverse else "▲"
+            label = f"{label} {arrow}" if cell_len(label) + 2 <= cell_width else label + arrow
+            if cell_len(label) > cell_width:  # the arrow stays: it says how rows are sorted
+                label = set_cell_size(column.label, cell_width - 2) + "…" + arrow
             style = sorted_style
+        elif cell_len(label) > cell_width:
+            label = set_cell_size(label, cell_width - 1) + "…"
         segments.append(Segment(set_cell_size(" " + label, cell_width + 1), style))
-    return Strip(segments).adjust_cell_length(width, header)
+    strip = Strip(segments).adjust_cell_length(width, header)
+    if new_above:
+        note = f" ↑ {new_above:,} new (g) "
+        strip = strip.crop(0, max(width - cell_len(note), 0))
+        strip = Strip([*strip, Segment(note, sorted_style + Style(reverse=True))])
+        strip = strip.adjust_cell_length(width, header)
+    return strip
 
 
 def render_row(
@@ -138,7 +164,7 @@ def render_row(
         (_short_type(backup.backup_type), None if backup.is_manual else dim),
         (status_text, status_style),
         (human_size(backup.size_mb) if not backup.in_progress else DASH, None),
-        (compact_age(backup.created_at, now), None),
+        (relative_time(backup.created_at, now), None),
         (expires, get("backup-table--expiring") if soon else (dim if expires == "never" else None)),
         (safe_text(backup.description or "", 300), None),
     ]

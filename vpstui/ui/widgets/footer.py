@@ -1,8 +1,11 @@
-"""Textual's footer, speaking the user's language.
+"""Textual's footer, speaking the user's language and showing only the keys that fit whole.
 
-Binding descriptions are written in English where the bindings are defined (class
-attributes, built at import, marked with `N_`); this footer translates each one as it is
-shown, so the language chosen at start-up applies everywhere a key is listed.
+`Footer`: binding descriptions are written in English where the bindings are defined
+(class attributes, built at import, marked with `N_`); it translates each one as shown.
+
+`KeysFooter`: the stock footer cuts the last key in half on a narrow terminal ("s Serve").
+This one hides whole keys instead: first the command palette's (ctrl+p still works and the
+help screen lists it), then keys from the right, and shows them again when there is room.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from textual.widgets._footer import FooterKey
 
 from vpstui.i18n import _
 
-__all__ = ["Footer"]
+__all__ = ["Footer", "KeysFooter"]
 
 
 class Footer(TextualFooter):
@@ -24,3 +27,42 @@ class Footer(TextualFooter):
             if isinstance(widget, FooterKey) and widget.description:
                 widget.description = _(widget.description)
             yield widget
+
+
+class KeysFooter(Footer):
+    """A `Footer` that drops whole keys, never halves, when the terminal is narrow."""
+
+    async def recompose(self) -> None:
+        await super().recompose()
+        self.call_after_refresh(self._fit)  # once the new keys are laid out
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.call_after_refresh(self._fit)
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        keys = list(self.query(FooterKey))
+        if any(not key.display for key in keys):
+            for key in keys:
+                key.display = True
+            self.call_after_refresh(self._drop)  # measure them all, shown, first
+        else:
+            self._drop()
+
+    def _drop(self) -> None:
+        keys = list(self.query(FooterKey))
+        palette = [key for key in keys if key.has_class("-command-palette")]
+        others = [key for key in keys if not key.has_class("-command-palette")]
+
+        def cells(key: FooterKey) -> int:
+            return key.outer_size.width + key.styles.margin.left + key.styles.margin.right
+
+        spare = self.size.width - sum(cells(key) for key in keys)
+        for key in palette + others[::-1]:
+            if spare >= 0:
+                break
+            spare += cells(key)
+            key.display = False

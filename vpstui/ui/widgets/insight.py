@@ -17,7 +17,7 @@ from textual import events
 from textual.widgets import Static
 
 from vpstui.api.models import MANUAL_BACKUP_LIMIT
-from vpstui.format import EXPIRING_SOON_HOURS, human_size, safe_text
+from vpstui.format import EXPIRING_SOON_HOURS, duration, human_size, safe_text
 from vpstui.summary import AccountOverview, ServerSummary
 
 __all__ = ["InsightPanel", "age_text", "meter", "overdue_text", "sparkline"]
@@ -57,13 +57,8 @@ def meter(count: int, limit: int = MANUAL_BACKUP_LIMIT) -> str:
 
 
 def age_text(hours: float) -> str:
-    """Hours as a short age: "40m", "37h" (up to three days, to compare with a limit in
-    hours), then "5d"."""
-    if hours < 1:
-        return f"{max(0, int(hours * 60))}m"
-    if hours < 72:
-        return f"{int(hours)}h"
-    return f"{int(hours // 24)}d"
+    """Hours as a length of time, worded by `vpstui.format.duration`: "40m", "37h", "5d"."""
+    return duration(hours * 3600)
 
 
 def overdue_text(summary: ServerSummary, now: datetime) -> str:

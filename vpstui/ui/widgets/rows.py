@@ -23,6 +23,14 @@ def _number(value: float | None, unknown: float) -> float:
     return unknown if value is None else value
 
 
+def _expiry(backup: Backup, unknown: float) -> float:
+    """A manual backup that never expires sorts as the latest expiry of all (last going
+    up, first going down); an unknown expiry sorts last either way."""
+    if backup.expires_at is not None:
+        return backup.expires_at.timestamp()
+    return INF if backup.is_manual else unknown
+
+
 def key_function(column: str, reverse: bool) -> Callable[[Backup], SortKey]:
     """The sort key of a backup for `column`: unknown values sort last either way."""
     unknown = -INF if reverse else INF
@@ -33,7 +41,7 @@ def key_function(column: str, reverse: bool) -> Callable[[Backup], SortKey]:
         "status": lambda b: (b.status or "", b.id),
         "size": lambda b: (_number(b.size_mb, unknown), b.id),
         "created": lambda b: (b.created_at.timestamp() if b.created_at else unknown, b.id),
-        "expires": lambda b: (b.expires_at.timestamp() if b.expires_at else unknown, b.id),
+        "expires": lambda b: (_expiry(b, unknown), b.id),
         "description": lambda b: ((b.description or "").lower(), b.id),
     }
     return keys[column]

@@ -36,7 +36,7 @@ class ServerSearch(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
-        Binding("escape", "leave", show=False),
+        Binding("escape", "leave", "Back"),
     ]
 
     def action_move(self, delta: int) -> None:
@@ -47,10 +47,13 @@ class ServerSearch(Input):
         options.highlighted = max(0, min(options.option_count - 1, current + delta))
 
     def action_leave(self) -> None:
+        """Esc: clear the search; then (at once, when the picker overlays the table) leave."""
+        overlay = self.screen.has_class("-narrow")
         if self.value:
             self.value = ""
-        else:
-            self.post_message(ServerPicker.Left())
+            if not overlay:
+                return
+        self.post_message(ServerPicker.Left())
 
 
 class ServerPicker(Vertical):
@@ -163,6 +166,12 @@ class ServerPicker(Vertical):
         if hidden:
             more = Text(f"… {hidden:,} more: type to search", style="dim italic")
             items.append(Option(more, id="more", disabled=True))
+        if not items:
+            nothing = Text(
+                f"No server matches “{safe_text(needle, 30)}”. Esc clears the search.",
+                style="dim italic",
+            )
+            items.append(Option(nothing, id="more", disabled=True))
         highlighted = options.highlighted
         old_id = (
             options.get_option_at_index(highlighted).id

@@ -10,7 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from vpstui.format import compact_age, safe_text
+from vpstui.format import duration, relative_time, safe_text
 
 
 class Connection(msgspec.Struct):
@@ -53,8 +53,11 @@ def badge_style(colour: str | None) -> Style:
 
 
 def _seconds_until(when: datetime, now: datetime) -> str:
-    seconds = max(0, round((when - now).total_seconds()))
-    return f"{seconds} s" if seconds < 120 else f"{seconds // 60} min"
+    return duration(round((when - now).total_seconds()))
+
+
+#: What the header leaves out, in this order, when the terminal is too narrow for it all.
+DROPPABLE = ("simulated backend", "vpstui", "updated")
 
 
 class StatusBar(Static):
@@ -63,16 +66,34 @@ class StatusBar(Static):
     _shown: Text | None = None
     _signature: tuple[object, ...] | None = None
 
+    _last: tuple[Connection, datetime] | None = None
+
+    def on_resize(self) -> None:
+        if self._last is not None:
+            self.show(*self._last)
+
     def show(self, state: Connection, now: datetime) -> None:
-        wide = self.size.width >= 110
-        age = compact_age(state.last_ok, now) if state.last_ok is not None else None
+        """Draw the header for `state`: all of it when it fits; on a narrow terminal the
+        words "simulated backend", "vpstui" and "updated" go first, whole."""
+        self._last = (state, now)
+        width = self.size.width
+        age = relative_time(state.last_ok, now) if state.last_ok is not None else None
         # Called every second: skip building the line when nothing it shows has changed.
-        signature = (wide, age, msgspec.structs.astuple(state))
+        signature = (width, age, msgspec.structs.astuple(state))
         if signature == self._signature:
             return
         self._signature = signature
+        for drop in range(len(DROPPABLE) + 1):
+            text = self._line(state, age, set(DROPPABLE[:drop]))
+            if text.cell_len <= width:
+                break
+        if text != self._shown:  # the tick calls this every second; repaint only on change
+            self._shown = text
+            self.update(text, layout=False)  # always one line: no need to lay out the screen
+
+    def _line(self, state: Connection, age: str | None, dropped: set[str]) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
-        if wide:
+        if "vpstui" not in dropped:
             text.append(" vpstui ", style="bold reverse")
             text.append(" ")
         if state.profile:
@@ -85,7 +106,7 @@ class StatusBar(Static):
             text.append(" ")
         if state.demo:
             text.append(" DEMO ", style="bold black on yellow")
-            if wide:
+            if "simulated backend" not in dropped:
                 text.append(" simulated backend ", style="dim")
         else:
             text.append(safe_text(state.host, 60), style="bold")
@@ -99,9 +120,7 @@ class StatusBar(Static):
         elif state.last_ok is not None:
             text.append("● live", style="green")
         if state.last_ok is not None:
-            text.append(
-                f" · {'updated ' if wide else ''}{compact_age(state.last_ok, now)}", style="dim"
-            )
+            text.append(f" · {'' if 'updated' in dropped else 'updated '}{age}", style="dim")
         if state.slow:  # instead of "refreshing…": the rows stay, ctrl+r tries again now
             text.append(f" · {safe_text(state.slow, 80)} (ctrl+r: now)", style="bold yellow")
         elif state.loading:
@@ -115,9 +134,7 @@ class StatusBar(Static):
             text.append(f" · restore accepted: {names}", style="bold magenta")
         if state.skipped:
             text.append(f" · {state.skipped} unreadable", style="red")
-        if text != self._shown:  # the tick calls this every second; repaint only on change
-            self._shown = text
-            self.update(text, layout=False)  # always one line: no need to lay out the screen
+        return text
 
 
 class ScopeBar(Static):
@@ -156,13 +173,17 @@ class StaleBanner(Static):
                 self.display = False
             return
         self.display = True
-        text = Text()
+        # What happens next on the first line, what went wrong on the second: each line is
+        # cut with "…" on its own, so a long error never hides the retry.
+        text = Text(no_wrap=True, overflow="ellipsis")
         if state.last_ok is not None:
-            text.append(f"Showing data from {compact_age(state.last_ok, now)}. ", style="bold")
-        text.append(safe_text(state.error, 400))
+            text.append(f"Showing data from {relative_time(state.last_ok, now)}.", style="bold")
         if state.retry_at is not None:
-            text.append(f"  Retrying in {_seconds_until(state.retry_at, now)}", style="bold")
+            text.append(f" Retrying in {_seconds_until(state.retry_at, now)}", style="bold")
             text.append(" (ctrl+r: now).")
+        if text.plain:
+            text.append("\n")
+        text.append(safe_text(state.error, 400))
         if text != self._shown:
             self._shown = text
             self.update(text)
