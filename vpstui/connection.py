@@ -19,13 +19,14 @@ __all__ = ["build_client", "missing_token_message"]
 def missing_token_message() -> str:
     """What to print when no token was found (and how to try vpstui without one)."""
     from vpstui.config import ENV_TOKEN, default_config_path
+    from vpstui.i18n import _
 
-    return (
-        "vpstui: no API token.\n"
-        f"  Set {ENV_TOKEN}, pass --token-file PATH, or put token_command (or token) in\n"
-        f"  {default_config_path()}\n"
+    return "vpstui: " + _(
+        "no API token.\n"
+        "  Set {token}, pass --token-file PATH, or put token_command (or token) in\n"
+        "  {config}\n"
         "  To try vpstui without an account: vpstui --demo\n"
-    )
+    ).format(token=ENV_TOKEN, config=default_config_path())
 
 
 def build_client(

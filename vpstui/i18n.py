@@ -98,7 +98,11 @@ def from_locale(environ: Mapping[str, str]) -> str:
 def _explicit(value: object, where: str) -> str:
     if not isinstance(value, str) or normalize(value) is None:
         known = ", ".join(LANGUAGES)
-        raise LanguageError(f"{where}: vpstui speaks {known}, not {value!r}.")
+        raise LanguageError(
+            _("{where}: vpstui speaks {known}, not {value!r}.").format(
+                where=where, known=known, value=value
+            )
+        )
     return normalize(value) or DEFAULT
 
 
