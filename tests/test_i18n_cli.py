@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from rich.cells import cell_len
 
 from vpstui import cli, i18n
 from vpstui.api.errors import (
@@ -25,7 +26,12 @@ from vpstui.api.errors import (
 )
 from vpstui.audit import AuditLog, read_entries
 from vpstui.commands.exits import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK, EXIT_USAGE
-from vpstui.commands.language import argparse_plurals, lang_flag, language_from_argv
+from vpstui.commands.language import (
+    argparse_plurals,
+    lang_flag,
+    language_from_argv,
+    wrap_cells,
+)
 from vpstui.commands.session import Runtime
 from vpstui.crash import crash_notice
 from vpstui.demo import DemoBackend
@@ -129,6 +135,37 @@ def test_subcommand_help_in_zh_cn(argv: list[str], capsys: pytest.CaptureFixture
     assert "选项" in out and "显示此帮助信息并退出" in out
     assert "连接（与 TUI 相同）" in out and "消息语言：en 或 zh-CN" in out
     assert "--lang LANG" in out and "options:" not in out
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["--help"], ["backups", "prune", "--help"], ["watch", "--help"], ["check", "--help"]],
+)
+def test_chinese_help_fits_80_columns(
+    argv: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Help text and descriptions wrap by terminal cells (CJK takes two), not characters.
+    (Exempt: the English exit-code lines, and the lines that show a path.)"""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    if argv == ["--help"]:
+        out = tui_help(argv, capsys)
+    else:
+        assert cli.main(argv) == EXIT_OK
+        out = capsys.readouterr().out
+    lines = [line for line in out.splitlines() if "/" not in line and not line.isascii()]
+    assert len(lines) > 5
+    assert max(cell_len(line) for line in lines) <= 80, out
+
+
+def test_wrap_cells_breaks_cjk_anywhere_but_before_closing_punctuation() -> None:
+    text = "像 TUI 一样定期查看，但不打开界面：每个完成或失败的备份（配置文件）。SIGTERM 停止。"
+    for width in (10, 17, 30, 78):
+        lines = wrap_cells(text, width)
+        assert "".join(lines).replace(" ", "") == text.replace(" ", "")  # nothing lost
+        assert all(cell_len(line) <= width for line in lines)
+        assert not any(line[0] in "，。：）" for line in lines)
+    assert wrap_cells("abc defgh", 4) == ["abc", "defgh"]  # a word longer than the line
 
 
 def test_check_help_is_translated_but_keeps_its_keywords(

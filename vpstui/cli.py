@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from vpstui import __version__
+from vpstui.commands.language import HelpFormatter
 from vpstui.connection import build_client, missing_token_message
 from vpstui.i18n import _
 
@@ -77,7 +78,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="vpstui",
         description=_("Browse, create, delete and restore VPS.org server backups."),
         epilog=_epilog(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     parser.add_argument("--demo", action="store_true", help=_("use a simulated account (no token)"))
     parser.add_argument("--api-url", metavar="URL", help=_("API base URL"))

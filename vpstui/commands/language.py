@@ -13,6 +13,7 @@ lists those words so that the catalogue (cli.po) carries their translation.
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Mapping, Sequence
 
 from vpstui import i18n
@@ -20,6 +21,7 @@ from vpstui.i18n import N_, LanguageError, choose_language, ngettext
 
 __all__ = [
     "ARGPARSE_MESSAGES",
+    "HelpFormatter",
     "argparse_plurals",
     "lang_flag",
     "language_from_argv",
@@ -103,3 +105,51 @@ def speak_from_argv(argv: Sequence[str], environ: Mapping[str, str]) -> None:
     """Speak the language `argv` and the environment ask for, argparse included."""
     i18n.use(language_from_argv(argv, environ))
     translate_argparse()
+
+
+# Wrapping: a run of printable ASCII is one word; any other character (CJK) stands alone
+# and may end a line; closing punctuation never starts one.
+_UNIT = re.compile(r"\s+|[\x21-\x7e]+|.", re.DOTALL)
+_NO_LINE_START = frozenset("，。；：、）」』！？…")
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """`text` in lines of at most `width` terminal cells (CJK characters take two)."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    units: list[str] = []  # the line being filled
+    for unit in _UNIT.findall(text):
+        if unit.isspace():
+            if units and units[-1] != " ":
+                units.append(" ")
+            continue
+        if not units or cell_len("".join(units) + unit) <= width:
+            units.append(unit)
+            continue
+        carried = [unit]
+        if unit in _NO_LINE_START:  # take the character before it along
+            while len(units) > 1 and units[-1] in _NO_LINE_START:
+                carried.insert(0, units.pop())
+            if len(units) > 1:
+                carried.insert(0, units.pop())
+        lines.append("".join(units).rstrip())
+        units = [u for u in carried if u != " "] if carried[0] == " " else carried
+    if "".join(units).strip():
+        lines.append("".join(units).rstrip())
+    return lines
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's formatter (description and epilog as written), wrapping help text by
+    terminal cells rather than characters, so Chinese help fits the terminal's width."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if text.isascii() or "\n" in text:  # English, or laid out by hand (the epilog)
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + line for line in wrap_cells(text, width - len(indent)))
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if text.isascii():
+            return super()._split_lines(text, width)
+        return wrap_cells(" ".join(text.split()), width)

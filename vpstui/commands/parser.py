@@ -9,6 +9,7 @@ from vpstui.config import LIMITS, ConfigError, check_number
 from vpstui.i18n import N_, _
 
 from .exits import EXIT_CODES
+from .language import HelpFormatter
 from .waiting import DEFAULT_WAIT_TIMEOUT
 
 __all__ = ["build_command_parser", "exit_code_help"]
@@ -135,7 +136,7 @@ def build_command_parser() -> argparse.ArgumentParser:
         ),
         parents=[connection],
         epilog=exit_code_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
 
     def add(
@@ -150,7 +151,7 @@ def build_command_parser() -> argparse.ArgumentParser:
             description=description or summary,
             parents=[connection],
             epilog=exit_code_help(),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=HelpFormatter,
         )
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -261,7 +262,7 @@ def build_command_parser() -> argparse.ArgumentParser:
         ),
         parents=[connection],
         epilog=_(CHECK_EXIT_HELP),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
     check.add_argument(
         "--server",
