@@ -319,14 +319,14 @@ def build_command_parser() -> argparse.ArgumentParser:
     )
     watch.add_argument(
         "--poll-interval",
-        type=_seconds,
+        type=_seconds("poll_interval"),
         metavar="SECONDS",
         default=None,
         help=_("seconds between looks while a backup is in progress (default: poll_interval, 5)"),
     )
     watch.add_argument(
         "--idle-refresh",
-        type=_seconds,
+        type=_seconds("idle_refresh"),
         metavar="SECONDS",
         default=None,
         help=_("seconds between looks at the whole scope (default: idle_refresh, 60)"),

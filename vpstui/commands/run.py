@@ -15,7 +15,6 @@ from vpstui.audit import AuditLog, default_audit_path
 from vpstui.config import ConfigError, Settings, load_settings
 from vpstui.connection import build_client, missing_token_message
 from vpstui.format import safe_text
-from vpstui.i18n import _
 from vpstui.statefiles import state_dir_refusal
 
 from .backups import create_backup, delete_backup, list_backups
@@ -63,7 +62,7 @@ def connect(settings: Settings, timeout: float | None) -> VpsClient:
     script wants answers), or the configured API."""
     client = build_client(settings, timeout, demo_latency=0.0)
     if client is None:  # pragma: no cover - run_command checks first
-        raise ConfigError(_("no API token"))
+        raise ConfigError(i18n._("no API token"))
     return client
 
 
@@ -114,7 +113,7 @@ def run_command(
     try:
         return asyncio.run(_run(COMMANDS[key], session, args, plugin=plugin))
     except KeyboardInterrupt:
-        return _fail(_("interrupted."), EXIT_INTERRUPTED)
+        return _fail(i18n._("interrupted."), EXIT_INTERRUPTED)
     except BrokenPipeError:  # `vpstui backups list | head`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -158,13 +157,15 @@ def _open_session(
         raise CommandError(message, EXIT_USAGE)
     refusal = _write_refusal(settings) if key in DESTRUCTIVE else None
     if refusal is not None:
-        raise CommandError(_("{refusal} Nothing was sent.").format(refusal=refusal), EXIT_USAGE)
+        raise CommandError(
+            i18n._("{refusal} Nothing was sent.").format(refusal=refusal), EXIT_USAGE
+        )
     audit_path = runtime.audit_path
     if audit_path is None and not settings.demo:
         audit_path = default_audit_path()
     unsafe = state_dir_refusal(audit_path.parent) if audit_path and key in DESTRUCTIVE else None
     if unsafe is not None:
-        raise CommandError(_("nothing was sent. {unsafe}").format(unsafe=unsafe), EXIT_USAGE)
+        raise CommandError(i18n._("nothing was sent. {unsafe}").format(unsafe=unsafe), EXIT_USAGE)
     try:
         api = (runtime.connect or connect)(settings, getattr(args, "timeout", None))
     except (InsecureUrlError, ProxyError, ConfigError) as error:
