@@ -158,6 +158,18 @@ def test_chinese_help_fits_80_columns(
     assert max(cell_len(line) for line in lines) <= 80, out
 
 
+def test_chinese_usage_lines_align_by_cells(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """ "用法：" is three characters but six cells: the usage's continuation lines still
+    start under its first option."""
+    monkeypatch.setenv("COLUMNS", "80")
+    assert cli.main(["backups", "delete", "--help", *ZH]) == EXIT_OK
+    first, second = capsys.readouterr().out.splitlines()[:2]
+    assert first.startswith("用法：vpstui backups delete [-h]")
+    assert cell_len(first[: first.index("[")]) == len(second) - len(second.lstrip())
+
+
 def test_wrap_cells_breaks_cjk_anywhere_but_before_closing_punctuation() -> None:
     text = "像 TUI 一样定期查看，但不打开界面：每个完成或失败的备份（配置文件）。SIGTERM 停止。"
     for width in (10, 17, 30, 78):

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import re
 from collections.abc import Mapping, Sequence
+from typing import Any
 
 from vpstui import i18n
 from vpstui.i18n import N_, LanguageError, choose_language, ngettext
@@ -143,6 +144,18 @@ def wrap_cells(text: str, width: int) -> list[str]:
 class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """argparse's formatter (description and epilog as written), wrapping help text by
     terminal cells rather than characters, so Chinese help fits the terminal's width."""
+
+    def _format_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None) -> str:
+        """argparse's usage, its continuation lines indented by cells under the first."""
+        from rich.cells import cell_len
+
+        text: str = super()._format_usage(usage, actions, groups, prefix)
+        shown = prefix if prefix is not None else i18n._("usage: ")
+        extra = " " * (cell_len(shown) - len(shown))
+        if not extra:
+            return text
+        first, *rest = text.split("\n")
+        return "\n".join([first, *(extra + line if line[:1] == " " else line for line in rest)])
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         if text.isascii() or "\n" in text:  # English, or laid out by hand (the epilog)
