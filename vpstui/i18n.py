@@ -117,7 +117,8 @@ def choose_language(
     if environ.get(ENV_LANG, "").strip():
         return _explicit(environ[ENV_LANG], ENV_LANG)
     if configured is not None:
-        return _explicit(configured, f"language in {where}" if where else "language")
+        named = _("language in {where}").format(where=where) if where else "language"
+        return _explicit(configured, named)
     return from_locale(environ)
 
 
