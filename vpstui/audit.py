@@ -11,6 +11,8 @@ directory (`~/.local/state/vpstui/audit.jsonl` on Linux) or `$VPSTUI_STATE_DIR`,
 created readable by its owner only (0600) in a private directory and never through a
 symlink (`vpstui.statefiles`), holds control and bidi characters only as JSON escapes, and
 never holds the token: every value is redacted again here, whatever the caller passed.
+It is written in English whatever the language in use (`vpstui.i18n`): a message may be
+given as a Lazy message or an `ApiError`, and is rendered in English here.
 No Textual here.
 """
 
@@ -25,6 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from vpstui import i18n
 from vpstui.api.secret import redact
 from vpstui.statefiles import open_private
 
@@ -128,10 +131,13 @@ class AuditLog:
         server_id: int | None,
         server: str | None = None,
         backup_id: int | None = None,
-        message: str | None = None,
+        message: object = None,
         when: datetime | None = None,
     ) -> bool:
-        """Append one event; returns False (and sets `error`) if it could not be written."""
+        """Append one event; returns False (and sets `error`) if it could not be written.
+
+        `message` (text, a Lazy message or an exception such as `ApiError`) is written in
+        English, whatever the language in use."""
         moment = (when or datetime.now(UTC)).astimezone(UTC)
         entry: dict[str, Any] = {
             "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -141,7 +147,7 @@ class AuditLog:
             "server": server,
             "backup_id": backup_id,
             "outcome": outcome,
-            "message": message,
+            "message": None if message is None else _english(message),
         }
         for key, value in entry.items():
             if isinstance(value, str):
@@ -150,9 +156,22 @@ class AuditLog:
         try:
             write_private(self.path, line + "\n", append=True)
         except OSError as exc:
-            self.error = f"Could not write the audit log {self.path}: {exc.strerror or exc}."
+            self.error = i18n._("Could not write the audit log {path}: {why}.").format(
+                path=self.path, why=exc.strerror or exc
+            )
             return False
         return True
+
+
+def _english(message: object) -> str:
+    """`message` as English text: a Lazy message, or anything whose `str()` reads in the
+    language in use (an `ApiError` carrying one)."""
+    if i18n.current() == i18n.DEFAULT:
+        return str(message)
+    if isinstance(message, i18n.Lazy):
+        return i18n.english(message)
+    with i18n.speaking(i18n.DEFAULT):
+        return str(message)
 
 
 def read_entries(path: Path) -> list[dict[str, Any]]:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from vpstui import __version__
+from vpstui.commands.language import HelpFormatter
 from vpstui.connection import build_client, missing_token_message
+from vpstui.i18n import _
 
 # Everything else is imported where it is used: `main` turns the garbage collector off
 # while the app's modules load (see `_startup_gc`), so they should load inside it.
@@ -33,21 +36,22 @@ def _epilog() -> str:
         default_config_path,
     )
 
-    sources = "\n".join(f"  {where:<22} {what}" for where, what in TOKEN_ORDER)
-    return f"""\
+    sources = "\n".join(f"  {where:<22} {_(what)}" for where, what in TOKEN_ORDER)
+    text = _(
+        """\
 token (first found wins):
 {sources}
 
 environment:
-  {ENV_TOKEN:<22} API token
-  {ENV_API_URL:<22} API base URL (default https://admin.vps.org)
-  {ENV_CONFIG:<22} config file path
-  {ENV_PROFILE:<22} profile to use ([profiles.NAME] in the config file)
+  {token:<22} API token
+  {api_url:<22} API base URL (default https://admin.vps.org)
+  {config:<22} config file path
+  {profile:<22} profile to use ([profiles.NAME] in the config file)
   VPSTUI_LANG            language: en or zh-CN (else LC_ALL, LC_MESSAGES, LANG)
-  {ENV_STATE_DIR:<22} where the audit log and crash reports go
+  {state_dir:<22} where the audit log and crash reports go
 
-config file: {default_config_path()}
-audit log:   {default_audit_path()} (every create, delete and restore; --audit-log)
+config file: {config_path}
+audit log:   {audit_path} (every create, delete and restore; --audit-log)
 try it without an account: vpstui --demo
 scripting (runbooks, cron; exit codes in their --help):
   vpstui backups list|create|delete …   vpstui restore SERVER BACKUP_ID
@@ -56,60 +60,76 @@ monitoring plugin (exit 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN):
 events as JSON lines and notify_command, until SIGTERM:
   vpstui watch [--server NAME_OR_ID]…
 """
+    )
+    return text.format(
+        sources=sources,
+        token=ENV_TOKEN,
+        api_url=ENV_API_URL,
+        config=ENV_CONFIG,
+        profile=ENV_PROFILE,
+        state_dir=ENV_STATE_DIR,
+        config_path=default_config_path(),
+        audit_path=default_audit_path(),
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="vpstui",
-        description="Browse, create, delete and restore VPS.org server backups.",
+        description=_("Browse, create, delete and restore VPS.org server backups."),
         epilog=_epilog(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
-    parser.add_argument("--demo", action="store_true", help="use a simulated account (no token)")
-    parser.add_argument("--api-url", metavar="URL", help="API base URL")
-    parser.add_argument("--token-file", metavar="PATH", help="read the API token from a file")
-    parser.add_argument("--config", metavar="PATH", help="config file to use")
+    parser.add_argument("--demo", action="store_true", help=_("use a simulated account (no token)"))
+    parser.add_argument("--api-url", metavar="URL", help=_("API base URL"))
+    parser.add_argument("--token-file", metavar="PATH", help=_("read the API token from a file"))
+    parser.add_argument("--config", metavar="PATH", help=_("config file to use"))
     parser.add_argument(
-        "--profile", metavar="NAME", help="use [profiles.NAME] from the config file"
+        "--profile", metavar="NAME", help=_("use [profiles.NAME] from the config file")
     )
     parser.add_argument(
         "--read-only",
         action="store_true",
-        help="browse only: creating, deleting and restoring are off",
+        help=_("browse only: creating, deleting and restoring are off"),
     )
     parser.add_argument(
-        "--server", metavar="ID_OR_NAME", help="open on this server instead of All servers"
+        "--server", metavar="ID_OR_NAME", help=_("open on this server instead of All servers")
     )
     parser.add_argument(
         "--poll-interval",
         type=float,
         metavar="SECONDS",
-        help="refresh interval while a backup is in progress (default 5)",
+        help=_("refresh interval while a backup is in progress (default 5)"),
     )
     parser.add_argument(
         "--idle-refresh",
         type=float,
         metavar="SECONDS",
-        help="refresh interval otherwise (default 60; 0 turns it off)",
+        help=_("refresh interval otherwise (default 60; 0 turns it off)"),
     )
     parser.add_argument(
         "--timeout",
         type=float,
         metavar="SECONDS",
         default=None,
-        help="give up on a request after this long (default 45; slow links may need more)",
+        help=_("give up on a request after this long (default 45; slow links may need more)"),
     )
     parser.add_argument(
         "--audit-log",
         action="store_true",
-        help="print where the record of creates, deletes and restores is kept, and exit",
+        help=_("print where the record of creates, deletes and restores is kept, and exit"),
     )
     parser.add_argument(
         "--lang",
         metavar="LANG",
-        help="language: en or zh-CN (default: VPSTUI_LANG, language in the config, the locale)",
+        help=_("language: en or zh-CN (default: VPSTUI_LANG, language in the config, the locale)"),
     )
-    parser.add_argument("--version", action="version", version=f"vpstui {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"vpstui {__version__}",
+        help=_("show program's version number and exit"),
+    )
     return parser
 
 
@@ -153,6 +173,9 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
     from vpstui.config import LIMITS, ConfigError, check_number, load_settings
 
     words = list(sys.argv[1:] if argv is None else argv)
+    from vpstui.commands.language import speak_from_argv
+
+    speak_from_argv(words, os.environ)  # --help is printed before settings load
     parser = build_parser()
     if command_index(words, parser) is not None:
         gc.enable()  # a script's run is not start-up: it may allocate a lot
@@ -224,8 +247,10 @@ def profile_opener(args: argparse.Namespace) -> Callable[[str], tuple[Settings, 
             raise ConfigError(str(error)) from None
         if api is None:
             raise ConfigError(
-                f"Profile {name} has no token: set token_command, token_file or token in "
-                f"[profiles.{name}] (or {ENV_TOKEN})."
+                _(
+                    "Profile {name} has no token: set token_command, token_file or token in "
+                    "[profiles.{name}] (or {token})."
+                ).format(name=name, token=ENV_TOKEN)
             )
         return settings, api
 

@@ -36,6 +36,7 @@ import msgspec
 
 from vpstui.api.client import DEFAULT_API_URL
 from vpstui.api.secret import Secret
+from vpstui.i18n import N_, _
 from vpstui.tokens import (
     TokenSourceError,
     permission_warning,
@@ -83,11 +84,11 @@ TOKEN_KEYS = ("token", "token_file", "token_command")
 #: Where the token is looked for, in this order; the first found wins (`load_settings`).
 #: `--help`, the first-run screen and the README list the sources in this order.
 TOKEN_ORDER: tuple[tuple[str, str], ...] = (
-    ("--token-file PATH", "a file holding the token (chmod 600)"),
-    (f"{ENV_TOKEN}=…", "the token itself, in the environment"),
-    ('token = "…"', "in the config file (chmod 600 it)"),
-    ('token_file = "PATH"', "in the config file: a file holding the token"),
-    ('token_command = "…"', "in the config file: a command printing it"),
+    ("--token-file PATH", N_("a file holding the token (chmod 600)")),
+    (f"{ENV_TOKEN}=…", N_("the token itself, in the environment")),
+    ('token = "…"', N_("in the config file (chmod 600 it)")),
+    ('token_file = "PATH"', N_("in the config file: a file holding the token")),
+    ('token_command = "…"', N_("in the config file: a command printing it")),
 )
 
 
@@ -136,8 +137,11 @@ class Settings(msgspec.Struct):
         """
         if not self.read_only:
             return None
-        why = f" ({self.read_only_reason})" if self.read_only_reason else ""
-        return f"Read-only{why}: creating, deleting and restoring are off."
+        if self.read_only_reason:
+            return _("Read-only ({why}): creating, deleting and restoring are off.").format(
+                why=self.read_only_reason
+            )
+        return _("Read-only: creating, deleting and restoring are off.")
 
 
 def default_config_path() -> Path:
@@ -152,14 +156,18 @@ def _read_config(path: Path, explicit: bool) -> dict[str, Any]:
         raw = path.read_bytes()
     except FileNotFoundError:
         if explicit:
-            raise ConfigError(f"Config file {path} does not exist.") from None
+            raise ConfigError(_("Config file {path} does not exist.").format(path=path)) from None
         return {}
     except OSError as exc:
-        raise ConfigError(f"Cannot read config file {path}: {exc.strerror}.") from None
+        raise ConfigError(
+            _("Cannot read config file {path}: {why}.").format(path=path, why=exc.strerror)
+        ) from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"Config file {path} is not valid TOML: {exc}.") from None
+        raise ConfigError(
+            _("Config file {path} is not valid TOML: {why}.").format(path=path, why=exc)
+        ) from None
 
 
 def parse_colour(value: Any, where: str) -> str:
@@ -184,18 +192,26 @@ def parse_colour(value: Any, where: str) -> str:
         if parsed.startswith("#"):
             return parsed[:7].lower()
     raise ConfigError(
-        f"colour {value!r} in {where} is not a colour: use a name like red or dark_orange, "
-        "or #rrggbb."
+        _(
+            "colour {value!r} in {where} is not a colour: use a name like red or dark_orange, "
+            "or #rrggbb."
+        ).format(value=value, where=where)
     )
 
 
 def _profile_tables(data: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
-        raise ConfigError(f"profiles in {path} must be tables: [profiles.NAME].")
+        raise ConfigError(
+            _("profiles in {path} must be tables: [profiles.NAME].").format(path=path)
+        )
     for name, table in profiles.items():
         if not isinstance(table, dict):
-            raise ConfigError(f"profiles.{name} in {path} must be a table: [profiles.{name}].")
+            raise ConfigError(
+                _("profiles.{name} in {path} must be a table: [profiles.{name}].").format(
+                    name=name, path=path
+                )
+            )
     return profiles
 
 
@@ -211,8 +227,15 @@ def _choose_profile(
     if default is None or default == "":
         return None, ""
     if not isinstance(default, str):
-        raise ConfigError(f"default_profile in {path} must be a string.")
-    return default.strip(), f"default_profile in {path}"
+        raise ConfigError(_("default_profile in {path} must be a string.").format(path=path))
+    return default.strip(), _("default_profile in {path}").format(path=path)
+
+
+#: The allowed range of a number, by unit (`check_number`).
+_RANGES = {
+    "seconds": N_("from {low:g} to {high:g} seconds"),
+    "hours": N_("from {low:g} to {high:g} hours"),
+}
 
 
 def check_number(
@@ -224,13 +247,22 @@ def check_number(
     infinities are refused: `float("1e308")` is a number, but no sensible interval.
     """
     low, high = limits
-    allowed = f"from {low:g} to {high:g} {unit}" + (" (0: off)" if off else "")
+    template = _RANGES.get(unit)
+    allowed = (
+        _(template).format(low=low, high=high) if template else f"from {low:g} to {high:g} {unit}"
+    )
+    if off:
+        allowed = _("{range} (0: off)").format(range=allowed)
     try:
         number = float(value) if not isinstance(value, bool) else math.nan
     except (TypeError, ValueError, OverflowError):
         number = math.nan
     if not math.isfinite(number) or not (low <= number <= high or (off and number == 0)):
-        raise ConfigError(f"{name} must be a number {allowed} (got {value!r}).")
+        raise ConfigError(
+            _("{name} must be a number {allowed} (got {value!r}).").format(
+                name=name, allowed=allowed, value=value
+            )
+        )
     return number
 
 
@@ -265,43 +297,59 @@ def load_settings(
     origin = str(path)  # where the token keys come from, for `token_source`
     if name is not None:
         if name not in tables:
-            known = ", ".join(tables) if tables else "none ([profiles.NAME] tables define them)"
-            raise ConfigError(f"No profile {name!r} ({asked_by}) in {path}; known: {known}.")
+            known = ", ".join(tables) if tables else _("none ([profiles.NAME] tables define them)")
+            raise ConfigError(
+                _("No profile {name!r} ({asked_by}) in {path}; known: {known}.").format(
+                    name=name, asked_by=asked_by, path=path, known=known
+                )
+            )
         chosen = tables[name]
         if any(key in chosen for key in TOKEN_KEYS):
             data = {k: v for k, v in data.items() if k not in TOKEN_KEYS}
-            origin = f"[profiles.{name}] of {path}"
+            origin = _("[profiles.{name}] of {path}").format(name=name, path=path)
         data.update(chosen)
         settings.profile = name
 
     url = api_url or env.get(ENV_API_URL) or data.get("api_url") or DEFAULT_API_URL
     if not isinstance(url, str):
-        raise ConfigError(f"api_url in {path} must be a string.")
+        raise ConfigError(_("api_url in {path} must be a string.").format(path=path))
     settings.api_url = url.strip()
 
     from vpstui.i18n import LanguageError, choose_language
 
     try:
         in_profile = name is not None and "language" in tables[name]
-        where = f"[profiles.{name}] of {path}" if in_profile else str(path)
+        where = (
+            _("[profiles.{name}] of {path}").format(name=name, path=path)
+            if in_profile
+            else str(path)
+        )
         settings.language = choose_language(language, env, data.get("language"), where)
     except LanguageError as error:
         raise ConfigError(str(error)) from None
 
     colour = data.get("colour", data.get("color"))
     if colour is not None:
-        where = f"[profiles.{name}] of {path}" if name is not None else str(path)
+        where = (
+            _("[profiles.{name}] of {path}").format(name=name, path=path)
+            if name is not None
+            else str(path)
+        )
         settings.colour = parse_colour(colour, where)
 
     configured_read_only = data.get("read_only", False)
     if not isinstance(configured_read_only, bool):
-        raise ConfigError(f"read_only in {path} must be true or false.")
+        raise ConfigError(_("read_only in {path} must be true or false.").format(path=path))
     if read_only:
         settings.read_only, settings.read_only_reason = True, "--read-only"
     elif configured_read_only:
         settings.read_only = True
         from_profile = name is not None and tables[name].get("read_only") is True
-        settings.read_only_reason = f"profile {name}" if from_profile else f"read_only in {path}"
+        settings.read_only_reason = (
+            _("profile {name}").format(name=name)
+            if from_profile
+            else _("read_only in {path}").format(path=path)
+        )
 
     def number(flag: float | None, key: str, default: float, unit: str, off: bool = False) -> float:
         """A flag if given, else the config file's value, else the default; validated."""
@@ -324,7 +372,11 @@ def load_settings(
         from vpstui.notify import parse_notify_command
 
         try:
-            where = f"[profiles.{name}] of {path}" if name is not None else str(path)
+            where = (
+                _("[profiles.{name}] of {path}").format(name=name, path=path)
+                if name is not None
+                else str(path)
+            )
             settings.notify_command = parse_notify_command(data["notify_command"], where)
         except ValueError as error:
             raise ConfigError(str(error)) from None
@@ -334,7 +386,7 @@ def load_settings(
 
     every_table = (file_data, *tables.values())
     if any(key in table for table in every_table for key in (*TOKEN_KEYS, "api_url")):
-        refusal = tamper_refusal(path, "names a token source or the API URL")
+        refusal = tamper_refusal(path, N_("names a token source or the API URL"))
         if refusal is not None:
             raise ConfigError(refusal)
     holds_token = any(

@@ -19,13 +19,14 @@ __all__ = ["build_client", "missing_token_message"]
 def missing_token_message() -> str:
     """What to print when no token was found (and how to try vpstui without one)."""
     from vpstui.config import ENV_TOKEN, default_config_path
+    from vpstui.i18n import _
 
-    return (
-        "vpstui: no API token.\n"
-        f"  Pass --token-file PATH, set {ENV_TOKEN}, or put token, token_file or\n"
-        f"  token_command in {default_config_path()}\n"
+    return "vpstui: " + _(
+        "no API token.\n"
+        "  Pass --token-file PATH, set {token}, or put token, token_file or\n"
+        "  token_command in {config}\n"
         "  To try vpstui without an account: vpstui --demo\n"
-    )
+    ).format(token=ENV_TOKEN, config=default_config_path())
 
 
 def build_client(

@@ -22,6 +22,7 @@ from pathlib import Path
 from vpstui import __version__
 from vpstui.audit import redact_text, state_dir, write_private
 from vpstui.format import safe_text
+from vpstui.i18n import _
 from vpstui.statefiles import ensure_state_dir
 
 __all__ = ["crash_dir", "crash_notice", "format_report", "redact_report", "write_report"]
@@ -84,15 +85,18 @@ def crash_notice(error: BaseException, path: Path | None, secrets: Iterable[str]
     # Redacted first, then made inert (no escape sequences reach the terminal), then clipped.
     what = safe_text(redact_report(f"{type(shown).__name__}: {shown}", list(secrets)), 300)
     where = (
-        f"A report (with the token removed) was written to {path}"
+        _("A report (with the token removed) was written to {path}").format(path=path)
         if path is not None
-        else "The crash report could not be written"
+        else _("The crash report could not be written")
     )
     return (
-        f"vpstui crashed: {what}\n{where}\n"
-        "Create, delete and restore are never retried; `vpstui --audit-log` shows where "
-        "the record of what was sent is. "
-        "Please attach the report when you file an issue.\n"
+        _("vpstui crashed: {what}").format(what=what)
+        + f"\n{where}\n"
+        + _(
+            "Create, delete and restore are never retried; `vpstui --audit-log` shows where "
+            "the record of what was sent is. Please attach the report when you file an issue."
+        )
+        + "\n"
     )
 
 

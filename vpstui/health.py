@@ -25,6 +25,7 @@ from typing import Literal
 import msgspec
 
 from vpstui.api.models import MANUAL_BACKUP_LIMIT, Backup, Listing, Server
+from vpstui.i18n import _
 
 __all__ = [
     "STATES",
@@ -53,10 +54,10 @@ def parse_duration(text: str) -> float:
     """
     match = _DURATION.fullmatch(text)
     if match is None:
-        raise ValueError(f"not a duration: {text!r} (use e.g. 30h, 2d, 90m)")
+        raise ValueError(_("not a duration: {text!r} (use e.g. 30h, 2d, 90m)").format(text=text))
     value = float(match.group(1)) * _UNITS[(match.group(2) or "h").lower()]
     if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"must be a positive duration: {text!r}")
+        raise ValueError(_("must be a positive duration: {text!r}").format(text=text))
     return value
 
 

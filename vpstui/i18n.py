@@ -98,7 +98,11 @@ def from_locale(environ: Mapping[str, str]) -> str:
 def _explicit(value: object, where: str) -> str:
     if not isinstance(value, str) or normalize(value) is None:
         known = ", ".join(LANGUAGES)
-        raise LanguageError(f"{where}: vpstui speaks {known}, not {value!r}.")
+        raise LanguageError(
+            _("{where}: vpstui speaks {known}, not {value!r}.").format(
+                where=where, known=known, value=value
+            )
+        )
     return normalize(value) or DEFAULT
 
 
@@ -113,7 +117,8 @@ def choose_language(
     if environ.get(ENV_LANG, "").strip():
         return _explicit(environ[ENV_LANG], ENV_LANG)
     if configured is not None:
-        return _explicit(configured, f"language in {where}" if where else "language")
+        named = _("language in {where}").format(where=where) if where else "language"
+        return _explicit(configured, named)
     return from_locale(environ)
 
 

@@ -22,6 +22,7 @@ import msgspec
 
 from vpstui.api.models import Backup
 from vpstui.format import safe_text
+from vpstui.i18n import _
 from vpstui.summary import ServerSummary
 
 __all__ = [
@@ -135,8 +136,10 @@ def parse_notify_command(value: object, where: str) -> tuple[str, ...] | None:
         or not all(isinstance(part, str) and part for part in value)
     ):
         raise ValueError(
-            f"notify_command in {where} must be a list of strings, e.g. "
-            '["notify-send", "vpstui"] (it runs without a shell).'
+            _(
+                "notify_command in {where} must be a list of strings, e.g. "
+                '["notify-send", "vpstui"] (it runs without a shell).'
+            ).format(where=where)
         )
     return tuple(value)
 
@@ -173,7 +176,11 @@ class Notifier:
             self._queue.put_nowait(event)
         except asyncio.QueueFull:
             self.failed += 1
-            self._say(f"notify_command is too slow: {QUEUE_LIMIT} events waiting; some dropped.")
+            self._say(
+                _("notify_command is too slow: {count} events waiting; some dropped.").format(
+                    count=QUEUE_LIMIT
+                )
+            )
 
     async def drain(self) -> None:
         """Wait until every queued event was handed to the command (or given up on)."""
@@ -210,7 +217,11 @@ class Notifier:
             )
         except OSError as error:
             self.failed += 1
-            self._say(f"notify_command {name!r} could not run: {error.strerror or error}.")
+            self._say(
+                _("notify_command {name!r} could not run: {why}.").format(
+                    name=name, why=error.strerror or error
+                )
+            )
             return
         try:
             err = await asyncio.wait_for(self._talk(process, event), self.timeout)
@@ -219,13 +230,22 @@ class Notifier:
                 process.kill()
             await process.wait()
             self.failed += 1
-            self._say(f"notify_command {name!r} did not finish within {self.timeout:g} s.")
+            self._say(
+                _("notify_command {name!r} did not finish within {timeout:g} s.").format(
+                    name=name, timeout=self.timeout
+                )
+            )
             return
         if process.returncode != 0:
             self.failed += 1
             first = err.decode("utf-8", "replace").strip().splitlines()
-            why = f": {safe_text(first[0], 160)}" if first else ""
-            self._say(f"notify_command {name!r} failed (exit {process.returncode}){why}.")
+            failed = (
+                _("notify_command {name!r} failed (exit {code}): {reason}.")
+                if first
+                else _("notify_command {name!r} failed (exit {code}).")
+            )
+            reason = safe_text(first[0], 160) if first else ""
+            self._say(failed.format(name=name, code=process.returncode, reason=reason))
             return
         self.delivered += 1
 

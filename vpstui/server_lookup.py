@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Iterable
 
 from vpstui.api import ApiError, AuthenticationError, NotFoundError, Server, VpsClient
 from vpstui.format import safe_text
+from vpstui.i18n import _, ngettext
 from vpstui.summary import servers_from_backups
 
 __all__ = [
@@ -92,9 +93,20 @@ def find_server(servers: Iterable[Server], wanted: str) -> Server:
     if named:
         ids = ", ".join(str(s.id) for s in named)
         raise AmbiguousServer(
-            f"{len(named)} servers are named {shown!r} (ids {ids}).", wanted, named
+            ngettext(
+                "{count} server is named {name!r} (ids {ids}).",
+                "{count} servers are named {name!r} (ids {ids}).",
+                len(named),
+            ).format(count=len(named), name=shown, ids=ids),
+            wanted,
+            named,
         )
     close = difflib.get_close_matches(wanted, [s.name for s in servers], n=3, cutoff=0.6)
-    hint = f" Did you mean {', '.join(repr(safe_text(n, 60)) for n in close)}?" if close else ""
+    names = ", ".join(repr(safe_text(n, 60)) for n in close)
+    message = (
+        _("No server has the id or name {name!r}. Did you mean {names}?")
+        if close
+        else _("No server has the id or name {name!r}.")
+    )
     candidates = [s for name in close for s in servers if s.name == name]
-    raise NoSuchServer(f"No server has the id or name {shown!r}.{hint}", wanted, candidates)
+    raise NoSuchServer(message.format(name=shown, names=names), wanted, candidates)

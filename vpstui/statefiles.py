@@ -27,6 +27,8 @@ import shlex
 import stat
 from pathlib import Path
 
+from vpstui.i18n import _
+
 __all__ = ["UnsafeStateError", "ensure_state_dir", "open_private", "state_dir_refusal"]
 
 #: Permission bits that let someone other than the owner change a directory's entries.
@@ -60,17 +62,23 @@ def ensure_state_dir(path: Path) -> Path:
     info = os.stat(path)
     quoted = shlex.quote(str(path))
     if not stat.S_ISDIR(info.st_mode):
-        raise UnsafeStateError(f"The state directory {path} is not a directory.", errno.ENOTDIR)
+        raise UnsafeStateError(
+            _("The state directory {path} is not a directory.").format(path=path), errno.ENOTDIR
+        )
     if info.st_uid != os.geteuid():
         raise UnsafeStateError(
-            f"The state directory {path} is owned by another user (uid {info.st_uid}); "
-            f"vpstui will not keep its records there. Set VPSTUI_STATE_DIR to a directory "
-            "of your own."
+            _(
+                "The state directory {path} is owned by another user (uid {uid}); "
+                "vpstui will not keep its records there. Set VPSTUI_STATE_DIR to a directory "
+                "of your own."
+            ).format(path=path, uid=info.st_uid)
         )
     if info.st_mode & _OTHERS_WRITE:
         raise UnsafeStateError(
-            f"The state directory {path} is writable by other users, who could replace "
-            f"vpstui's records; run: chmod 700 {quoted}"
+            _(
+                "The state directory {path} is writable by other users, who could replace "
+                "vpstui's records; run: {fix}"
+            ).format(path=path, fix=f"chmod 700 {quoted}")
         )
     return path
 
@@ -89,17 +97,21 @@ def open_private(path: Path, flags: int) -> int:
     except OSError as exc:
         if exc.errno == errno.ELOOP or (exc.errno == errno.EEXIST and path.is_symlink()):
             raise UnsafeStateError(
-                f"{path} is a symbolic link; vpstui does not follow links for its records. "
-                "Remove the link.",
+                _(
+                    "{path} is a symbolic link; vpstui does not follow links for its records. "
+                    "Remove the link."
+                ).format(path=path),
                 errno.ELOOP,
             ) from None
         raise
     try:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            raise UnsafeStateError(f"{path} is not a regular file.")
+            raise UnsafeStateError(_("{path} is not a regular file.").format(path=path))
         if info.st_uid != os.geteuid():
-            raise UnsafeStateError(f"{path} is owned by another user; vpstui will not use it.")
+            raise UnsafeStateError(
+                _("{path} is owned by another user; vpstui will not use it.").format(path=path)
+            )
         if info.st_mode & _OTHERS_ANY:
             os.fchmod(fd, 0o600)
     except BaseException:

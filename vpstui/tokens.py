@@ -31,6 +31,7 @@ from pathlib import Path
 
 from vpstui.api.secret import Secret, redact
 from vpstui.format import safe_text
+from vpstui.i18n import N_, _
 
 __all__ = [
     "OUTPUT_CAP",
@@ -61,14 +62,14 @@ def readable_by_others(path: Path) -> bool:
 
 
 def permission_warning(path: Path) -> str:
-    return (
-        f"{path} holds a token and is readable by other users; "
-        f"run: chmod 600 {shlex.quote(str(path))}"
+    return _("{path} holds a token and is readable by other users; run: {fix}").format(
+        path=path, fix=f"chmod 600 {shlex.quote(str(path))}"
     )
 
 
 def tamper_refusal(path: Path, what: str) -> str | None:
-    """Why `path` (which `what`, e.g. "holds a token source") must not be trusted, or None.
+    """Why `path` (which `what`, e.g. "holds the token", marked with `N_`) must not be
+    trusted, or None.
 
     POSIX only: a file writable by its group or by everyone, or owned by another user than
     us (or root), could have been changed by someone else.
@@ -81,31 +82,34 @@ def tamper_refusal(path: Path, what: str) -> str | None:
         return None
     quoted = shlex.quote(str(path))
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        why, fix = "it is writable by its group or by everyone", f"chmod 600 {quoted}"
+        why, fix = _("it is writable by its group or by everyone"), f"chmod 600 {quoted}"
     elif info.st_uid not in (os.geteuid(), 0):
-        why, fix = f"it is owned by another user (uid {info.st_uid})", f"chown $USER {quoted}"
+        why = _("it is owned by another user (uid {uid})").format(uid=info.st_uid)
+        fix = f"chown $USER {quoted}"
     else:
         return None
-    return (
-        f"{path} {what}, but other users can change it ({why}); vpstui will not use it. Run: {fix}"
-    )
+    return _(
+        "{path} {what}, but other users can change it ({why}); vpstui will not use it. Run: {fix}"
+    ).format(path=path, what=_(what), why=why, fix=fix)
 
 
 def read_token_file(path: Path, warnings: list[str]) -> Secret:
     """The token in a file (first line, surrounding whitespace removed)."""
     path = path.expanduser()
-    refusal = tamper_refusal(path, "holds the token")
+    refusal = tamper_refusal(path, N_("holds the token"))
     if refusal is not None:
         raise TokenSourceError(refusal)
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise TokenSourceError(f"Cannot read the token file {path}: {exc.strerror}.") from None
+        raise TokenSourceError(
+            _("Cannot read the token file {path}: {why}.").format(path=path, why=exc.strerror)
+        ) from None
     except UnicodeDecodeError:
-        raise TokenSourceError(f"The token file {path} is not text.") from None
+        raise TokenSourceError(_("The token file {path} is not text.").format(path=path)) from None
     token = text.strip().splitlines()[0].strip() if text.strip() else ""
     if not token:
-        raise TokenSourceError(f"The token file {path} is empty.")
+        raise TokenSourceError(_("The token file {path} is empty.").format(path=path))
     if readable_by_others(path):
         warnings.append(permission_warning(path))
     return Secret(token)
@@ -125,9 +129,11 @@ def run_token_command(command: str, timeout: float) -> Secret:
     try:
         argv = shlex.split(command)
     except ValueError as exc:
-        raise TokenSourceError(f"token_command cannot be parsed: {exc}.") from None
+        raise TokenSourceError(
+            _("token_command cannot be parsed: {why}.").format(why=exc)
+        ) from None
     if not argv:
-        raise TokenSourceError("token_command is empty.")
+        raise TokenSourceError(_("token_command is empty."))
     name = repr(safe_text(argv[0], 80))
     try:
         process = subprocess.Popen(
@@ -138,21 +144,29 @@ def run_token_command(command: str, timeout: float) -> Secret:
             start_new_session=os.name == "posix",  # its children can be stopped with it
         )
     except FileNotFoundError:
-        raise TokenSourceError(f"token_command: {name} was not found.") from None
+        raise TokenSourceError(
+            _("token_command: {name} was not found.").format(name=name)
+        ) from None
     except OSError as exc:
-        raise TokenSourceError(f"token_command {name} could not run: {exc.strerror}.") from None
+        raise TokenSourceError(
+            _("token_command {name} could not run: {why}.").format(name=name, why=exc.strerror)
+        ) from None
     run = _collect(process, timeout)
     if run.stopped is not None:
         _stop(process)
     _close(process)
     if run.stopped == "timeout":
         raise TokenSourceError(
-            f"token_command {name} did not finish within {timeout:g} s; it was stopped."
+            _("token_command {name} did not finish within {timeout:g} s; it was stopped.").format(
+                name=name, timeout=timeout
+            )
         )
     if run.stopped == "cap":
         raise TokenSourceError(
-            f"token_command {name} printed more than {OUTPUT_CAP // 1024} KiB (a token is one "
-            "line); it was stopped."
+            _(
+                "token_command {name} printed more than {kib} KiB (a token is one line); "
+                "it was stopped."
+            ).format(name=name, kib=OUTPUT_CAP // 1024)
         )
     printed = [line.strip() for line in run.out.decode("utf-8", "replace").splitlines()]
     if process.returncode != 0:
@@ -160,18 +174,24 @@ def run_token_command(command: str, timeout: float) -> Secret:
         # is, and anything of it that looks like the token is removed from stderr first.
         lines = [ln for ln in run.err.decode("utf-8", "replace").splitlines() if ln.strip()]
         reason = safe_text(redact(lines[0], printed), 160).strip() if lines else ""
-        why = f": {reason}" if reason else ""
-        raise TokenSourceError(f"token_command {name} failed (exit {process.returncode}){why}.")
+        failed = (
+            _("token_command {name} failed (exit {code}): {reason}.")
+            if reason
+            else _("token_command {name} failed (exit {code}).")
+        )
+        raise TokenSourceError(failed.format(name=name, code=process.returncode, reason=reason))
     try:
         text = run.out.decode("utf-8")
     except UnicodeDecodeError:
         raise TokenSourceError(
-            f"token_command {name} printed something that is not UTF-8 text; a token is one "
-            "line of text."
+            _(
+                "token_command {name} printed something that is not UTF-8 text; a token is "
+                "one line of text."
+            ).format(name=name)
         ) from None
     lines = text.strip().splitlines()
     if not lines or not lines[0].strip():
-        raise TokenSourceError(f"token_command {name} printed no token.")
+        raise TokenSourceError(_("token_command {name} printed no token.").format(name=name))
     return Secret(lines[0].strip())
 
 

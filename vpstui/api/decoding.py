@@ -10,6 +10,7 @@ import httpx
 
 from vpstui.api.errors import BadResponseError
 from vpstui.api.models import DecodedPage, Server, UnreadablePage, decode_page, parse_server
+from vpstui.i18n import L_, N_
 
 T = TypeVar("T")
 PageDecoder = Callable[[bytes], DecodedPage[T]]
@@ -22,13 +23,19 @@ def decode_json(response: httpx.Response, action: str, *, outcome_unknown: bool)
     except (ValueError, RecursionError) as exc:
         head = response.content[:200].lstrip().lower()
         if "html" in ctype or head.startswith((b"<!doctype", b"<html", b"<")):
-            what = "an HTML page instead of JSON (a proxy or login page?)"
+            what = N_(
+                "Could not {action}: the API sent an HTML page instead of JSON (a proxy or "
+                "login page?) (status {status})."
+            )
         elif response.content.rstrip()[-1:] not in (b"}", b"]"):
-            what = "a truncated answer"
+            what = N_("Could not {action}: the API sent a truncated answer (status {status}).")
         else:
-            what = "an answer that is not valid JSON"
+            what = N_(
+                "Could not {action}: the API sent an answer that is not valid JSON "
+                "(status {status})."
+            )
         error = BadResponseError(
-            f"Could not {action}: the API sent {what} (status {response.status_code}).",
+            L_(what, action=L_(action), status=response.status_code),
             status=response.status_code,
         )
         error.outcome_unknown = outcome_unknown
@@ -42,14 +49,18 @@ def server_page(body: bytes) -> DecodedPage[Server]:
 def read_page(response: httpx.Response, decode: PageDecoder[T], action: str) -> DecodedPage[T]:
     if not response.content.strip():
         raise BadResponseError(
-            f"Could not {action}: the API sent an empty answer (status {response.status_code}).",
+            L_(
+                "Could not {action}: the API sent an empty answer (status {status}).",
+                action=L_(action),
+                status=response.status_code,
+            ),
             status=response.status_code,
         )
     try:
         return decode(response.content)
     except UnreadablePage:
         raise BadResponseError(
-            f"Could not {action}: the API's answer has no list of results."
+            L_("Could not {action}: the API's answer has no list of results.", action=L_(action))
         ) from None
     except (ValueError, RecursionError):
         decode_json(response, action, outcome_unknown=False)  # raises the readable error

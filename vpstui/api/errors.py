@@ -12,6 +12,10 @@
     │   └── TimeoutError_     no answer within the timeout
     └── BadResponseError      an answer the API does not document (HTML, bad JSON, bad shape)
 
+Messages are Lazy (`vpstui.i18n.L_`): `str(error)` reads in the language in use, and
+`error.english()` is the same message in English, for the audit log. The API's own words
+(`detail`) are shown as the API sent them.
+
 Messages never contain the API token: the client never puts it in one, and
 `error_from_response` only reads response bodies, never request headers. A body may still
 echo the header (a proxy's error page): it is redacted (`secret.redact`, the token and any
@@ -28,6 +32,7 @@ from typing import Any
 import httpx
 
 from vpstui.api.secret import redact
+from vpstui.i18n import L_, N_, Lazy, english
 
 __all__ = [
     "ApiError",
@@ -47,25 +52,53 @@ __all__ = [
 
 _MAX_DETAIL = 300
 
+#: What the client says it was doing ("Could not {action}: …"), marked here so that they
+#: read in the language in use; an action not listed is shown as given.
+ACTIONS = (
+    N_("list servers"),
+    N_("read the server"),
+    N_("list backups"),
+    N_("create a backup"),
+    N_("delete the backup"),
+    N_("start the restore"),
+)
+
 
 class ApiError(Exception):
-    """Root of every API failure. `message` is for people; `status` is the HTTP status or None."""
+    """Root of every API failure. `message` is for people (in the language in use; the
+    `text` given may be a Lazy message); `english()` is for records; `status` is the HTTP
+    status or None."""
 
     #: True when a request that changes something (POST/DELETE) may or may not have taken
     #: effect (e.g. it timed out after being sent): re-read the list before assuming either.
     outcome_unknown: bool = False
 
-    def __init__(self, message: str, *, status: int | None = None, detail: str | None = None):
+    def __init__(
+        self, message: str | Lazy, *, status: int | None = None, detail: str | None = None
+    ):
         super().__init__(message)
-        self.message = message
+        self.text = message
         self.status = status
         self.detail = detail
+
+    @property
+    def message(self) -> str:
+        """The message in the language in use."""
+        return str(self.text)
+
+    @message.setter
+    def message(self, value: str | Lazy) -> None:
+        self.text = value
+
+    def english(self) -> str:
+        """The message in English (the audit log's language)."""
+        return english(self.text)
 
     def __str__(self) -> str:
         return self.message
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.message!r}, status={self.status!r})"
+        return f"{type(self).__name__}({self.english()!r}, status={self.status!r})"
 
 
 class InsecureUrlError(ApiError):
@@ -89,7 +122,7 @@ class ValidationError(ApiError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Lazy,
         *,
         status: int | None = None,
         detail: str | None = None,
@@ -104,7 +137,7 @@ class RateLimitedError(ApiError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Lazy,
         *,
         status: int | None = 429,
         detail: str | None = None,
@@ -229,84 +262,121 @@ def parse_retry_after(value: str | None) -> float | None:
     return max(0.0, seconds)
 
 
+def _action(action: str | Lazy) -> Lazy:
+    """`action` translated when shown (see `ACTIONS`)."""
+    return action if isinstance(action, Lazy) else L_(action)
+
+
+def _said(detail: str | None) -> Lazy:
+    """The end of a message: what the API said, or just a full stop."""
+    return L_(": {detail}", detail=detail) if detail else L_(".")
+
+
 def error_from_response(
-    response: httpx.Response, *, action: str, secrets: Iterable[str] = ()
+    response: httpx.Response, *, action: str | Lazy, secrets: Iterable[str] = ()
 ) -> ApiError:
     """The `ApiError` for a non-2xx response. `action` reads like "list backups"; `secrets`
     (the token) are removed from the body before any of it is clipped or kept."""
     status = response.status_code
     detail, fields = _describe_body(response, tuple(secrets))
-    said = f": {detail}" if detail else "."
+    said = _said(detail)
+    doing = _action(action)
     if status == 401:
         return AuthenticationError(
-            f"The API rejected the token ({status}){said}",
+            L_("The API rejected the token ({status}){said}", status=status, said=said),
             status=status,
             detail=detail,
         )
     if status == 403:
         return AuthenticationError(
-            f"The token is not allowed to {action} ({status}){said}",
+            L_("The token is not allowed to {action} ({status}){said}", **_at(doing, status, said)),
             status=status,
             detail=detail,
         )
     if status == 404:
         return NotFoundError(
-            f"Could not {action}: not found (404){said}", status=status, detail=detail
+            L_("Could not {action}: not found (404){said}", action=doing, said=said),
+            status=status,
+            detail=detail,
         )
     if status == 429:
         retry_after = parse_retry_after(response.headers.get("retry-after"))
-        hint = f" Retry in {retry_after:.0f} s." if retry_after is not None else ""
+        hint = (
+            L_(" Retry in {seconds:.0f} s.", seconds=retry_after) if retry_after is not None else ""
+        )
         return RateLimitedError(
-            f"Could not {action}: the API is rate limiting requests (429).{hint}",
+            L_(
+                "Could not {action}: the API is rate limiting requests (429).{hint}",
+                action=doing,
+                hint=hint,
+            ),
             status=status,
             detail=detail,
             retry_after=retry_after,
         )
     if 500 <= status <= 599:
         return ServerError(
-            f"Could not {action}: the API had an error ({status}){said}",
+            L_(
+                "Could not {action}: the API had an error ({status}){said}",
+                **_at(doing, status, said),
+            ),
             status=status,
             detail=detail,
         )
     if status in (400, 409, 422):
         return ValidationError(
-            f"Could not {action} ({status}){said}",
+            L_("Could not {action} ({status}){said}", **_at(doing, status, said)),
             status=status,
             detail=detail,
             field_errors=fields,
         )
     return ApiError(
-        f"Could not {action}: unexpected answer ({status}){said}", status=status, detail=detail
+        L_("Could not {action}: unexpected answer ({status}){said}", **_at(doing, status, said)),
+        status=status,
+        detail=detail,
     )
 
 
-def error_from_transport(exc: httpx.TransportError, *, action: str, host: str) -> ApiError:
+def _at(action: Lazy, status: int, said: Lazy) -> dict[str, object]:
+    return {"action": action, "status": status, "said": said}
+
+
+def error_from_transport(exc: httpx.TransportError, *, action: str | Lazy, host: str) -> ApiError:
     """The `ApiError` for a request that got no answer. Never includes headers or the token."""
+    doing = _action(action)
     if isinstance(exc, httpx.TimeoutException):
-        kind = {
-            httpx.ConnectTimeout: "connecting",
-            httpx.ReadTimeout: "waiting for the answer",
-            httpx.WriteTimeout: "sending the request",
-            httpx.PoolTimeout: "waiting for a free connection",
-        }.get(type(exc), "waiting")
-        return TimeoutError_(f"Could not {action}: {host} timed out while {kind}.")
+        while_ = {
+            httpx.ConnectTimeout: N_("Could not {action}: {host} timed out while connecting."),
+            httpx.ReadTimeout: N_(
+                "Could not {action}: {host} timed out while waiting for the answer."
+            ),
+            httpx.WriteTimeout: N_(
+                "Could not {action}: {host} timed out while sending the request."
+            ),
+            httpx.PoolTimeout: N_(
+                "Could not {action}: {host} timed out while waiting for a free connection."
+            ),
+        }.get(type(exc), N_("Could not {action}: {host} timed out while waiting."))
+        return TimeoutError_(L_(while_, action=doing, host=host))
     if isinstance(exc, httpx.ConnectError):
         text = str(exc).lower()
         dns_words = ("name or service", "nodename", "getaddrinfo", "resolve")
         if any(word in text for word in dns_words):
-            why = "the host name could not be resolved (DNS)"
+            why = N_("Could not {action}: {host}: the host name could not be resolved (DNS).")
         elif "certificate" in text or "ssl" in text or "tls" in text:
-            why = "the TLS certificate could not be verified"
+            why = N_("Could not {action}: {host}: the TLS certificate could not be verified.")
         elif "refused" in text:
-            why = "the connection was refused"
+            why = N_("Could not {action}: {host}: the connection was refused.")
         else:
-            why = "could not connect"
-        return TransportError(f"Could not {action}: {host}: {why}.")
+            why = N_("Could not {action}: {host}: could not connect.")
+        return TransportError(L_(why, action=doing, host=host))
     if isinstance(exc, httpx.RemoteProtocolError):
-        return TransportError(f"Could not {action}: {host} closed the connection mid-answer.")
-    if isinstance(exc, httpx.ReadError | httpx.WriteError):
-        return TransportError(f"Could not {action}: the connection to {host} was reset.")
-    return TransportError(f"Could not {action}: network error talking to {host}.")
+        message = N_("Could not {action}: {host} closed the connection mid-answer.")
+    elif isinstance(exc, httpx.ReadError | httpx.WriteError):
+        message = N_("Could not {action}: the connection to {host} was reset.")
+    else:
+        message = N_("Could not {action}: network error talking to {host}.")
+    return TransportError(L_(message, action=doing, host=host))
 
 
 def redact_error(error: ApiError, secrets: Iterable[str]) -> None:
@@ -315,8 +385,8 @@ def redact_error(error: ApiError, secrets: Iterable[str]) -> None:
     Used on errors whose text came from elsewhere than a response body, as a last guard.
     """
     secrets = tuple(secrets)
-    error.message = redact(error.message, secrets)
-    error.args = (error.message,)
+    error.text = _redact_message(error.text, secrets)
+    error.args = (error.text,)
     if error.detail:
         error.detail = redact(error.detail, secrets)
     if isinstance(error, ValidationError):
@@ -324,3 +394,16 @@ def redact_error(error: ApiError, secrets: Iterable[str]) -> None:
             field: [redact(text, secrets) for text in texts]
             for field, texts in error.field_errors.items()
         }
+
+
+def _redact_message(message: str | Lazy, secrets: tuple[str, ...]) -> str | Lazy:
+    """`message` without `secrets`: a Lazy one keeps its template (it holds no secret) and
+    has its values redacted, so it still reads in the language in use."""
+    if isinstance(message, str):
+        return redact(message, secrets)
+    message.message = redact(message.message, secrets)
+    message.params = {
+        key: _redact_message(value, secrets) if isinstance(value, str | Lazy) else value
+        for key, value in message.params.items()
+    }
+    return message

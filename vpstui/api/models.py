@@ -17,6 +17,7 @@ from typing import Annotated, Any, Generic, TypeVar
 import msgspec
 
 from vpstui.api.secret import redact_known
+from vpstui.i18n import L_
 
 __all__ = [
     "MANUAL_BACKUP_LIMIT",
@@ -183,10 +184,12 @@ def parse_datetime(value: Any) -> datetime | None:
 def parse_backup(item: Any) -> Backup:
     """A `Backup` from one API object. Raises `UnreadableItem` if it has no usable id/server."""
     if not isinstance(item, dict):
-        raise UnreadableItem(f"expected an object, got {type(item).__name__}")
+        raise UnreadableItem(L_("expected an object, got {kind}", kind=type(item).__name__))
     backup_id = _int(item.get("id"))
     if backup_id is None:
-        raise UnreadableItem(f"backup without a valid id ({_preview(item.get('id'))})")
+        raise UnreadableItem(
+            L_("backup without a valid id ({value})", value=_preview(item.get("id")))
+        )
     server = item.get("server")
     server_id: int | None
     if isinstance(server, dict):
@@ -196,7 +199,7 @@ def parse_backup(item: Any) -> Backup:
         server_id = _int(server if server is not None else item.get("server_id"))
         server_name = _text(item.get("server_name"))
     if server_id is None:
-        raise UnreadableItem(f"backup {backup_id} has no valid server id")
+        raise UnreadableItem(L_("backup {id} has no valid server id", id=backup_id))
     return Backup(
         id=backup_id,
         server_id=server_id,
@@ -219,10 +222,12 @@ def _name(value: Any) -> str | None:
 def parse_server(item: Any) -> Server:
     """A `Server` from one API object. Raises `UnreadableItem` without a usable id."""
     if not isinstance(item, dict):
-        raise UnreadableItem(f"expected an object, got {type(item).__name__}")
+        raise UnreadableItem(L_("expected an object, got {kind}", kind=type(item).__name__))
     server_id = _int(item.get("id"))
     if server_id is None:
-        raise UnreadableItem(f"server without a valid id ({_preview(item.get('id'))})")
+        raise UnreadableItem(
+            L_("server without a valid id ({value})", value=_preview(item.get("id")))
+        )
     return Server(
         id=server_id,
         name=_text(item.get("name")) or f"server {server_id}",

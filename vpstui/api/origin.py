@@ -10,6 +10,7 @@ import httpx
 
 from vpstui.api.errors import InsecureUrlError
 from vpstui.api.secret import Secret
+from vpstui.i18n import L_, N_, Lazy
 
 __all__ = ["BearerAuth", "check_base_url", "is_loopback", "token_header_problem"]
 
@@ -34,26 +35,33 @@ def check_base_url(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError) as exc:
-        raise InsecureUrlError(f"The API URL {url!r} is not a valid URL.") from exc
+        raise InsecureUrlError(L_("The API URL {url!r} is not a valid URL.", url=url)) from exc
     try:
         parsed.host  # noqa: B018 - decodes an xn-- name, which may fail
     except UnicodeError:
         raise InsecureUrlError(
-            f"The API URL {url!r} has a host name that is not a valid international (IDNA) name."
+            L_(
+                "The API URL {url!r} has a host name that is not a valid international (IDNA) "
+                "name.",
+                url=url,
+            )
         ) from None
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise InsecureUrlError(f"The API URL must start with https:// (got {url!r}).")
+        raise InsecureUrlError(L_("The API URL must start with https:// (got {url!r}).", url=url))
     if parsed.userinfo:
-        raise InsecureUrlError("The API URL must not contain a user name or password.")
+        raise InsecureUrlError(L_("The API URL must not contain a user name or password."))
     if parsed.scheme == "http" and not is_loopback(parsed.host):
         raise InsecureUrlError(
-            f"Refusing plain http:// for {parsed.host}: the token would travel unencrypted. "
-            "Use https:// (http is only allowed for 127.0.0.0/8, ::1 and localhost)."
+            L_(
+                "Refusing plain http:// for {host}: the token would travel unencrypted. "
+                "Use https:// (http is only allowed for 127.0.0.0/8, ::1 and localhost).",
+                host=parsed.host,
+            )
         )
     return parsed.copy_with(path=parsed.path.rstrip("/"), query=None, fragment=None)
 
 
-def token_header_problem(token: Secret) -> str | None:
+def token_header_problem(token: Secret) -> Lazy | None:
     """Why `token` cannot be sent in an Authorization header, or None when it can.
 
     A token is printable ASCII without spaces. Anything else (a byte that is not UTF-8 read
@@ -62,11 +70,20 @@ def token_header_problem(token: Secret) -> str | None:
     """
     for position, char in enumerate(token.reveal(), start=1):
         if not "!" <= char <= "~":
-            what = "a space" if char == " " else "a character that is not printable ASCII"
-            return (
-                f"The API token cannot be sent: character {position} is {what}. Check where "
-                "it comes from (VPS_API_TOKEN, --token-file, token_command or the config)."
+            what = (
+                N_(
+                    "The API token cannot be sent: character {position} is a space. Check "
+                    "where it comes from (VPS_API_TOKEN, --token-file, token_command or the "
+                    "config)."
+                )
+                if char == " "
+                else N_(
+                    "The API token cannot be sent: character {position} is a character that "
+                    "is not printable ASCII. Check where it comes from (VPS_API_TOKEN, "
+                    "--token-file, token_command or the config)."
+                )
             )
+            return L_(what, position=position)
     return None
 
 

@@ -29,6 +29,7 @@ from vpstui.api.errors import (
 from vpstui.api.progress import TryEnded, TryRetrying, TryStarted, report
 from vpstui.api.retry import RETRY_STATUSES, RetryPolicy
 from vpstui.api.secret import Secret, redact
+from vpstui.i18n import L_, Lazy
 
 __all__ = ["Sending"]
 
@@ -39,7 +40,7 @@ class Sending:
     _http: httpx.AsyncClient
     _token: Secret
     #: Why the token cannot go in a header (`origin.token_header_problem`), or None.
-    _token_problem: str | None
+    _token_problem: str | Lazy | None
     _sleep: Callable[[float], Awaitable[None]]
     host: str
     retry: RetryPolicy
@@ -111,14 +112,26 @@ class Sending:
             error.outcome_unknown = method != "GET" and not not_sent
             raise error from None
         except httpx.InvalidURL as exc:
-            raise BadResponseError(f"Could not {action}: invalid URL.") from exc
+            raise BadResponseError(
+                L_("Could not {action}: invalid URL.", action=L_(action))
+            ) from exc
         except UnicodeError:  # the idna codec, while encoding the host name to connect
             raise InsecureUrlError(
-                f"Could not {action}: the host name {self.host} is not a valid international "
-                "(IDNA) name. Check the API URL."
+                L_(
+                    "Could not {action}: the host name {host} is not a valid international "
+                    "(IDNA) name. Check the API URL.",
+                    action=L_(action),
+                    host=self.host,
+                )
             ) from None
         except Exception as exc:  # never a dead worker or a traceback: an ApiError says it
-            error = ApiError(f"Could not {action}: unexpected error ({type(exc).__name__}).")
+            error = ApiError(
+                L_(
+                    "Could not {action}: unexpected error ({kind}).",
+                    action=L_(action),
+                    kind=type(exc).__name__,
+                )
+            )
             error.outcome_unknown = method != "GET"
             raise error from exc  # kept for a crash report (redacted there)
         self.server_date = _date_header(response) or self.server_date
@@ -128,8 +141,13 @@ class Sending:
             where = redact(response.headers.get("location", "?"), (self._token.reveal(),))
             where = where if len(where) <= 200 else where[:199] + "…"
             raise ApiError(
-                f"Could not {action}: the API redirected to {where} ({response.status_code}). "
-                "Check the API URL.",
+                L_(
+                    "Could not {action}: the API redirected to {where} ({status}). "
+                    "Check the API URL.",
+                    action=L_(action),
+                    where=where,
+                    status=response.status_code,
+                ),
                 status=response.status_code,
             )
         error = error_from_response(response, action=action, secrets=(self._token.reveal(),))

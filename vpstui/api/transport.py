@@ -19,6 +19,7 @@ from __future__ import annotations
 import httpx
 
 from vpstui.api.errors import ProxyError
+from vpstui.i18n import L_
 
 __all__ = ["build_http_client"]
 
@@ -49,13 +50,19 @@ def build_http_client(
         )
     except ImportError as exc:  # httpx: "Using SOCKS proxy, but 'socksio' is not installed"
         raise ProxyError(
-            f"A SOCKS proxy is set ({PROXY_VARIABLES}), but the optional socksio package "
-            "is not installed: install it (pip install 'httpx[socks]') or unset the variable "
-            "for vpstui."
+            L_(
+                "A SOCKS proxy is set ({variables}), but the optional socksio package "
+                "is not installed: install it (pip install 'httpx[socks]') or unset the "
+                "variable for vpstui.",
+                variables=PROXY_VARIABLES,
+            )
         ) from exc
     except (ValueError, httpx.InvalidURL) as exc:
         # The proxy URL may carry a password: say which variables, never echo the value.
         raise ProxyError(
-            f"The proxy set in {PROXY_VARIABLES} cannot be used: use an http://, https:// "
-            "or socks5:// proxy URL, or unset the variable for vpstui."
+            L_(
+                "The proxy set in {variables} cannot be used: use an http://, https:// "
+                "or socks5:// proxy URL, or unset the variable for vpstui.",
+                variables=PROXY_VARIABLES,
+            )
         ) from exc

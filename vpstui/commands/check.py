@@ -9,6 +9,10 @@ codes. The first line on stdout is the status line, performance data after `|`:
 then one detail line per server, worst first. Ages are in seconds (`s`), the unit the
 plugin guidelines define; a server with no completed backup has age `U` (unknown).
 `--json` prints the same verdicts as one JSON object instead; the exit code is the same.
+
+The output is English whatever the language in use (`vpstui.i18n`), and nothing here is
+marked for translation: monitoring systems parse it (`run_command` speaks English for
+`check` once its arguments are parsed). Only `vpstui check --help` is translated.
 """
 
 from __future__ import annotations

@@ -6,8 +6,10 @@ import argparse
 from collections.abc import Callable
 
 from vpstui.config import LIMITS, ConfigError, check_number
+from vpstui.i18n import N_, _
 
 from .exits import EXIT_CODES
+from .language import HelpFormatter
 from .waiting import DEFAULT_WAIT_TIMEOUT
 
 __all__ = ["build_command_parser", "exit_code_help"]
@@ -15,8 +17,8 @@ __all__ = ["build_command_parser", "exit_code_help"]
 
 def exit_code_help() -> str:
     """The exit codes as `--help` lists them."""
-    lines = [f"  {code:<4} {meaning}" for code, meaning in EXIT_CODES.items()]
-    return "exit codes:\n" + "\n".join(lines) + "\n"
+    lines = [f"  {code:<4} {_(meaning)}" for code, meaning in EXIT_CODES.items()]
+    return _("exit codes:") + "\n" + "\n".join(lines) + "\n"
 
 
 def _seconds(key: str) -> Callable[[str], float]:
@@ -34,13 +36,15 @@ def _seconds(key: str) -> Callable[[str], float]:
 def _backup_id(text: str) -> int:
     digits = text.strip().removeprefix("#")
     if not (digits.isascii() and digits.isdigit()):
-        raise argparse.ArgumentTypeError(f"a backup ID is a number: {text!r}")
+        raise argparse.ArgumentTypeError(_("a backup ID is a number: {text!r}").format(text=text))
     return int(digits)
 
 
 def _count(text: str) -> int:
     if not (text.isascii() and text.isdigit()):
-        raise argparse.ArgumentTypeError(f"a number of backups, 0 or more: {text!r}")
+        raise argparse.ArgumentTypeError(
+            _("a number of backups, 0 or more: {text!r}").format(text=text)
+        )
     return int(text)
 
 
@@ -53,7 +57,8 @@ def _duration(text: str) -> float:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
-CHECK_EXIT_HELP = """\
+CHECK_EXIT_HELP = N_(
+    """\
 exit codes (the monitoring-plugin convention, unlike the other subcommands):
   0    OK        every server has a recent completed backup
   1    WARNING   a backup older than --warn-age, a failed backup in --failed-window,
@@ -61,59 +66,62 @@ exit codes (the monitoring-plugin convention, unlike the other subcommands):
   2    CRITICAL  a backup older than --crit-age, or a server with no completed backup
   3    UNKNOWN   the API could not be asked (unreachable, token rejected), bad arguments
 """
+)
 
 
 def _connection_options() -> argparse.ArgumentParser:
     """The options shared with the TUI. Defaults are suppressed so that an option given
     before the command words is not reset by the same option's absence after them."""
     options = argparse.ArgumentParser(add_help=False)
-    group = options.add_argument_group("connection (as for the TUI)")
+    group = options.add_argument_group(_("connection (as for the TUI)"))
     quiet = argparse.SUPPRESS
     group.add_argument(
-        "--demo", action="store_true", default=quiet, help="use a simulated account (no token)"
+        "--demo", action="store_true", default=quiet, help=_("use a simulated account (no token)")
     )
-    group.add_argument("--api-url", metavar="URL", default=quiet, help="API base URL")
+    group.add_argument("--api-url", metavar="URL", default=quiet, help=_("API base URL"))
     group.add_argument(
-        "--token-file", metavar="PATH", default=quiet, help="read the API token from a file"
+        "--token-file", metavar="PATH", default=quiet, help=_("read the API token from a file")
     )
-    group.add_argument("--config", metavar="PATH", default=quiet, help="config file to use")
+    group.add_argument("--config", metavar="PATH", default=quiet, help=_("config file to use"))
     group.add_argument(
-        "--profile", metavar="NAME", default=quiet, help="use [profiles.NAME] from the config"
+        "--profile", metavar="NAME", default=quiet, help=_("use [profiles.NAME] from the config")
     )
     group.add_argument(
         "--read-only",
         action="store_true",
         default=quiet,
-        help="refuse create, delete and restore (exit 2)",
+        help=_("refuse create, delete and restore (exit 2)"),
     )
     group.add_argument(
-        "--lang", metavar="LANG", default=quiet, help="language of messages: en or zh-CN"
+        "--lang", metavar="LANG", default=quiet, help=_("language of messages: en or zh-CN")
     )
     group.add_argument(
         "--timeout",
         type=_seconds("timeout"),
         metavar="SECONDS",
         default=quiet,
-        help="give up on a request after this long (default 45)",
+        help=_("give up on a request after this long (default 45)"),
     )
     return options
 
 
-def _wait_options(parser: argparse.ArgumentParser, until: str) -> None:
-    parser.add_argument("--wait", action="store_true", help=f"wait until {until}")
+def _wait_options(parser: argparse.ArgumentParser, wait_help: str) -> None:
+    parser.add_argument("--wait", action="store_true", help=wait_help)
     parser.add_argument(
         "--wait-timeout",
         type=_seconds("wait_timeout"),
         metavar="SECONDS",
         default=DEFAULT_WAIT_TIMEOUT,
-        help=f"give up waiting after this long (default {DEFAULT_WAIT_TIMEOUT:g}; exit 4)",
+        help=_("give up waiting after this long (default {seconds:g}; exit 4)").format(
+            seconds=DEFAULT_WAIT_TIMEOUT
+        ),
     )
     parser.add_argument(
         "--poll-interval",
         type=_seconds("poll_interval"),
         metavar="SECONDS",
         default=None,
-        help="seconds between checks while waiting (default: poll_interval, 5)",
+        help=_("seconds between checks while waiting (default: poll_interval, 5)"),
     )
 
 
@@ -122,11 +130,13 @@ def build_command_parser() -> argparse.ArgumentParser:
     connection = _connection_options()
     parser = argparse.ArgumentParser(
         prog="vpstui",
-        description="Scripting: list, create and delete backups, restore a server. "
-        "Plain `vpstui` opens the TUI.",
+        description=_(
+            "Scripting: list, create and delete backups, restore a server. "
+            "Plain `vpstui` opens the TUI."
+        ),
         parents=[connection],
         epilog=exit_code_help(),
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        formatter_class=HelpFormatter,
     )
 
     def add(
@@ -138,171 +148,201 @@ def build_command_parser() -> argparse.ArgumentParser:
         return group.add_parser(
             name,
             help=summary,
-            description=description or summary[:1].upper() + summary[1:] + ".",
+            description=description or summary,
             parents=[connection],
             epilog=exit_code_help(),
-            formatter_class=argparse.RawDescriptionHelpFormatter,
+            formatter_class=HelpFormatter,
         )
 
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
-    backups = add(commands, "backups", "list, create or delete backups")
+    backups = add(
+        commands,
+        "backups",
+        _("list, create or delete backups"),
+        _("List, create or delete backups."),
+    )
     actions = backups.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     listing = add(
         actions,
         "list",
-        "list backups, newest first",
-        "List backups, newest first: a table, --json or --csv on stdout.",
+        _("list backups, newest first"),
+        _("List backups, newest first: a table, --json or --csv on stdout."),
     )
-    listing.add_argument("--server", metavar="NAME_OR_ID", help="only this server's backups")
-    listing.add_argument("--type", choices=("manual", "automatic"), help="only this type")
+    listing.add_argument("--server", metavar="NAME_OR_ID", help=_("only this server's backups"))
+    listing.add_argument("--type", choices=("manual", "automatic"), help=_("only this type"))
     form = listing.add_mutually_exclusive_group()
     form.add_argument(
         "--json",
         action="store_true",
-        help="a JSON list of objects with the keys id, server_id, server_name, backup_type, "
-        "status, size_mb, created_at, expires_at, description",
+        help=_(
+            "a JSON list of objects with the keys id, server_id, server_name, backup_type, "
+            "status, size_mb, created_at, expires_at, description"
+        ),
     )
-    form.add_argument("--csv", action="store_true", help="CSV with a header row (same keys)")
+    form.add_argument("--csv", action="store_true", help=_("CSV with a header row (same keys)"))
 
     create = add(
         actions,
         "create",
-        "start a manual backup of a server",
-        "Start a manual backup (at most 10 per server). Sent once, never retried.",
+        _("start a manual backup of a server"),
+        _("Start a manual backup (at most 10 per server). Sent once, never retried."),
     )
-    create.add_argument("server", metavar="SERVER", help="server name or id")
-    create.add_argument("--description", metavar="TEXT", default="", help="the backup's note")
-    create.add_argument("--json", action="store_true", help="print the new backup as a JSON object")
-    _wait_options(create, "the backup is completed (or failed)")
+    create.add_argument("server", metavar="SERVER", help=_("server name or id"))
+    create.add_argument("--description", metavar="TEXT", default="", help=_("the backup's note"))
+    create.add_argument(
+        "--json", action="store_true", help=_("print the new backup as a JSON object")
+    )
+    _wait_options(create, _("wait until the backup is completed (or failed)"))
 
     delete = add(
         actions,
         "delete",
-        "delete a backup permanently",
-        "Delete a backup permanently. Asks to type its ID; without a terminal, "
-        "refuses unless --yes.",
+        _("delete a backup permanently"),
+        _(
+            "Delete a backup permanently. Asks to type its ID; without a terminal, "
+            "refuses unless --yes."
+        ),
     )
-    delete.add_argument("backup_id", metavar="ID", type=_backup_id, help="the backup's ID")
-    delete.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    delete.add_argument("backup_id", metavar="ID", type=_backup_id, help=_("the backup's ID"))
+    delete.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
 
     prune = add(
         actions,
         "prune",
-        "delete a server's oldest manual backups, keeping the newest N",
-        "Make room in a server's manual-backup quota: keeps the newest --keep completed "
-        "manual backups (and any in progress), shows what would be deleted and the space "
-        "freed, then asks to type how many. Without a terminal it only previews, unless "
-        "--yes. Automatic backups are never touched (they expire by themselves).",
+        _("delete a server's oldest manual backups, keeping the newest N"),
+        _(
+            "Make room in a server's manual-backup quota: keeps the newest --keep completed "
+            "manual backups (and any in progress), shows what would be deleted and the space "
+            "freed, then asks to type how many. Without a terminal it only previews, unless "
+            "--yes. Automatic backups are never touched (they expire by themselves)."
+        ),
     )
-    prune.add_argument("server", metavar="SERVER", help="server name or id")
+    prune.add_argument("server", metavar="SERVER", help=_("server name or id"))
     prune.add_argument(
-        "--keep", type=_count, required=True, metavar="N", help="completed manual backups to keep"
+        "--keep",
+        type=_count,
+        required=True,
+        metavar="N",
+        help=_("completed manual backups to keep"),
     )
     prune.add_argument(
         "--older-than",
         type=_duration,
         metavar="AGE",
-        help="delete only backups older than this (30d, 12h; a bare number is hours)",
+        help=_("delete only backups older than this (30d, 12h; a bare number is hours)"),
     )
-    prune.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    prune.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     prune.add_argument(
-        "--json", action="store_true", help="the plan and what was deleted, as a JSON object"
+        "--json", action="store_true", help=_("the plan and what was deleted, as a JSON object")
     )
 
     restore = add(
         commands,
         "restore",
-        "restore a server from one of its backups",
-        "Overwrite a server's disk with one of its backups. Asks to type the "
-        "server's name; without a terminal, refuses unless --yes.",
+        _("restore a server from one of its backups"),
+        _(
+            "Overwrite a server's disk with one of its backups. Asks to type the "
+            "server's name; without a terminal, refuses unless --yes."
+        ),
     )
-    restore.add_argument("server", metavar="SERVER", help="server name or id")
-    restore.add_argument("backup_id", metavar="BACKUP_ID", type=_backup_id, help="backup ID")
-    restore.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    restore.add_argument("server", metavar="SERVER", help=_("server name or id"))
+    restore.add_argument("backup_id", metavar="BACKUP_ID", type=_backup_id, help=_("backup ID"))
+    restore.add_argument("--yes", action="store_true", help=_("do not ask for confirmation"))
     restore.add_argument(
         "--no-safety-backup",
         action="store_true",
-        help="restore without taking a manual backup first (taken by default when the "
-        "server's manual quota allows)",
+        help=_(
+            "restore without taking a manual backup first (taken by default when the "
+            "server's manual quota allows)"
+        ),
     )
     _wait_options(
         restore,
-        "the API shows the restore's end (a status change that settled; exit 6 if it shows none)",
+        _(
+            "wait until the API shows the restore's end (a status change that settled; "
+            "exit 6 if it shows none)"
+        ),
     )
 
     check = commands.add_parser(
         "check",
-        help="monitoring plugin: are all servers backed up? (exit 0-3)",
-        description="Judge every server's backups for a monitoring system (Nagios, Icinga, "
-        "Sensu, Checkmk): one status line with performance data after '|', then one line "
-        "per server. Durations: 30h, 2d, 90m, or a number of hours.",
+        help=_("monitoring plugin: are all servers backed up? (exit 0-3)"),
+        description=_(
+            "Judge every server's backups for a monitoring system (Nagios, Icinga, "
+            "Sensu, Checkmk): one status line with performance data after '|', then one line "
+            "per server. Durations: 30h, 2d, 90m, or a number of hours."
+        ),
         parents=[connection],
-        epilog=CHECK_EXIT_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog=_(CHECK_EXIT_HELP),
+        formatter_class=HelpFormatter,
     )
     check.add_argument(
         "--server",
         metavar="NAME_OR_ID",
         action="append",
-        help="check only this server (repeat for more; default: every server)",
+        help=_("check only this server (repeat for more; default: every server)"),
     )
     check.add_argument(
         "--warn-age",
         type=_duration,
         metavar="AGE",
-        help="WARNING when the newest completed backup is older (default: stale_after_hours, 36h)",
+        help=_(
+            "WARNING when the newest completed backup is older (default: stale_after_hours, 36h)"
+        ),
     )
     check.add_argument(
         "--crit-age",
         type=_duration,
         metavar="AGE",
-        help="CRITICAL when it is older than this (default: the warning age + 24h)",
+        help=_("CRITICAL when it is older than this (default: the warning age + 24h)"),
     )
     check.add_argument(
         "--failed-window",
         type=_duration,
         metavar="AGE",
-        help="a failed backup this recent is a WARNING (default 24h)",
+        help=_("a failed backup this recent is a WARNING (default 24h)"),
     )
     check.add_argument(
-        "--json", action="store_true", help="the verdicts as one JSON object (same exit code)"
+        "--json", action="store_true", help=_("the verdicts as one JSON object (same exit code)")
     )
 
     watch = add(
         commands,
         "watch",
-        "print events as JSON lines until stopped",
-        "Poll like the TUI, without it: each backup that completes or fails, each server "
-        "that becomes overdue and an API that stays unreachable is one JSON line on stdout "
-        "and is handed to notify_command (config). SIGTERM or Ctrl-C stops it (exit 0).",
+        _("print events as JSON lines until stopped"),
+        _(
+            "Poll like the TUI, without it: each backup that completes or fails, each server "
+            "that becomes overdue and an API that stays unreachable is one JSON line on stdout "
+            "and is handed to notify_command (config). SIGTERM or Ctrl-C stops it (exit 0)."
+        ),
     )
     watch.add_argument(
         "--server",
         metavar="NAME_OR_ID",
         action="append",
-        help="watch only this server (repeat for more; default: every server)",
+        help=_("watch only this server (repeat for more; default: every server)"),
     )
     watch.add_argument(
         "--unreachable-after",
         type=_duration,
         metavar="AGE",
         default=300.0,
-        help="say api_unreachable once reading has failed this long (default 5m)",
+        help=_("say api_unreachable once reading has failed this long (default 5m)"),
     )
     watch.add_argument(
         "--poll-interval",
         type=_seconds("poll_interval"),
         metavar="SECONDS",
         default=None,
-        help="seconds between looks while a backup is in progress (default: poll_interval, 5)",
+        help=_("seconds between looks while a backup is in progress (default: poll_interval, 5)"),
     )
     watch.add_argument(
         "--idle-refresh",
         type=_seconds("idle_refresh"),
         metavar="SECONDS",
         default=None,
-        help="seconds between looks at the whole scope (default: idle_refresh, 60)",
+        help=_("seconds between looks at the whole scope (default: idle_refresh, 60)"),
     )
     return parser

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
+from vpstui import i18n
 from vpstui.api import (
     ApiError,
     AuthenticationError,
@@ -36,6 +37,7 @@ from .exits import (
     EXIT_USAGE,
     CommandError,
 )
+from .language import speak_from_argv
 from .parser import build_command_parser
 from .prune import prune_backups
 from .restore import restore_server
@@ -70,7 +72,7 @@ def connect(settings: Settings, timeout: float | None) -> VpsClient:
     script wants answers), or the configured API."""
     client = build_client(settings, timeout, demo_latency=0.0)
     if client is None:  # pragma: no cover - run_command checks first
-        raise ConfigError("no API token")
+        raise ConfigError(i18n._("no API token"))
     return client
 
 
@@ -100,6 +102,7 @@ def run_command(
     """
     secrets = [] if secrets is None else secrets
     runtime = runtime or Runtime()
+    speak_from_argv(argv, os.environ)  # before argparse: --help in the user's language
     plugin = _is_check(argv)
     try:
         args = build_command_parser().parse_args(list(argv))
@@ -108,6 +111,8 @@ def run_command(
         if plugin and code != EXIT_OK:
             return unknown("bad arguments (see vpstui check --help)")
         return code
+    if plugin:  # monitoring parses the plugin's output: it stays English (see check)
+        i18n.use(i18n.DEFAULT)
     key = (args.command, getattr(args, "action", None))
     try:
         session = _open_session(args, key, secrets, runtime)
@@ -118,7 +123,7 @@ def run_command(
     try:
         return asyncio.run(_run(COMMANDS[key], session, args, plugin=plugin))
     except KeyboardInterrupt:
-        return _fail("interrupted.", EXIT_INTERRUPTED)
+        return _fail(i18n._("interrupted."), EXIT_INTERRUPTED)
     except BrokenPipeError:  # `vpstui backups list | head`
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
@@ -151,9 +156,8 @@ def _open_session(
         )
     except ConfigError as error:
         raise CommandError(str(error), EXIT_USAGE) from None
-    from vpstui import i18n
-
-    i18n.use(settings.language)
+    if key != ("check", None):  # the plugin's output stays English
+        i18n.use(settings.language)
     if settings.token is not None:
         secrets.append(settings.token.reveal())
     for warning in settings.warnings:
@@ -163,13 +167,15 @@ def _open_session(
         raise CommandError(message, EXIT_USAGE)
     refusal = _write_refusal(settings) if key in DESTRUCTIVE else None
     if refusal is not None:
-        raise CommandError(f"{refusal} Nothing was sent.", EXIT_USAGE)
+        raise CommandError(
+            i18n._("{refusal} Nothing was sent.").format(refusal=refusal), EXIT_USAGE
+        )
     audit_path = runtime.audit_path
     if audit_path is None and not settings.demo:
         audit_path = default_audit_path()
     unsafe = state_dir_refusal(audit_path.parent) if audit_path and key in DESTRUCTIVE else None
     if unsafe is not None:
-        raise CommandError(f"nothing was sent. {unsafe}", EXIT_USAGE)
+        raise CommandError(i18n._("nothing was sent. {unsafe}").format(unsafe=unsafe), EXIT_USAGE)
     try:
         api = (runtime.connect or connect)(settings, getattr(args, "timeout", None))
     except (InsecureUrlError, ProxyError, ConfigError) as error:

@@ -13,6 +13,7 @@ import contextlib
 import signal
 import sys
 
+from vpstui.i18n import _
 from vpstui.notify import Notifier
 from vpstui.watching import Watcher
 
@@ -39,8 +40,17 @@ async def watch_backups(session: Session, args: argparse.Namespace) -> int:
         context=context,
     )
     notifier = Notifier(session.notify_command, report=warn) if session.notify_command else None
-    scope = ", ".join(s.name for s in servers) if servers else "every server"
-    note(f"vpstui: watching {scope}; events as JSON lines on stdout. Ctrl-C or SIGTERM stops.")
+    started = (
+        _(
+            "vpstui: watching {servers}; events as JSON lines on stdout. Ctrl-C or SIGTERM stops."
+        ).format(servers=", ".join(s.name for s in servers))
+        if servers
+        else _(
+            "vpstui: watching every server; events as JSON lines on stdout. Ctrl-C or SIGTERM "
+            "stops."
+        )
+    )
+    note(started)
     # A signal cancels this task; the cancellation ends the loop below cleanly.
     task = asyncio.current_task()
     loop = asyncio.get_running_loop()
@@ -67,5 +77,5 @@ async def watch_backups(session: Session, args: argparse.Namespace) -> int:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(notifier.drain(), notifier.timeout + 1)
             await notifier.aclose()
-    note("vpstui: stopped watching.")
+    note(_("vpstui: stopped watching."))
     return 0

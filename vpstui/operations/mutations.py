@@ -100,10 +100,11 @@ class Mutations:
         self,
         op: Operation,
         outcome: Outcome,
-        message: str | None = None,
+        message: object = None,
         backup_id: int | None = None,
     ) -> None:
-        """Append to the audit log, if there is one; say once if it cannot be written."""
+        """Append to the audit log, if there is one; say once if it cannot be written.
+        `message` may be text, a Lazy message or an `ApiError`: it is written in English."""
         if self.audit is not None:
             self.audit.record(
                 op.kind,
@@ -156,16 +157,16 @@ class Mutations:
         try:
             answer = await request()
         except NotFoundError as error:
-            self.record(op, "gone" if op.kind == "delete" else "failed", str(error))
+            self.record(op, "gone" if op.kind == "delete" else "failed", error)
             self._ledger(lambda ledger: ledger.settle(op.id))
             raise
         except ApiError as error:
             lost = error.outcome_unknown or (op.kind == "delete" and (error.status or 0) >= 500)
             if not lost:
-                self.record(op, "failed", str(error))
+                self.record(op, "failed", error)
                 self._ledger(lambda ledger: ledger.settle(op.id))
                 raise
-            self.record(op, "unknown", str(error))
+            self.record(op, "unknown", error)
             self._mark_unknown(op)
             if self.checking is not None:
                 self.checking()
