@@ -102,8 +102,9 @@ def test_cli_names_the_rejected_tokens_source(capsys: pytest.CaptureFixture[str]
     async def command(session: object, args: object) -> int:
         raise AuthenticationError("The API rejected the token (401): Invalid token.", status=401)
 
-    session = SimpleNamespace(api=Api())
-    code = asyncio.run(_run(command, session, SimpleNamespace(), ENV_TOKEN))  # type: ignore[arg-type]
+    session = SimpleNamespace(api=Api(), token_source=ENV_TOKEN)
+    args = SimpleNamespace(command="backups", action="list")
+    code = asyncio.run(_run(command, session, args))  # type: ignore[arg-type]
     assert code == 1
     err = capsys.readouterr().err
     assert f"Check the token from {ENV_TOKEN}." in err
