@@ -9,6 +9,8 @@ point elsewhere:
     poll_interval = 5       # seconds between refreshes while a backup is in progress
     idle_refresh = 60       # seconds between refreshes otherwise (0: never)
     stale_after_hours = 36  # warn when a server's newest completed backup is older
+    page_concurrency = 6    # pages of a long listing requested at once
+    poll_requests = 10      # most list requests a poll tick sends (one per busy server)
     default_profile = "staging"                     # optional
 
     [profiles.prod]         # `--profile prod` or VPSTUI_PROFILE=prod
@@ -57,6 +59,8 @@ ENV_PROFILE = "VPSTUI_PROFILE"
 DEFAULT_POLL_INTERVAL = 5.0
 DEFAULT_IDLE_REFRESH = 60.0
 DEFAULT_STALE_AFTER_HOURS = 36.0
+DEFAULT_PAGE_CONCURRENCY = 6
+DEFAULT_POLL_REQUESTS = 10
 TOKEN_COMMAND_TIMEOUT = 15.0
 #: The keys that say where the token comes from; a profile overrides them as one.
 TOKEN_KEYS = ("token", "token_file", "token_command")
@@ -77,6 +81,10 @@ class Settings(msgspec.Struct):
     idle_refresh: float = DEFAULT_IDLE_REFRESH
     #: A server whose newest completed backup is older than this (hours) gets a warning.
     stale_after_hours: float = DEFAULT_STALE_AFTER_HOURS
+    #: Pages of a listing requested at once once the page links say how many there are.
+    page_concurrency: int = DEFAULT_PAGE_CONCURRENCY
+    #: The most list requests one poll tick sends (one per server with a backup running).
+    poll_requests: int = DEFAULT_POLL_REQUESTS
     server: str | None = None
     demo: bool = False
     config_path: Path | None = None
@@ -328,6 +336,14 @@ def load_settings(
     settings.stale_after_hours = number(
         stale_after_hours, "stale_after_hours", DEFAULT_STALE_AFTER_HOURS, 0.1, "hours"
     )
+    for key, default in (
+        ("page_concurrency", DEFAULT_PAGE_CONCURRENCY),
+        ("poll_requests", DEFAULT_POLL_REQUESTS),
+    ):
+        count = data.get(key, default)
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 100:
+            raise ConfigError(f"{key} in {path} must be a whole number from 1 to 100.")
+        setattr(settings, key, count)
 
     if demo or not resolve_token:
         return settings
