@@ -12,14 +12,15 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from datetime import datetime
 from typing import TypeVar
 
 from textual import on, work
 
 from vpstui.api.errors import ApiError, AuthenticationError, NotFoundError, RateLimitedError
 from vpstui.api.models import Backup, Server
-from vpstui.format import human_size, safe_text, status_word
+from vpstui.format import safe_text, status_word
 from vpstui.summary import (
     AccountOverview,
     ServerSummary,
@@ -37,7 +38,8 @@ from vpstui.ui.messages import (
 )
 from vpstui.ui.schedule import RefreshSchedule
 from vpstui.ui.screens.following import Follower
-from vpstui.ui.screens.servers_view import ServersView
+from vpstui.ui.screens.polling import PollingScreen
+from vpstui.ui.watch import Watcher
 from vpstui.ui.widgets.backup_table import THREADED_ROWS
 from vpstui.ui.widgets.rows import diff_rows
 
@@ -54,7 +56,7 @@ async def _call(threaded: bool, function: Callable[..., T], *args: object) -> T:
     return await asyncio.to_thread(function, *args) if threaded else function(*args)
 
 
-class LiveScreen(ServersView):
+class LiveScreen(PollingScreen):
     """Keeps the backups on screen current. Subclassed by `MainScreen`."""
 
     def __init__(self) -> None:
@@ -75,6 +77,8 @@ class LiveScreen(ServersView):
         self._following = False
         self._ticks = 0
         self.schedule = RefreshSchedule()
+        self.watcher = Watcher()
+        self._listed_at: datetime | None = None
         #: The selected server answered 404: Esc goes back to All servers.
         self._scope_gone = False
         self._last_problems: list[str] = []
@@ -207,6 +211,7 @@ class LiveScreen(ServersView):
                 # collection a ~100 ms stall; freezing them takes them out of its walk.
                 gc.freeze()
         self._loaded_scope = message.scope
+        self._listed_at = now
         server_id = message.scope[0]
         if message.summaries is not None:
             fresh = message.summaries
@@ -236,7 +241,7 @@ class LiveScreen(ServersView):
             self.notify("The API's answer was odd: " + "; ".join(message.problems[:3]), timeout=10)
         self._last_problems = message.problems
         self._scope_gone = False
-        self.schedule.succeeded(now, table.in_progress > 0)
+        self.schedule.succeeded(now, table.in_progress > 0 or self.watcher.active)
         self._show_status()
 
     @on(BackupsFailed)
@@ -266,45 +271,13 @@ class LiveScreen(ServersView):
             self.table.refresh()
         self._show_status()
 
-    def _settle_remembered_creates(self, scope: Scope, was_running: set[int]) -> None:
-        """Creates remembered from an earlier session that have now finished: say so."""
-        server_id, backup_type = scope
-        covers: set[int] | None = None if server_id is None else {server_id}
-        if backup_type == "automatic":
-            covers = set()
-        for backup in self.follower.creates_settled(self.table.backups, covers):
-            if backup.id not in was_running:  # not already announced by this session
-                self.notify(
-                    f"Backup {backup.id} on {safe_text(backup.server_name, 40)}, started in an "
-                    f"earlier session, is {status_word(backup.status)}.",
-                    title="Earlier backup",
-                )
-
-    def _announce_changes(self, new: Iterable[Backup], was_running: set[int]) -> None:
-        """Notify about backups that finished (or failed) since the last refresh."""
-        if not was_running:
-            return
-        for backup in new:
-            if backup.id not in was_running or backup.in_progress:
-                continue
-            where = f"Backup {backup.id} on {safe_text(backup.server_name, 40)}"
-            if backup.is_completed:
-                self.notify(
-                    f"{where} completed — {human_size(backup.size_mb)}", title="Backup done"
-                )
-            else:
-                self.notify(
-                    f"{where} {status_word(backup.status)}.",
-                    title="Backup failed",
-                    severity="error",
-                )
-
     # --- the clock tick ---------------------------------------------------------------------
 
     def _tick(self) -> None:
         self._ticks += 1
         quiet = not (
             self.table.in_progress
+            or self.watcher.active
             or self.follower.restoring
             or self._loading
             or self.connection.error
@@ -318,7 +291,13 @@ class LiveScreen(ServersView):
             self.table.tick()
         if not self._loading and self.schedule.due(now):
             self.schedule.next_at = None
-            self.load_backups()
+            # While backups run: only their servers. The idle refresh: the whole scope.
+            targets = self._poll_targets(now)
+            if targets:
+                self._loading = True
+                self._poll(self.scope, targets)
+            else:
+                self.load_backups()
         if not self._following and (due := self.follower.due(now)):
             self._follow_restores(due)
         self._show_status()

@@ -289,7 +289,7 @@ class MainScreen(LiveScreen):
             summary.manual_in_progress += 1
             self._update_picker()
         self.follower.create_started(backup, self._now())
-        self.schedule.soon(self._now())
+        self.watch_server(backup.server_id)
         self._show_status()
 
     def backup_deleted(self, backup_id: int) -> None:
@@ -306,6 +306,7 @@ class MainScreen(LiveScreen):
         self.follower.restore_started(
             backup, server_name, self._now(), safety_backup_id=safety_backup_id
         )
+        self.watch_server(server_id)
         self.servers = [
             msgspec.structs.replace(s, status="restoring") if s.id == server_id else s
             for s in self.servers
