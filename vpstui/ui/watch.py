@@ -69,8 +69,9 @@ class Watcher(msgspec.Struct):
 
 
 def _narrowest(types: set[str | None]) -> str | None:
-    """`manual` when only manual backups run on the server (one short page); else all."""
-    return "manual" if types == {"manual"} else None
+    """`manual` when only manual backups run on the server, or none yet (a create or a
+    restore's safety backup started here): at most 10, one short page. Else every type."""
+    return "manual" if types <= {"manual"} else None
 
 
 def merge_polled(
