@@ -25,13 +25,22 @@ import bench_decode
 import bench_idle
 import bench_network
 import bench_poll
+import bench_real
 import bench_scale
 import bench_start
 from common import Result, failed, format_table
 
 BENCHMARKS = {
     module.NAME: module
-    for module in (bench_start, bench_scale, bench_poll, bench_idle, bench_network, bench_decode)
+    for module in (
+        bench_start,
+        bench_scale,
+        bench_poll,
+        bench_idle,
+        bench_network,
+        bench_decode,
+        bench_real,
+    )
 }
 
 

@@ -79,6 +79,7 @@ class LiveScreen(PollingScreen):
         self.schedule = RefreshSchedule()
         self.watcher = Watcher()
         self._listed_at: datetime | None = None
+        self._poll_started: datetime | None = None
         #: The selected server answered 404: Esc goes back to All servers.
         self._scope_gone = False
         self._last_problems: list[str] = []
@@ -242,6 +243,7 @@ class LiveScreen(PollingScreen):
         self._last_problems = message.problems
         self._scope_gone = False
         self.schedule.succeeded(now, table.in_progress > 0 or self.watcher.active)
+        self._wake_when_due(now)
         self._show_status()
 
     @on(BackupsFailed)
@@ -295,6 +297,7 @@ class LiveScreen(PollingScreen):
             targets = self._poll_targets(now)
             if targets:
                 self._loading = True
+                self._poll_started = now
                 self._poll(self.scope, targets)
             else:
                 self.load_backups()

@@ -33,12 +33,24 @@ class PollingScreen(ServersView):
     _loaded_scope: Scope | None
     #: When the scope was last listed in full (the idle refresh counts from there).
     _listed_at: datetime | None
+    _poll_started: datetime | None
 
     def watch_server(self, server_id: int) -> None:
         """Poll this server's backups from the next poll tick on (a create or restore was
         started on it here), until a poll finds nothing in progress there."""
         self.watcher.watch(server_id)
         self.schedule.soon(self.app.clock.now())
+
+    def _wake_when_due(self, now: datetime) -> None:
+        """A fast poll starts when it is due, not at the next 1 s tick after that."""
+        due = self.schedule.next_at
+        if due is not None:
+            delay = (due - now).total_seconds()
+            if 0 < delay <= self.schedule.poll_interval:
+                self.set_timer(delay, self._tick)
+
+    def _tick(self) -> None:
+        raise NotImplementedError  # `LiveScreen._tick`
 
     def _poll_targets(self, now: datetime) -> list[Target]:
         """What this tick should poll instead of a full listing; [] for a full listing."""
@@ -101,7 +113,9 @@ class PollingScreen(ServersView):
         else:
             state.last_ok, state.error, state.retry_at = now, None, None
             busy = table.in_progress > 0 or self.watcher.active
-            self.schedule.polled(now, busy, self._listed_at)
+            # Every poll_interval from the start of the last poll, not from its answer.
+            self.schedule.polled(self._poll_started or now, busy, self._listed_at)
+            self._wake_when_due(now)
         self._show_status()
 
     def _settle_remembered_creates(self, scope: Scope, was_running: set[int]) -> None:
