@@ -44,3 +44,17 @@ def test_the_client_gets_the_page_concurrency(tmp_path: Path) -> None:
     settings = load_settings(config=config, environ={})
     client = build_client(settings)
     assert client is not None and client.page_concurrency == 3
+
+
+def test_cache_setting_and_flag(tmp_path: Path) -> None:
+    from vpstui.cli import build_parser
+
+    settings = load_settings(config=_config(tmp_path, ""), environ={}, resolve_token=False)
+    assert settings.cache is True
+    text = "cache = false\n"
+    settings = load_settings(config=_config(tmp_path, text), environ={}, resolve_token=False)
+    assert settings.cache is False
+    with pytest.raises(ConfigError, match="cache"):
+        load_settings(config=_config(tmp_path, 'cache = "no"\n'), environ={}, resolve_token=False)
+    assert build_parser().parse_args(["--no-cache"]).no_cache is True
+    assert build_parser().parse_args([]).no_cache is False

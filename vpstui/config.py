@@ -11,6 +11,7 @@ point elsewhere:
     stale_after_hours = 36  # warn when a server's newest completed backup is older
     page_concurrency = 6    # pages of a long listing requested at once
     poll_requests = 10      # most list requests a poll tick sends (one per busy server)
+    cache = true            # show the last listing at start, marked cached (--no-cache)
     default_profile = "staging"                     # optional
 
     [profiles.prod]         # `--profile prod` or VPSTUI_PROFILE=prod
@@ -85,6 +86,8 @@ class Settings(msgspec.Struct):
     page_concurrency: int = DEFAULT_PAGE_CONCURRENCY
     #: The most list requests one poll tick sends (one per server with a backup running).
     poll_requests: int = DEFAULT_POLL_REQUESTS
+    #: Show the last listing (from the cache directory) until live data replaces it.
+    cache: bool = True
     server: str | None = None
     demo: bool = False
     config_path: Path | None = None
@@ -344,6 +347,10 @@ def load_settings(
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 100:
             raise ConfigError(f"{key} in {path} must be a whole number from 1 to 100.")
         setattr(settings, key, count)
+    cache = data.get("cache", True)
+    if not isinstance(cache, bool):
+        raise ConfigError(f"cache in {path} must be true or false.")
+    settings.cache = cache
 
     if demo or not resolve_token:
         return settings

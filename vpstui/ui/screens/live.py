@@ -20,6 +20,7 @@ from textual import on, work
 
 from vpstui.api.errors import ApiError, AuthenticationError, NotFoundError, RateLimitedError
 from vpstui.api.models import Backup, Server
+from vpstui.cache import ListingCache
 from vpstui.format import safe_text, status_word
 from vpstui.summary import (
     AccountOverview,
@@ -80,6 +81,10 @@ class LiveScreen(PollingScreen):
         self.watcher = Watcher()
         self._listed_at: datetime | None = None
         self._poll_started: datetime | None = None
+        #: The listing cache of this account (None: `cache = false`, or the demo).
+        self.listing_cache: ListingCache | None = None
+        #: Rows shown from the cache that no live page has confirmed yet.
+        self.cached_ids: set[int] = set()
         #: The selected server answered 404: Esc goes back to All servers.
         self._scope_gone = False
         self._last_problems: list[str] = []
@@ -181,10 +186,41 @@ class LiveScreen(PollingScreen):
             return
         self.notify(f"Server list unavailable: {error}", severity="warning", timeout=8)
 
+    # --- the listing cache ------------------------------------------------------------------
+
+    def show_cached(self) -> None:
+        """Rows from the last session's listing, marked cached, until live data is here."""
+        settings = self.app.settings
+        if not settings.cache or settings.demo:
+            return
+        self.listing_cache = cache = ListingCache(self.app.api.host, settings.profile)
+        found = cache.load(self.scope)
+        if found is None:
+            if cache.note:
+                self.notify(cache.note, timeout=6)
+            return
+        self.table.set_backups(found.backups)
+        self.cached_ids = set(self.table.backups)
+        self.connection.cached_at = found.saved_at
+        self.table.add_class("-cached")
+
+    def leave_cache(self) -> None:
+        """Live data replaced the cached rows (or another scope is shown)."""
+        if self.cached_ids or self.connection.cached_at is not None:
+            self.cached_ids = set()
+            self.connection.cached_at = None
+            self.table.remove_class("-cached")
+
+    @work(group="cache", exclusive=True, exit_on_error=False, thread=True)
+    def _keep_listing(self, cache: ListingCache, scope: Scope, backups: list[Backup]) -> None:
+        cache.save(scope, backups, self.app.clock.now())
+
     @on(BackupsPageLoaded)
     def _page_loaded(self, message: BackupsPageLoaded) -> None:
         if message.scope != self.scope:
             return
+        if self.cached_ids:
+            self.cached_ids.difference_update(b.id for b in message.items)
         self.table.add_backups(message.items)
         self.connection.loaded = message.loaded
         self.connection.expected = message.count
@@ -213,6 +249,9 @@ class LiveScreen(PollingScreen):
                 gc.freeze()
         self._loaded_scope = message.scope
         self._listed_at = now
+        self.leave_cache()
+        if self.listing_cache is not None:
+            self._keep_listing(self.listing_cache, message.scope, list(table.backups.values()))
         server_id = message.scope[0]
         if message.summaries is not None:
             fresh = message.summaries

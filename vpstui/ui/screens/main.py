@@ -101,6 +101,8 @@ class MainScreen(LiveScreen):
         self.load_backups(progressive=True)
         if first is not None:  # here already: in the first frame (the loader adds it again)
             self._page_loaded(BackupsPageLoaded(self.scope, first.items, first.loaded, first.count))
+        else:
+            self.show_cached()  # the last session's rows, marked cached, until live ones come
         self._show_status()
 
     def _resume_operations(self) -> None:
@@ -134,6 +136,7 @@ class MainScreen(LiveScreen):
             if (server_id is None or b.server_id == server_id)
             and (backup_type is None or b.backup_type == backup_type)
         ]
+        self.leave_cache()
         self.table.set_backups(cached)
         self.table.action_first()  # another server's list starts at its newest backup
         self.table.empty_text = "Loading backups…"
@@ -234,22 +237,35 @@ class MainScreen(LiveScreen):
             self.notify("No backup selected.", severity="warning", timeout=3)
         return backup
 
+    def _cached(self, backup: Backup | None = None) -> bool:
+        """Refuse an action on rows not yet confirmed by the API (say so)."""
+        if backup is None and not (self.cached_ids and self.connection.last_ok is None):
+            return False
+        if backup is not None and backup.id not in self.cached_ids:
+            return False
+        self.notify(
+            "These rows are from the cache; wait a moment for the live list.",
+            severity="warning",
+            timeout=4,
+        )
+        return True
+
     def action_create(self) -> None:
-        if not self.app.writes_refused():
+        if not self.app.writes_refused() and not self._cached():
             self.app.open_create(self.scope[0])
 
     def action_delete(self) -> None:
         if self.app.writes_refused():
             return
         backup = self._selected()
-        if backup is not None:
+        if backup is not None and not self._cached(backup):
             self.app.open_delete(backup)
 
     def action_restore(self) -> None:
         if self.app.writes_refused():
             return
         backup = self._selected()
-        if backup is None:
+        if backup is None or self._cached(backup):
             return
         if not backup.is_completed:
             self.notify(

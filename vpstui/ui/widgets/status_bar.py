@@ -36,6 +36,8 @@ class Connection(msgspec.Struct):
     retry_at: datetime | None = None
     skipped: int = 0
     restoring: tuple[str, ...] = ()
+    #: The rows come from the listing cache, saved then (None: live data).
+    cached_at: datetime | None = None
 
 
 def badge_style(colour: str | None) -> Style:
@@ -90,6 +92,8 @@ class StatusBar(Static):
         text.append("  ")
         if state.error:
             text.append("⚠ stale", style="bold red")
+        elif state.cached_at is not None:
+            text.append(f"◷ cached {compact_age(state.cached_at, now)}", style="bold yellow")
         elif state.loading and state.last_ok is None:
             text.append("◌ connecting", style="yellow")
         elif state.last_ok is not None:
