@@ -143,3 +143,17 @@ def test_negative_latency_is_refused() -> None:
     )
     assert result.returncode == 2
     assert "--latency" in result.stderr
+
+
+def test_the_listening_socket_sends_without_delay() -> None:
+    """TCP_NODELAY: uvicorn writes headers and body separately; without it, Nagle's
+    algorithm and the client's delayed ACK add ~40 ms to every answer."""
+    import socket
+
+    from vpstui.demo.__main__ import bind
+
+    sock = bind("127.0.0.1", 0)
+    try:
+        assert sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) != 0
+    finally:
+        sock.close()
