@@ -224,6 +224,12 @@ class LiveScreen(PollingScreen):
         self.table.add_backups(message.items)
         self.connection.loaded = message.loaded
         self.connection.expected = message.count
+        if self._overview is None and message.scope == (None, None):
+            rows = self.table.backups.values()  # facts so far, not "gathering…" for 5 s
+            servers = len({b.server_id for b in rows})
+            size = sum(b.size_mb or 0.0 for b in rows)
+            self._so_far = (message.loaded, message.count, servers, size)
+            self._show_insight(self._now())
         self._show_status()
 
     @on(BackupsLoaded)
