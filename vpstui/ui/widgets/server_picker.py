@@ -28,8 +28,8 @@ ALL = "all"
 #: Options shown at once: past this, typing narrows the list (an account with 3,000
 #: servers must not cost seconds to draw a list nobody scrolls through).
 MAX_SHOWN = 150
-#: Cells an option's facts line may take in the 28-column picker without wrapping.
-FACTS_WIDTH = 23
+#: Cells an option's facts line may take in the 28-column picker (with its scrollbar).
+FACTS_WIDTH = 24
 
 
 class ServerSearch(Input):
