@@ -159,6 +159,10 @@ async def fetch_in_order(
     workers = [asyncio.create_task(worker()) for _ in range(min(limiter.limit, len(urls)))]
     try:
         for answer in answers:
+            if answer.done():
+                # Pages that arrived while the caller was busy would otherwise be handed
+                # over back to back without the event loop getting a turn (a UI stalls).
+                await asyncio.sleep(0)
             yield await answer
     finally:
         for task in workers:

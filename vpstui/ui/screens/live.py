@@ -50,6 +50,8 @@ T = TypeVar("T")
 QUIET_TICKS = 5
 #: While a long listing loads, rows are added to the table at most this often (seconds).
 PROGRESS_EVERY = 0.25
+#: From this many rows on, what a batch of rows left alive is kept out of garbage collections.
+FREEZE_ROWS = 5_000
 
 
 async def _call(threaded: bool, function: Callable[..., T], *args: object) -> T:
@@ -222,6 +224,10 @@ class LiveScreen(PollingScreen):
         if self.cached_ids:
             self.cached_ids.difference_update(b.id for b in message.items)
         self.table.add_backups(message.items)
+        if self.table.row_count >= FREEZE_ROWS:
+            # A long listing grows the heap for a minute: without this, every full garbage
+            # collection walks all of it again (100-450 ms stalls by 40,000-100,000 rows).
+            gc.freeze()
         self.connection.loaded = message.loaded
         self.connection.expected = message.count
         if self._overview is None and message.scope == (None, None):
