@@ -245,12 +245,11 @@ class VpsClient:
             return
         plan = page_plan(following, decoded.count, len(decoded.items) + decoded.skipped)
         if plan and len(plan) <= MAX_PAGES:  # empty: the count is off, follow `next`
-            for url in plan:
-                same_origin(self.base_url, url)
             self.last_limiter = limiter = Limiter(self.page_concurrency, self._sleep)
             last = len(plan) - 1
 
             async def fetch(url: httpx.URL, limiter: Limiter) -> tuple[httpx.URL, DecodedPage[T]]:
+                url = same_origin(self.base_url, url)  # as every link: never elsewhere
                 answer = await self._exchange(
                     "GET", url, action=action, on_retry=slow_down(limiter)
                 )

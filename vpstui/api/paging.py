@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import math
-from collections.abc import AsyncIterator, Awaitable, Callable
-from typing import Any, TypeVar
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from typing import Any, TypeVar, overload
 
 import httpx
 import msgspec
@@ -23,6 +23,7 @@ __all__ = [
     "DEFAULT_PAGE_CONCURRENCY",
     "Limiter",
     "Page",
+    "PagePlan",
     "Tally",
     "fetch_in_order",
     "numbered",
@@ -59,7 +60,29 @@ def _whole(value: str | None) -> int | None:
     return int(value)
 
 
-def page_plan(next_url: httpx.URL, count: int | None, page_length: int) -> list[httpx.URL] | None:
+class PagePlan(Sequence[httpx.URL]):
+    """The URLs of a listing's remaining pages, built only when asked for: a 5,000-page
+    plan built at once would hold the event loop for ~0.5 s."""
+
+    def __init__(self, link: httpx.URL, param: str, values: range) -> None:
+        self._link, self._param, self._values = link, param, values
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @overload
+    def __getitem__(self, index: int) -> httpx.URL: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[httpx.URL]: ...
+
+    def __getitem__(self, index: int | slice) -> httpx.URL | list[httpx.URL]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        return self._link.copy_set_param(self._param, str(self._values[index]))
+
+
+def page_plan(next_url: httpx.URL, count: int | None, page_length: int) -> PagePlan | None:
     """Every remaining page's URL, in order, if `next_url` addresses pages by number or by
     offset and `count` is known; None for any other link shape (follow it one by one).
 
@@ -74,10 +97,10 @@ def page_plan(next_url: httpx.URL, count: int | None, page_length: int) -> list[
         if number < 2:
             return None
         last = math.ceil(count / page_length)
-        return [next_url.copy_set_param("page", str(n)) for n in range(number, last + 1)]
+        return PagePlan(next_url, "page", range(number, last + 1))
     offset, limit = _whole(params.get("offset")), _whole(params.get("limit"))
     if offset is not None and limit and "page" not in params and "cursor" not in params:
-        return [next_url.copy_set_param("offset", str(at)) for at in range(offset, count, limit)]
+        return PagePlan(next_url, "offset", range(offset, count, limit))
     return None
 
 
@@ -133,7 +156,7 @@ class Limiter:
 
 
 async def fetch_in_order(
-    urls: list[httpx.URL],
+    urls: Sequence[httpx.URL],
     fetch: Callable[[httpx.URL, Limiter], Awaitable[T]],
     limiter: Limiter,
 ) -> AsyncIterator[T]:

@@ -142,6 +142,8 @@ class LiveScreen(PollingScreen):
         except ApiError as error:
             self.post_message(BackupsFailed(scope, error))
             return
+        if progressive:
+            await asyncio.sleep(0)  # the last batch is added in its own turn of the loop
         # Plain loops over 100,000 backups take a few hundred ms: off the event loop then.
         # A few hundred take a millisecond, less than handing them to a thread and back.
         threaded = len(backups) >= THREADED_ROWS
