@@ -115,6 +115,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("give up on a request after this long (default 45; slow links may need more)"),
     )
     parser.add_argument(
+        "--no-cache",
+        action="store_true",
+        help="do not show (or keep) the last listing at start (also: cache = false)",
+    )
+    parser.add_argument(
         "--audit-log",
         action="store_true",
         help=_("print where the record of creates, deletes and restores is kept, and exit"),
@@ -205,6 +210,8 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
     from vpstui import i18n
 
     i18n.use(settings.language)
+    if args.no_cache:
+        settings.cache = False
     if settings.token is not None:
         secrets.append(settings.token.reveal())
     if not settings.demo:
@@ -241,6 +248,8 @@ def profile_opener(args: argparse.Namespace) -> Callable[[str], tuple[Settings, 
             profile=name,
             read_only=args.read_only,
         )
+        if getattr(args, "no_cache", False):
+            settings.cache = False
         try:
             api = build_client(settings, timeout=args.timeout)
         except ApiError as error:

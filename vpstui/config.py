@@ -10,6 +10,9 @@ point elsewhere:
     idle_refresh = 60       # seconds between refreshes otherwise (0: never)
     stale_after_hours = 36  # warn when a server's newest completed backup is older
     restore_follow = 1800   # seconds a restore is followed for a status change
+    page_concurrency = 6    # pages of a long listing requested at once
+    poll_requests = 10      # most list requests a poll tick sends (one per busy server)
+    cache = true            # show the last listing at start, marked cached (--no-cache)
     default_profile = "staging"                     # optional
 
     [profiles.prod]         # `--profile prod` or VPSTUI_PROFILE=prod
@@ -69,6 +72,8 @@ DEFAULT_IDLE_REFRESH = 60.0
 DEFAULT_STALE_AFTER_HOURS = 36.0
 #: How long a restore is followed for a status change, by default (seconds).
 DEFAULT_RESTORE_FOLLOW = 1800.0
+DEFAULT_PAGE_CONCURRENCY = 6
+DEFAULT_POLL_REQUESTS = 10
 TOKEN_COMMAND_TIMEOUT = 15.0
 #: The accepted range of each number setting (flag or config file). idle_refresh may be 0.
 LIMITS: dict[str, tuple[float, float]] = {
@@ -109,6 +114,12 @@ class Settings(msgspec.Struct):
     stale_after_hours: float = DEFAULT_STALE_AFTER_HOURS
     #: How long (seconds) a restore is followed for a status change the API may show.
     restore_follow: float = DEFAULT_RESTORE_FOLLOW
+    #: Pages of a listing requested at once once the page links say how many there are.
+    page_concurrency: int = DEFAULT_PAGE_CONCURRENCY
+    #: The most list requests one poll tick sends (one per server with a backup running).
+    poll_requests: int = DEFAULT_POLL_REQUESTS
+    #: Show the last listing (from the cache directory) until live data replaces it.
+    cache: bool = True
     server: str | None = None
     demo: bool = False
     config_path: Path | None = None
@@ -380,6 +391,18 @@ def load_settings(
             settings.notify_command = parse_notify_command(data["notify_command"], where)
         except ValueError as error:
             raise ConfigError(str(error)) from None
+    for key, default in (
+        ("page_concurrency", DEFAULT_PAGE_CONCURRENCY),
+        ("poll_requests", DEFAULT_POLL_REQUESTS),
+    ):
+        count = data.get(key, default)
+        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 100:
+            raise ConfigError(f"{key} in {path} must be a whole number from 1 to 100.")
+        setattr(settings, key, count)
+    cache = data.get("cache", True)
+    if not isinstance(cache, bool):
+        raise ConfigError(f"cache in {path} must be true or false.")
+    settings.cache = cache
 
     if demo or not resolve_token:
         return settings

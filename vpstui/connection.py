@@ -56,4 +56,5 @@ def build_client(
         base_url=settings.api_url,
         timeout=limits[0],
         total_timeout=limits[1],
+        page_concurrency=settings.page_concurrency,
     )

@@ -1,4 +1,4 @@
-"""Run the issue #4 benchmarks and print every figure next to its baseline.
+"""Run the issue #4 and #13 benchmarks and print every figure next to its baseline.
 
     python tests/benchmarks/run.py            # full: a few minutes on 2 cores
     python tests/benchmarks/run.py --fast     # smaller sizes, fewer runs: < 60 s (CI)
@@ -25,13 +25,24 @@ import bench_decode
 import bench_idle
 import bench_network
 import bench_poll
+import bench_real
 import bench_scale
 import bench_start
+import bench_tty
 from common import Result, failed, format_table
 
 BENCHMARKS = {
     module.NAME: module
-    for module in (bench_start, bench_scale, bench_poll, bench_idle, bench_network, bench_decode)
+    for module in (
+        bench_start,
+        bench_scale,
+        bench_poll,
+        bench_idle,
+        bench_network,
+        bench_decode,
+        bench_real,
+        bench_tty,
+    )
 }
 
 

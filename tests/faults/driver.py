@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 from textual.app import App
 from textual.pilot import Pilot
+from textual.worker import WorkerCancelled
 
 from vpstui.ui.app import VpsApp
 from vpstui.ui.screens.main import MainScreen
@@ -55,7 +57,8 @@ async def settle(app: VpsApp, pilot: Pilot[Any]) -> None:
     """Let workers finish and their messages be handled."""
     for _ in range(50):
         await pilot.pause()
-        await finish_short_workers(app)
+        with contextlib.suppress(WorkerCancelled):  # a load replaced by the next: expected
+            await finish_short_workers(app)
         await pilot.pause()
         main = app.main
         if main is None or not main.backups_loading:

@@ -18,7 +18,6 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 import httpx
-import msgspec
 
 from vpstui import __version__
 from vpstui.api.decoding import PageDecoder, decode_json, read_page, server_page
@@ -26,6 +25,7 @@ from vpstui.api.errors import BadResponseError
 from vpstui.api.models import (
     Backup,
     CreateResult,
+    DecodedPage,
     Listing,
     RestoreResult,
     Server,
@@ -35,6 +35,17 @@ from vpstui.api.models import (
     parse_server,
 )
 from vpstui.api.origin import BearerAuth, check_base_url, token_header_problem
+from vpstui.api.paging import (
+    DEFAULT_PAGE_CONCURRENCY,
+    Limiter,
+    Page,
+    Tally,
+    fetch_in_order,
+    numbered,
+    page_plan,
+    same_origin,
+    slow_down,
+)
 from vpstui.api.retry import RetryPolicy
 from vpstui.api.secret import Secret
 from vpstui.api.sending import Sending
@@ -50,21 +61,6 @@ DEFAULT_TOTAL_TIMEOUT = 45.0
 MAX_PAGES = 20_000
 
 T = TypeVar("T")
-
-
-class Page(msgspec.Struct, frozen=True):
-    """One page of a listing as it arrives: for progressive loading.
-
-    `items` holds this page's new items (duplicates of earlier pages removed);
-    `loaded` counts items so far, `count` is the API's announced total (or None).
-    """
-
-    items: list[Any]
-    loaded: int
-    count: int | None
-    skipped: int
-    problems: list[str]
-    done: bool
 
 
 class VpsClient(Sending):
@@ -85,6 +81,7 @@ class VpsClient(Sending):
         total_timeout: float = DEFAULT_TOTAL_TIMEOUT,
         retry: RetryPolicy | None = None,
         sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+        page_concurrency: int = DEFAULT_PAGE_CONCURRENCY,
     ) -> None:
         self._token = token if isinstance(token, Secret) else Secret(token)
         self._token_problem = token_header_problem(self._token)
@@ -99,6 +96,10 @@ class VpsClient(Sending):
         self._sleep = sleep
         #: The API's clock as its last answer's `Date` header told it (None: never told).
         self.server_date: datetime | None = None
+        #: Pages of one listing requested at once (after the first page).
+        self.page_concurrency = max(1, page_concurrency)
+        #: The last concurrent listing's limiter (its `peak` and `limit`), for tests.
+        self.last_limiter: Limiter | None = None
         origin = (self.base_url.scheme, self.base_url.host, self.base_url.port)
         self._http = build_http_client(
             self.base_url,
@@ -232,36 +233,52 @@ class VpsClient(Sending):
     async def _pages(
         self, path: str, params: dict[str, Any] | None, decode: PageDecoder[T], action: str
     ) -> AsyncIterator[Page]:
-        url: httpx.URL | str = path
-        seen_urls: set[str] = set()
-        seen_ids: set[int] = set()
-        problems: list[str] = []
-        skipped = loaded = 0
-        for _ in range(MAX_PAGES):
-            page_params, params = params, None  # the next link carries the query
-            response = await self._exchange("GET", url, params=page_params, action=action)
-            decoded = read_page(response, decode, action)
-            skipped += decoded.skipped
-            for problem in decoded.problems:
-                if len(problems) < 20:
-                    problems.append(problem)
-            items: list[T] = []
-            for item in decoded.items:
-                item_id: int = getattr(item, "id")  # noqa: B009 - every model has an id
-                if item_id in seen_ids:
-                    if len(problems) < 20:
-                        problems.append(f"item {item_id} was listed twice; shown once")
-                    continue
-                seen_ids.add(item_id)
-                items.append(item)
-            loaded += len(items)
-            current = response.request.url
-            seen_urls.add(str(current))
-            following = self._next_url(decoded.next, current, seen_urls, problems)
-            yield Page(items, loaded, decoded.count, skipped, list(problems), following is None)
+        """The listing page by page, in the API's page order, duplicates removed.
+
+        After the first page, the rest is fetched side by side (`page_concurrency` at a
+        time) when the links name pages by number or offset; otherwise one by one.
+        """
+        tally = Tally()
+        response = await self._exchange("GET", path, params=params, action=action)
+        decoded = read_page(response, decode, action)
+        current = response.request.url
+        seen_urls = {str(current)}
+        following = self._next_url(decoded.next, current, seen_urls, tally.problems)
+        yield tally.page(decoded, done=following is None)
+        if following is None:
+            return
+        plan = page_plan(following, decoded.count, len(decoded.items) + decoded.skipped)
+        if plan and len(plan) <= MAX_PAGES:  # empty: the count is off, follow `next`
+            self.last_limiter = limiter = Limiter(self.page_concurrency, self._sleep)
+            last = len(plan) - 1
+
+            async def fetch(url: httpx.URL, limiter: Limiter) -> tuple[httpx.URL, DecodedPage[T]]:
+                url = same_origin(self.base_url, url)  # as every link: never elsewhere
+                answer = await self._exchange(
+                    "GET", url, action=action, on_retry=slow_down(limiter)
+                )
+                return answer.request.url, read_page(answer, decode, action)
+
+            following = None
+            async for index, (current, decoded) in numbered(fetch_in_order(plan, fetch, limiter)):
+                seen_urls.add(str(current))
+                if not decoded.next:  # fewer pages than counted (backups went meanwhile)
+                    yield tally.page(decoded, done=True)
+                    return
+                if index == last:  # more pages than counted: follow the rest one by one
+                    following = self._next_url(decoded.next, current, seen_urls, tally.problems)
+                yield tally.page(decoded, done=following is None and index == last)
             if following is None:
                 return
-            url = following
+        for _ in range(MAX_PAGES):
+            response = await self._exchange("GET", following, action=action)
+            decoded = read_page(response, decode, action)
+            current = response.request.url
+            seen_urls.add(str(current))
+            following = self._next_url(decoded.next, current, seen_urls, tally.problems)
+            yield tally.page(decoded, done=following is None)
+            if following is None:
+                return
         raise BadResponseError(f"Could not {action}: the API sent more than {MAX_PAGES} pages.")
 
     def _next_url(
@@ -280,21 +297,7 @@ class VpsClient(Sending):
             raise BadResponseError(
                 "The API's next-page link is not a valid URL; not followed."
             ) from None
-        base = self.base_url
-        if target.host != base.host:
-            raise BadResponseError(
-                f"The API's next-page link points to another host ({target.host}); "
-                "not followed, so the token is not sent there."
-            )
-        if target.scheme != base.scheme or target.port != base.port:
-            if target.scheme == "http" and base.scheme == "https" and target.port in (None, 80):
-                # A TLS-terminating proxy in front of the API often writes http:// links.
-                target = target.copy_with(scheme=base.scheme, port=base.port)
-            else:
-                raise BadResponseError(
-                    f"The API's next-page link points to another address ({target.scheme}://"
-                    f"{target.host}:{target.port}); not followed, so the token is not sent there."
-                )
+        target = same_origin(self.base_url, target)
         if str(target) in seen:
             problems.append("the API's next-page link pointed back to a page already read")
             return None

@@ -60,8 +60,11 @@ class Sending:
         params: dict[str, Any] | None = None,
         json_body: Any = None,
         action: str,
+        on_retry: Callable[[ApiError], None] | None = None,
     ) -> httpx.Response:
-        """One request, retried only if it is a GET. Raises `ApiError` for every failure."""
+        """One request, retried only if it is a GET. Raises `ApiError` for every failure.
+
+        `on_retry` hears of each failure about to be retried (paging slows down on a 429)."""
         attempts = self.retry.attempts if method == "GET" else 1
         waited = 0.0
         attempt = 0
@@ -82,6 +85,8 @@ class Sending:
                     report(TryEnded(action, attempt, error))
                     raise
                 waited += delay
+                if on_retry is not None:
+                    on_retry(error)
                 report(TryRetrying(action, attempt, attempts, error, delay))
                 await self._sleep(delay)
                 continue

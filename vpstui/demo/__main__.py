@@ -22,6 +22,7 @@ from vpstui.clock import SystemClock
 from vpstui.demo.asgi import DemoBackend
 from vpstui.demo.faults import FAULTS, FaultyBackend
 from vpstui.demo.state import DemoState
+from vpstui.demo.wire import PAGINATIONS
 
 __all__ = ["main"]
 
@@ -34,8 +35,23 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--host", default="127.0.0.1", help="loopback address (default 127.0.0.1)")
     parser.add_argument("--port", type=int, default=8765, help="port, 0 for any free one")
     parser.add_argument("--token", default=None, help="accept only this Bearer token")
-    parser.add_argument("--page-size", type=_positive_int, default=100, help="page size")
-    parser.add_argument("--latency", type=float, default=0.0, help="seconds added per request")
+    parser.add_argument(
+        "--page-size", type=_positive_int, default=100, help="items per page (default 100)"
+    )
+    parser.add_argument(
+        "--latency",
+        type=_non_negative_float,
+        default=0.0,
+        metavar="SECONDS",
+        help="seconds added to every request, e.g. 0.05 for a far-away API (default 0)",
+    )
+    parser.add_argument(
+        "--pagination",
+        choices=PAGINATIONS,
+        default="page",
+        help="page link shape: page (?page=N, the default), offset (?limit=&offset=), "
+        "or cursor (opaque, no count)",
+    )
     parser.add_argument(
         "--backups",
         type=int,
@@ -112,6 +128,10 @@ def bind(host: str, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        # Accepted connections inherit this: without it, uvicorn's separate header and body
+        # writes meet Nagle's algorithm and the client's delayed ACK, adding ~40 ms to every
+        # answer (the latency is `--latency`'s to set, not an accident of the socket).
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         sock.bind((host, port))
         sock.listen(128)
     except OSError:
@@ -172,8 +192,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         state=state,
         token=args.token,
         page_size=args.page_size,
-        latency=max(0.0, args.latency),
+        latency=args.latency,
         restore_status=args.restore_status,
+        pagination=args.pagination,
     )
     app: DemoBackend | FaultyBackend = backend
     if args.faults or args.fault:

@@ -22,7 +22,14 @@ import msgspec
 
 from vpstui.clock import Clock, SystemClock
 from vpstui.demo.state import BACKUP_TYPES, NOT_FOUND, DemoState, Rejection
-from vpstui.demo.wire import Fields, backup_json, paginate, parse_json_object, server_json
+from vpstui.demo.wire import (
+    PAGINATIONS,
+    Fields,
+    backup_json,
+    paginate,
+    parse_json_object,
+    server_json,
+)
 
 __all__ = ["DemoBackend", "RequestRecord"]
 
@@ -87,9 +94,11 @@ class DemoBackend:
     `state` defaults to the seeded demo account built on `clock` (a given state
     brings its own clock, which drives all its changes); `token=None` accepts any non-empty
     Bearer token; `page_size` is the default page size; `latency` adds that many
-    seconds to every request; `restore_status` (e.g. "restoring") is the status a server
-    shows while it is restored, which the API does not document (None: no status, as
-    documented). Every request is kept in `requests`.
+    seconds to every request (concurrent requests wait side by side, as over a network);
+    `restore_status` (e.g. "restoring") is the status a server shows while it is restored,
+    which the API does not document (None: no status, as documented); `pagination` shapes
+    the page links (see `wire.PAGINATIONS`; "page" is DRF's default). Every request is kept
+    in `requests`.
     """
 
     def __init__(
@@ -100,7 +109,10 @@ class DemoBackend:
         page_size: int = 100,
         latency: float = 0.0,
         restore_status: str | None = None,
+        pagination: str = "page",
     ) -> None:
+        if pagination not in PAGINATIONS:
+            raise ValueError(f"pagination must be one of {', '.join(PAGINATIONS)}")
         if state is not None and clock is not None and clock is not state.clock:
             raise ValueError("pass the clock to DemoState, or pass only `clock`, not both")
         self.clock: Clock = state.clock if state is not None else clock or SystemClock()
@@ -110,6 +122,7 @@ class DemoBackend:
         self.token = token
         self.page_size = page_size
         self.latency = latency
+        self.pagination = pagination
         self.requests: list[RequestRecord] = []
         self._routes: list[tuple[re.Pattern[str], str, dict[str, Handler]]] = [
             (
@@ -283,6 +296,7 @@ class DemoBackend:
             raw_query=request.raw_query,
             page_size=self.page_size,
             base_url=request.base_url,
+            style=self.pagination,
         )
         servers = self.state.servers
         results = [backup_json(b, servers[b.server_id]) for b in page.items]
@@ -313,6 +327,7 @@ class DemoBackend:
             raw_query=request.raw_query,
             page_size=self.page_size,
             base_url=request.base_url,
+            style=self.pagination,
         )
         return Response.json(200, page.envelope([server_json(s) for s in page.items]))
 

@@ -7,6 +7,8 @@ how it rebuilds `next` / `previous` URLs from the request).
 
 from __future__ import annotations
 
+import base64
+import binascii
 import json
 import math
 from collections.abc import Mapping, Sequence
@@ -20,6 +22,7 @@ from vpstui.demo.state import Backup, Rejection, Server
 
 __all__ = [
     "MAX_PAGE_SIZE",
+    "PAGINATIONS",
     "Fields",
     "Page",
     "backup_json",
@@ -31,6 +34,11 @@ __all__ = [
 
 #: The largest `?page_size=` the API honours.
 MAX_PAGE_SIZE = 1000
+#: How the demo can shape its page links: DRF's `PageNumberPagination` (the default,
+#: `?page=N`), `LimitOffsetPagination` (`?limit=M&offset=N`) and `CursorPagination`
+#: (an opaque `?cursor=`, and no `count`, as DRF's has none). Only the first is what the
+#: real API is expected to send; the others are explicit demo options for tests.
+PAGINATIONS = ("page", "offset", "cursor")
 
 T = TypeVar("T")
 
@@ -167,18 +175,15 @@ class Page(msgspec.Struct, frozen=True):
     """One page of a listing, with the absolute URLs of its neighbours."""
 
     items: Sequence[Any]
-    count: int
+    count: int | None
     next: str | None
     previous: str | None
 
     def envelope(self, results: list[dict[str, Any]]) -> dict[str, Any]:
-        """The DRF `{"count", "next", "previous", "results"}` body."""
-        return {
-            "count": self.count,
-            "next": self.next,
-            "previous": self.previous,
-            "results": results,
-        }
+        """The DRF `{"count", "next", "previous", "results"}` body (no count for a cursor)."""
+        body: dict[str, Any] = {} if self.count is None else {"count": self.count}
+        body.update(next=self.next, previous=self.previous, results=results)
+        return body
 
 
 def page_size_from(query: Mapping[str, str], default: int) -> int:
@@ -198,8 +203,13 @@ def paginate(
     raw_query: str,
     page_size: int,
     base_url: str,
+    style: str = "page",
 ) -> Page:
     """Cut `items` into the requested page, or reject with DRF's 404 "Invalid page."."""
+    if style == "offset":
+        return _paginate_offset(items, query, raw_query, page_size, base_url)
+    if style == "cursor":
+        return _paginate_cursor(items, query, raw_query, page_size, base_url)
     size = page_size_from(query, page_size)
     pages = max(1, math.ceil(len(items) / size))
     raw_page = query.get("page", "1")
@@ -220,10 +230,69 @@ def paginate(
 
 def _with_page(base_url: str, raw_query: str, number: int) -> str:
     """The request's URL with `page` replaced (or dropped for page 1), query sorted as DRF does."""
+    return _with_query(base_url, raw_query, page=None if number == 1 else str(number))
+
+
+def _with_query(base_url: str, raw_query: str, **changes: str | None) -> str:
+    """The request's URL with some parameters replaced (None: dropped), query sorted."""
     params = parse_qs(raw_query, keep_blank_values=True)
-    if number == 1:
-        params.pop("page", None)
-    else:
-        params["page"] = [str(number)]
+    for name, value in changes.items():
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = [value]
     query = urlencode(sorted(params.items()), doseq=True)
     return f"{base_url}?{query}" if query else base_url
+
+
+def _non_negative(raw: str, default: int) -> int:
+    try:
+        value = int(raw)
+    except ValueError:
+        return default
+    return value if value >= 0 else default
+
+
+def _paginate_offset(
+    items: Sequence[T], query: Mapping[str, str], raw_query: str, page_size: int, base_url: str
+) -> Page:
+    """DRF's `LimitOffsetPagination`: `?limit=M&offset=N`; an offset past the end is empty."""
+    limit = min(_non_negative(query.get("limit", ""), 0) or page_size, MAX_PAGE_SIZE)
+    offset = _non_negative(query.get("offset", ""), 0)
+    total = len(items)
+    next_url = previous_url = None
+    if offset + limit < total:
+        next_url = _with_query(base_url, raw_query, limit=str(limit), offset=str(offset + limit))
+    if offset > 0:
+        back = offset - limit
+        previous_url = _with_query(
+            base_url, raw_query, limit=str(limit), offset=str(back) if back > 0 else None
+        )
+    return Page(items[offset : offset + limit], total, next_url, previous_url)
+
+
+def _paginate_cursor(
+    items: Sequence[T], query: Mapping[str, str], raw_query: str, page_size: int, base_url: str
+) -> Page:
+    """DRF's `CursorPagination`: an opaque `?cursor=` (here: a base64 position), no count."""
+    raw = query.get("cursor", "")
+    position = 0
+    if raw:
+        try:
+            decoded = base64.urlsafe_b64decode(raw.encode()).decode()
+            position = int(decoded.removeprefix("p="))
+        except (binascii.Error, UnicodeDecodeError, ValueError):
+            raise Rejection(404, {"detail": "Invalid cursor"}) from None
+        if position < 0:
+            raise Rejection(404, {"detail": "Invalid cursor"})
+
+    def cursor(at: int) -> str:
+        return base64.urlsafe_b64encode(f"p={at}".encode()).decode()
+
+    size = page_size_from(query, page_size)
+    end = position + size
+    next_url = _with_query(base_url, raw_query, cursor=cursor(end)) if end < len(items) else None
+    previous_url = None
+    if position > 0:
+        previous_url = _with_query(base_url, raw_query, cursor=cursor(max(position - size, 0)))
+    return Page(items[position:end], None, next_url, previous_url)

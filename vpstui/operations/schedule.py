@@ -28,6 +28,18 @@ class RefreshSchedule(msgspec.Struct):
         else:
             self.next_at = None
 
+    def polled(self, now: datetime, in_progress: bool, listed_at: datetime | None) -> None:
+        """A poll tick succeeded: poll again soon while something runs; otherwise the idle
+        refresh is due `idle_refresh` after the last full listing, not after this poll."""
+        self.failures = 0
+        if in_progress:
+            self.next_at = now + timedelta(seconds=self.poll_interval)
+        elif self.idle_refresh > 0:
+            start = listed_at if listed_at is not None else now
+            self.next_at = max(now, start + timedelta(seconds=self.idle_refresh))
+        else:
+            self.next_at = None
+
     def failed(self, now: datetime, retry_after: float | None = None) -> datetime:
         """Plan a retry with exponential backoff (or the API's Retry-After); returns when."""
         self.failures += 1

@@ -82,6 +82,24 @@ class BackupsFailed(Message):
         self.error = error
 
 
+class BackupsPolled(Message):
+    """A poll tick's per-server listings (`results`, by (server_id, type) asked), merged
+    into a `diff` against the table off the event loop; `error`: the first that failed."""
+
+    def __init__(
+        self,
+        scope: Scope,
+        results: dict[tuple[int, str | None], list[Backup]],
+        diff: RowsDiff,
+        error: ApiError | None,
+    ) -> None:
+        super().__init__()
+        self.scope = scope
+        self.results = results
+        self.diff = diff
+        self.error = error
+
+
 class ServerFollowed(Message):
     """The state of a server whose restore we follow was read."""
 

@@ -29,21 +29,35 @@ class BackupActions(LiveScreen):
             self.notify("No backup selected.", severity="warning", timeout=3)
         return backup
 
+    def _cached(self, backup: Backup | None = None) -> bool:
+        """Refuse an action on rows not yet confirmed by the API (say so)."""
+        if backup is None and not (self.cached_ids and self.connection.last_ok is None):
+            return False
+        if backup is not None and backup.id not in self.cached_ids:
+            return False
+        self.notify(
+            "These rows are from the cache; wait a moment for the live list.",
+            severity="warning",
+            timeout=4,
+        )
+        return True
+
     def action_create(self) -> None:
-        self.open_create(self.scope[0])
+        if not self._cached():
+            self.open_create(self.scope[0])
 
     def action_delete(self) -> None:
         if self.app.writes_refused():
             return
         backup = self._selected()
-        if backup is not None:
+        if backup is not None and not self._cached(backup):
             self.open_delete(backup)
 
     def action_restore(self) -> None:
         if self.app.writes_refused():
             return
         backup = self._selected()
-        if backup is None:
+        if backup is None or self._cached(backup):
             return
         if not backup.is_completed:
             self.notify(
@@ -181,6 +195,7 @@ class BackupActions(LiveScreen):
             summary.in_progress += 1
             summary.manual_in_progress += 1
             self._update_picker()
+        self.watch_server(backup.server_id)
         self.schedule.soon(self._now())
         self._show_status()
 
@@ -207,6 +222,7 @@ class BackupActions(LiveScreen):
             safety_backup_id=safety_backup_id,
             no_safety=no_safety,
         )
+        self.watch_server(backup.server_id)
         self.follow_restore(backup.server_id)
         self._show_status()
 

@@ -13,8 +13,8 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
-from collections.abc import Callable, Iterable
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from textual import on, work
@@ -22,7 +22,8 @@ from textual import on, work
 from vpstui.api import report_to
 from vpstui.api.errors import ApiError, AuthenticationError, NotFoundError, RateLimitedError
 from vpstui.api.models import Backup, Server
-from vpstui.format import human_size, safe_text, status_word
+from vpstui.cache import ListingCache
+from vpstui.format import safe_text
 from vpstui.operations import Follower, RefreshSchedule, WaitPolicy, follow_restore
 from vpstui.server_lookup import account_servers
 from vpstui.summary import AccountOverview, ServerSummary, summarize
@@ -36,7 +37,8 @@ from vpstui.ui.messages import (
     ServersFailed,
     ServersLoaded,
 )
-from vpstui.ui.screens.servers_view import ServersView
+from vpstui.ui.screens.polling import PollingScreen
+from vpstui.ui.watch import Watcher
 from vpstui.ui.widgets.backup_table import THREADED_ROWS
 from vpstui.ui.widgets.rows import diff_rows
 
@@ -46,6 +48,8 @@ T = TypeVar("T")
 QUIET_TICKS = 5
 #: While a long listing loads, rows are added to the table at most this often (seconds).
 PROGRESS_EVERY = 0.25
+#: From this many rows on, what a batch of rows left alive is kept out of garbage collections.
+FREEZE_ROWS = 5_000
 
 
 async def _call(threaded: bool, function: Callable[..., T], *args: object) -> T:
@@ -53,7 +57,7 @@ async def _call(threaded: bool, function: Callable[..., T], *args: object) -> T:
     return await asyncio.to_thread(function, *args) if threaded else function(*args)
 
 
-class LiveScreen(ServersView):
+class LiveScreen(PollingScreen):
     """Keeps the backups on screen current. Subclassed by `MainScreen`."""
 
     def __init__(self) -> None:
@@ -73,6 +77,15 @@ class LiveScreen(ServersView):
         self.follower = Follower()
         self._ticks = 0
         self.schedule = RefreshSchedule()
+        self.watcher = Watcher()
+        self._listed_at: datetime | None = None
+        self._poll_started: datetime | None = None
+        #: The listing cache of this account (None: `cache = false`, or the demo).
+        self.listing_cache: ListingCache | None = None
+        #: Rows shown from the cache that no live page has confirmed yet.
+        self.cached_ids: set[int] = set()
+        self._so_far_servers: set[int] = set()
+        self._so_far_mb = 0.0
         #: The selected server answered 404: Esc goes back to All servers.
         self._scope_gone = False
         self._last_problems: list[str] = []
@@ -114,18 +127,21 @@ class LiveScreen(ServersView):
             async for page in head_start or self.app.api.iter_backup_pages(*scope):
                 backups.extend(page.items)
                 skipped, problems = page.skipped, page.problems
-                if progressive and not page.done:
+                if progressive:
                     # The first page at once; then batches, so a 1,000-page listing
                     # doesn't flood the screen with messages (it would starve input).
+                    # The last batch goes too: then the table already is the listing.
                     pending.extend(page.items)
                     now = time.monotonic()
-                    if posted_at is None or now - posted_at >= PROGRESS_EVERY:
+                    if posted_at is None or now - posted_at >= PROGRESS_EVERY or page.done:
                         loaded = BackupsPageLoaded(scope, pending, page.loaded, page.count)
                         self.post_message(loaded)
                         pending, posted_at = [], now
         except ApiError as error:
             self.post_message(BackupsFailed(scope, error))
             return
+        if progressive:
+            await asyncio.sleep(0)  # the last batch is added in its own turn of the loop
         # Plain loops over 100,000 backups take a few hundred ms: off the event loop then.
         # A few hundred take a millisecond, less than handing them to a thread and back.
         threaded = len(backups) >= THREADED_ROWS
@@ -161,13 +177,56 @@ class LiveScreen(ServersView):
         self.notify(f"Server list unavailable: {error}", severity="warning", timeout=8)
         self._preselect_failed(error)
 
+    # --- the listing cache ------------------------------------------------------------------
+
+    def show_cached(self) -> None:
+        """Rows from the last session's listing, marked cached, until live data is here."""
+        settings = self.app.settings
+        if not settings.cache or settings.demo:
+            return
+        self.listing_cache = cache = ListingCache(self.app.api.host, settings.profile)
+        found = cache.load(self.scope)
+        if found is None:
+            if cache.note:
+                self.notify(cache.note, timeout=6)
+            return
+        self.table.set_backups(found.backups)
+        self.cached_ids = set(self.table.backups)
+        self.connection.cached_at = found.saved_at
+        self.table.add_class("-cached")
+
+    def leave_cache(self) -> None:
+        """Live data replaced the cached rows (or another scope is shown)."""
+        if self.cached_ids or self.connection.cached_at is not None:
+            self.cached_ids = set()
+            self.connection.cached_at = None
+            self.table.remove_class("-cached")
+
+    @work(group="cache", exclusive=True, exit_on_error=False, thread=True)
+    def _keep_listing(self, cache: ListingCache, scope: Scope, backups: list[Backup]) -> None:
+        cache.save(scope, backups, self.app.clock.now())
+
     @on(BackupsPageLoaded)
     def _page_loaded(self, message: BackupsPageLoaded) -> None:
         if message.scope != self.scope:
             return
+        if self.cached_ids:
+            self.cached_ids.difference_update(b.id for b in message.items)
         self.table.add_backups(message.items)
+        if self.table.row_count >= FREEZE_ROWS:
+            # A long listing grows the heap for a minute: without this, every full garbage
+            # collection walks all of it again (100-450 ms stalls by 40,000-100,000 rows).
+            gc.freeze()
         self.connection.loaded = message.loaded
         self.connection.expected = message.count
+        if self._overview is None and message.scope == (None, None):
+            # The facts so far, not "gathering…" for the whole load (new items only: the
+            # client drops repeats, so nothing is counted twice).
+            self._so_far_servers.update(b.server_id for b in message.items)
+            self._so_far_mb += sum(b.size_mb or 0.0 for b in message.items)
+            servers = len(self._so_far_servers)
+            self._so_far = (message.loaded, message.count, servers, self._so_far_mb)
+            self._show_insight(self._now())
         self._show_status()
 
     @on(BackupsLoaded)
@@ -185,13 +244,21 @@ class LiveScreen(ServersView):
         if message.diff is not None:
             table.apply_diff(message.diff)
         else:
-            table.set_backups(message.backups)
+            if not (message.progressive and len(table.backups) == len(message.backups)):
+                # (A progressive load posted every row, and the table held none of
+                # another listing: it is this listing already. At 100,000 rows comparing
+                # them again here would hold the event loop for ~200 ms.)
+                table.set_backups(message.backups)
             table.prepare_filter()  # a big table's search text, ready before `/`
             if table.row_count >= THREADED_ROWS:
                 # Hundreds of thousands of long-lived objects make every full garbage
                 # collection a ~100 ms stall; freezing them takes them out of its walk.
                 gc.freeze()
         self._loaded_scope = message.scope
+        self._listed_at = now
+        self.leave_cache()
+        if self.listing_cache is not None:
+            self._keep_listing(self.listing_cache, message.scope, list(table.backups.values()))
         server_id = message.scope[0]
         if message.summaries is not None:
             fresh = message.summaries
@@ -221,7 +288,8 @@ class LiveScreen(ServersView):
             self.notify("The API's answer was odd: " + "; ".join(message.problems[:3]), timeout=10)
         self._last_problems = message.problems
         self._scope_gone = False
-        self.schedule.succeeded(now, table.in_progress > 0)
+        self.schedule.succeeded(now, table.in_progress > 0 or self.watcher.active)
+        self._wake_when_due(now)
         self._show_status()
 
     @on(BackupsFailed)
@@ -254,45 +322,13 @@ class LiveScreen(ServersView):
             self.table.refresh()
         self._show_status()
 
-    def _settle_remembered_creates(self, scope: Scope, was_running: set[int]) -> None:
-        """Creates remembered from an earlier session that have now finished: say so."""
-        server_id, backup_type = scope
-        covers: set[int] | None = None if server_id is None else {server_id}
-        if backup_type == "automatic":
-            covers = set()
-        for backup in self.follower.creates_settled(self.table.backups, covers):
-            if backup.id not in was_running:  # not already announced by this session
-                self.notify(
-                    f"Backup #{backup.id} on {safe_text(backup.server_name, 40)}, started in an "
-                    f"earlier session, is {status_word(backup.status)}.",
-                    title="Earlier backup",
-                )
-
-    def _announce_changes(self, new: Iterable[Backup], was_running: set[int]) -> None:
-        """Notify about backups that finished (or failed) since the last refresh."""
-        if not was_running:
-            return
-        for backup in new:
-            if backup.id not in was_running or backup.in_progress:
-                continue
-            where = f"Backup #{backup.id} on {safe_text(backup.server_name, 40)}"
-            if backup.is_completed:
-                self.notify(
-                    f"{where} completed — {human_size(backup.size_mb)}", title="Backup done"
-                )
-            else:
-                self.notify(
-                    f"{where} {status_word(backup.status)}.",
-                    title="Backup failed",
-                    severity="error",
-                )
-
     # --- the clock tick ---------------------------------------------------------------------
 
     def _tick(self) -> None:
         self._ticks += 1
         quiet = not (
             self.table.in_progress
+            or self.watcher.active
             or self.follower.restoring
             or self._loading
             or self.connection.error
@@ -306,7 +342,14 @@ class LiveScreen(ServersView):
             self.table.tick()
         if not self._loading and self.schedule.due(now):
             self.schedule.next_at = None
-            self.load_backups()
+            # While backups run: only their servers. The idle refresh: the whole scope.
+            targets = self._poll_targets(now)
+            if targets:
+                self._loading = True
+                self._poll_started = now
+                self._poll(self.scope, targets)
+            else:
+                self.load_backups()
         self._show_status()
 
     # --- following restores (the operations core's `follow_restore`, in a worker) -------------

@@ -98,6 +98,8 @@ class MainScreen(BackupActions):
         self.load_backups(progressive=True)
         if first is not None:  # here already: in the first frame (the loader adds it again)
             self._page_loaded(BackupsPageLoaded(self.scope, first.items, first.loaded, first.count))
+        else:
+            self.show_cached()  # the last session's rows, marked cached, until live ones come
         self._show_status()
 
     def _resume_operations(self) -> None:
@@ -165,6 +167,7 @@ class MainScreen(BackupActions):
             if (server_id is None or b.server_id == server_id)
             and (backup_type is None or b.backup_type == backup_type)
         ]
+        self.leave_cache()
         self.table.set_backups(cached)
         self.table.action_first()  # another server's list starts at its newest backup
         self.table.empty_text = "Loading backups…"

@@ -42,6 +42,8 @@ class ServersView(Screen[None]):
     _all_cache: dict[int, Backup]
     _preselect: str | None
     _loading: bool
+    #: While the first All servers listing loads: (loaded, expected, servers, MiB) so far.
+    _so_far: tuple[int, int | None, int, float] | None = None
 
     @cached_property
     def table(self) -> BackupTable:
@@ -109,7 +111,10 @@ class ServersView(Screen[None]):
         limit = self.app.settings.stale_after_hours
         server_id = self.scope[0]
         if server_id is None:
-            insight.show_account(self._overview, now, limit)
+            if self._overview is None and self._so_far is not None:
+                insight.show_loading(*self._so_far)  # the first listing is still coming
+            else:
+                insight.show_account(self._overview, now, limit)
         else:
             insight.show_server(self._summaries.get(server_id), self._scope_name(), now, limit)
 

@@ -194,6 +194,20 @@ class InsightPanel(Static):
 
     # --- the account ----------------------------------------------------------------------
 
+    def show_loading(
+        self, loaded: int, expected: int | None, servers: int, total_mb: float
+    ) -> None:
+        """While the first listing loads: the facts so far. Which servers need attention
+        waits for the last page (a server's completed backup may be on a later one)."""
+        self._redraw = lambda: self.show_loading(loaded, expected, servers, total_mb)
+        text = Text(no_wrap=True, overflow="ellipsis")
+        of = f" of {expected:,}" if expected else ""
+        where = "1 server" if servers == 1 else f"{servers:,} servers"
+        text.append(f"So far {loaded:,}{of} backups on {where} · {human_size(total_mb)}")
+        if not self._compact():
+            text.append("\nwhich servers need attention: once every page is in", style="dim")
+        self._put(text)
+
     def show_account(
         self, overview: AccountOverview | None, now: datetime, stale_after_hours: float
     ) -> None:

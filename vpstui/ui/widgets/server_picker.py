@@ -28,6 +28,8 @@ ALL = "all"
 #: Options shown at once: past this, typing narrows the list (an account with 3,000
 #: servers must not cost seconds to draw a list nobody scrolls through).
 MAX_SHOWN = 150
+#: Cells an option's facts line may take in the 28-column picker (with its scrollbar).
+FACTS_WIDTH = 24
 
 
 class ServerSearch(Input):
@@ -132,7 +134,10 @@ class ServerPicker(Vertical):
                 text.append("  no backups", style="dim")
             else:
                 count = "1 backup" if summary.backups == 1 else f"{summary.backups:,} backups"
-                text.append(f"  {count} · {human_size(summary.total_mb)}", style="dim")
+                facts = f"  {count} · {human_size(summary.total_mb)}"
+                if len(facts) > FACTS_WIDTH:  # "10,000 backups · 194.8 TiB" would wrap
+                    facts = f"  {summary.backups:,} · {human_size(summary.total_mb)}"
+                text.append(facts, style="dim")
             if summary.in_progress:
                 text.append(f"\n  {summary.in_progress} in progress", style="yellow")
             if server and summary.freshness == "none":

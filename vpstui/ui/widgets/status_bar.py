@@ -38,6 +38,8 @@ class Connection(msgspec.Struct):
     restoring: tuple[str, ...] = ()
     #: A refresh waits long for an answer: what the header says about it (None: it doesn't).
     slow: str | None = None
+    #: The rows come from the listing cache, saved then (None: live data).
+    cached_at: datetime | None = None
 
 
 def badge_style(colour: str | None) -> Style:
@@ -78,20 +80,23 @@ class StatusBar(Static):
         self._last = (state, now)
         width = self.size.width
         age = relative_time(state.last_ok, now) if state.last_ok is not None else None
+        cached = relative_time(state.cached_at, now) if state.cached_at is not None else None
         # Called every second: skip building the line when nothing it shows has changed.
-        signature = (width, age, msgspec.structs.astuple(state))
+        signature = (width, age, cached, msgspec.structs.astuple(state))
         if signature == self._signature:
             return
         self._signature = signature
         for drop in range(len(DROPPABLE) + 1):
-            text = self._line(state, age, set(DROPPABLE[:drop]))
+            text = self._line(state, age, cached, set(DROPPABLE[:drop]))
             if text.cell_len <= width:
                 break
         if text != self._shown:  # the tick calls this every second; repaint only on change
             self._shown = text
             self.update(text, layout=False)  # always one line: no need to lay out the screen
 
-    def _line(self, state: Connection, age: str | None, dropped: set[str]) -> Text:
+    def _line(
+        self, state: Connection, age: str | None, cached: str | None, dropped: set[str]
+    ) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         if "vpstui" not in dropped:
             text.append(" vpstui ", style="bold reverse")
@@ -115,6 +120,8 @@ class StatusBar(Static):
             text.append("⚠ stale", style="bold red")
         elif state.slow:
             text.append("◌ waiting", style="bold yellow")
+        elif cached is not None:
+            text.append(f"◷ cached {cached}", style="bold yellow")
         elif state.loading and state.last_ok is None:
             text.append("◌ connecting", style="yellow")
         elif state.last_ok is not None:

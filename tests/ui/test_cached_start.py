@@ -1,0 +1,144 @@
+"""Rows in the first frame from the listing cache (issue 13): the last session's listing
+is shown marked "cached", dimmed, with no create/delete/restore on its rows, until the
+live listing replaces it; then the live listing is kept for the next start."""
+
+from __future__ import annotations
+
+import asyncio
+import stat
+from datetime import timedelta
+from pathlib import Path
+
+import httpx
+import pytest
+
+from vpstui.api import VpsClient
+from vpstui.api.models import Backup
+from vpstui.cache import ListingCache
+from vpstui.clock import FakeClock
+from vpstui.config import Settings
+from vpstui.demo import DemoBackend
+from vpstui.ui.app import VpsApp
+from vpstui.ui.dialogs.delete import DeleteDialog
+
+from .conftest import TICK
+from .test_main_screen import main_of, settle, wait_until
+
+API = "http://127.0.0.1:8765"
+TOKEN = "cache-test-token-123"
+
+
+class HeldTransport(httpx.AsyncBaseTransport):
+    """Holds every request until `release` is set (a slow network at start)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
+@pytest.fixture(autouse=True)
+def directories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("VPSTUI_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("VPSTUI_CACHE_DIR", str(tmp_path / "cache"))
+    return tmp_path / "cache"
+
+
+def _app(
+    backend: DemoBackend, clock: FakeClock, **settings: object
+) -> tuple[VpsApp, HeldTransport]:
+    held = HeldTransport(backend.transport())
+    api = VpsClient(token=TOKEN, base_url=API, transport=held)
+    options: dict[str, object] = {"api_url": API, "poll_interval": 5.0, **settings}
+    return VpsApp(Settings(**options), api, clock=clock, tick_seconds=TICK), held  # type: ignore[arg-type]
+
+
+def _seed_cache(backend: DemoBackend, clock: FakeClock, directory: Path) -> list[Backup]:
+    """A cache saved 4 minutes ago: the live backups but one, plus one since deleted."""
+    live = sorted(backend.state.backups.values(), key=lambda b: b.id)
+    rows = [
+        Backup(b.id, b.server_id, "old-name", b.backup_type, b.status, None, b.created_at,
+               b.expires_at, b.description)
+        for b in live[:-1]
+    ]  # fmt: skip
+    gone = Backup(999_999, rows[0].server_id, "old-name", "manual", "completed", 1.0,
+                  clock.now(), None, "deleted since")  # fmt: skip
+    ListingCache("127.0.0.1:8765", None, directory).save(
+        (None, None), [*rows, gone], clock.now() - timedelta(minutes=4)
+    )
+    return [*rows, gone]
+
+
+def _files(directory: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in directory.iterdir()}
+
+
+def _corrupt(directory: Path) -> None:
+    directory.mkdir(parents=True)
+    ListingCache("127.0.0.1:8765", None, directory).path.write_bytes(b"\x00garbage{")
+
+
+async def test_cached_rows_in_the_first_frame_until_live_ones_replace_them(
+    backend: DemoBackend, clock: FakeClock, directories: Path
+) -> None:
+    cached = _seed_cache(backend, clock, directories)
+    app, held = _app(backend, clock)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        main = main_of(app)
+        table = main.table
+        assert set(table.backups) == {b.id for b in cached}  # before any answer
+        assert table.has_class("-cached")
+        header = str(main._status_bar.render())
+        assert "cached 4m ago" in header
+        await pilot.press("delete")
+        assert not isinstance(app.screen, DeleteDialog)  # no delete on a cached row
+        await pilot.press("n")
+        assert app.screen is main  # nor a create before the API has answered
+        held.release.set()
+        await settle(app, pilot)
+        live = set(backend.state.backups)
+        assert set(table.backups) == live and 999_999 not in table.backups
+        assert not table.has_class("-cached") and main.connection.cached_at is None
+        assert "cached" not in str(main._status_bar.render())
+        await pilot.press("delete")
+        assert isinstance(app.screen, DeleteDialog)
+        await app.workers.wait_for_complete()
+    kept = ListingCache("127.0.0.1:8765", None, directories)
+    found = kept.load((None, None))
+    assert found is not None and {b.id for b in found.backups} == live
+    assert stat.S_IMODE(kept.path.stat().st_mode) == 0o600
+    assert TOKEN not in kept.path.read_text()
+
+
+async def test_no_cache_shows_and_keeps_nothing(
+    backend: DemoBackend, clock: FakeClock, directories: Path
+) -> None:
+    _seed_cache(backend, clock, directories)
+    before = _files(directories)
+    app, held = _app(backend, clock, cache=False)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        assert not main_of(app).table.backups
+        held.release.set()
+        await settle(app, pilot)
+        assert main_of(app).table.backups
+        await app.workers.wait_for_complete()
+    assert _files(directories) == before
+
+
+async def test_a_corrupt_cache_is_a_note_not_a_crash(
+    backend: DemoBackend, clock: FakeClock, directories: Path
+) -> None:
+    _corrupt(directories)
+    app, held = _app(backend, clock)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+        assert any("listing cache is unreadable" in n for n in notes), notes
+        held.release.set()
+        await settle(app, pilot)
+        await wait_until(pilot, lambda: bool(main_of(app).table.backups))

@@ -1,0 +1,124 @@
+"""The last backup listing, kept on disk so the next start shows rows in its first frame.
+
+One file per profile and API host in the platform's user cache directory
+(`~/.cache/vpstui/` on Linux; `$VPSTUI_CACHE_DIR` overrides), mode 0600 in a 0700
+directory. It holds the listing's backups and when they were listed, never the token or
+anything else about the account. The format is versioned; a file that is corrupt, of
+another format or version, or for another account is ignored with a one-line note and
+overwritten by the next good listing. Listings beyond `MAX_ROWS` keep the newest rows.
+No Textual here.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import msgspec
+
+from vpstui.api.models import Backup
+
+__all__ = ["CACHE_FORMAT", "MAX_ROWS", "CachedListing", "ListingCache", "cache_dir"]
+
+ENV_CACHE_DIR = "VPSTUI_CACHE_DIR"
+CACHE_FORMAT = "vpstui-listing/1"
+#: The most backups a cache file keeps (the newest), about 3 MB.
+MAX_ROWS = 20_000
+#: A file bigger than this is not read at all.
+MAX_BYTES = 16 * 1024 * 1024
+
+
+class CachedListing(msgspec.Struct):
+    """What the cache file holds: a listing of one scope of one account, and its age."""
+
+    format: str
+    api: str
+    profile: str | None
+    scope: tuple[int | None, str | None]
+    saved_at: datetime
+    backups: list[Backup]
+
+
+def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """`$VPSTUI_CACHE_DIR`, or the platform's user cache directory for vpstui."""
+    env = os.environ if environ is None else environ
+    override = env.get(ENV_CACHE_DIR, "").strip()
+    if override:
+        return Path(override).expanduser()
+    from platformdirs import user_cache_path
+
+    return user_cache_path("vpstui", appauthor=False)
+
+
+class ListingCache:
+    """The cache file of one account (`profile` at `api`, the API's host)."""
+
+    def __init__(self, api: str, profile: str | None, directory: Path | None = None) -> None:
+        self.api = api
+        self.profile = profile
+        key = hashlib.sha256(f"{profile or ''}\0{api}".encode()).hexdigest()[:20]
+        self.path = (directory or cache_dir()) / f"listing-{key}.json"
+        #: Why the last `load()` found nothing usable in an existing file (one line).
+        self.note: str | None = None
+
+    def load(self, scope: tuple[int | None, str | None]) -> CachedListing | None:
+        """The cached listing of `scope`, or None (no file, another scope, or unusable:
+        then `note` says why, in one line)."""
+        self.note = None
+        try:
+            if self.path.stat().st_size > MAX_BYTES:
+                self.note = "The listing cache is too big to read; ignored."
+                return None
+            data = self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.note = f"The listing cache could not be read ({exc.strerror}); ignored."
+            return None
+        try:
+            found = msgspec.json.decode(data, type=CachedListing)
+        except (msgspec.DecodeError, msgspec.ValidationError):
+            found = None
+        if found is None or found.format != CACHE_FORMAT:
+            self.note = "The listing cache is unreadable or of another version; ignored."
+            return None
+        if found.api != self.api or found.profile != self.profile:
+            self.note = "The listing cache belongs to another account; ignored."
+            return None
+        if tuple(found.scope) != scope:
+            return None
+        return found
+
+    def save(
+        self, scope: tuple[int | None, str | None], backups: Sequence[Backup], now: datetime
+    ) -> None:
+        """Keep this listing (the newest `MAX_ROWS`), replacing the file atomically, 0600.
+        A cache that cannot be written is not an error: the next start is just slower."""
+        rows = list(backups)
+        if len(rows) > MAX_ROWS:
+            oldest = datetime.min.replace(tzinfo=UTC)
+            rows.sort(key=lambda b: b.created_at or oldest, reverse=True)
+            rows = rows[:MAX_ROWS]
+        listing = CachedListing(CACHE_FORMAT, self.api, self.profile, scope, now, rows)
+        data = msgspec.json.encode(listing)
+        directory = self.path.parent
+        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        try:
+            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+            with contextlib.suppress(FileNotFoundError):
+                temporary.unlink()  # a leftover keeps its mode: start from a new file
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(descriptor, "wb") as handle:
+                handle.write(data)
+            os.replace(temporary, self.path)
+        except OSError:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+
+    def clear(self) -> None:
+        with contextlib.suppress(OSError):
+            self.path.unlink()

@@ -1,0 +1,152 @@
+"""Polling that touches only what moves, on the main screen (see `vpstui.ui.watch`).
+
+`PollingScreen` sends the small per-server requests of a poll tick, merges what they
+return into the table in place, and announces backups that finished. `LiveScreen`
+decides when a tick polls and when it re-lists the whole scope.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from datetime import datetime
+
+from textual import on, work
+
+from vpstui.api.errors import ApiError, RateLimitedError
+from vpstui.api.models import Backup
+from vpstui.format import human_size, safe_text, status_word
+from vpstui.operations import RefreshSchedule
+from vpstui.summary import summarize
+from vpstui.ui.messages import BackupsPolled, Scope
+from vpstui.ui.screens.servers_view import ServersView
+from vpstui.ui.watch import Target, Watcher, merge_polled
+from vpstui.ui.widgets.backup_table import THREADED_ROWS
+
+
+class PollingScreen(ServersView):
+    """The poll tick's requests and their merge. Subclassed by `LiveScreen`."""
+
+    schedule: RefreshSchedule
+    watcher: Watcher
+    _loading: bool
+    _loaded_scope: Scope | None
+    #: When the scope was last listed in full (the idle refresh counts from there).
+    _listed_at: datetime | None
+    _poll_started: datetime | None
+
+    def watch_server(self, server_id: int) -> None:
+        """Poll this server's backups from the next poll tick on (a create or restore was
+        started on it here), until a poll finds nothing in progress there."""
+        self.watcher.watch(server_id)
+        self.schedule.soon(self.app.clock.now())
+
+    def _wake_when_due(self, now: datetime) -> None:
+        """A fast poll starts when it is due, not at the next 1 s tick after that."""
+        due = self.schedule.next_at
+        if due is not None:
+            delay = (due - now).total_seconds()
+            if 0 < delay <= self.schedule.poll_interval:
+                self.set_timer(delay, self._tick)
+
+    def _tick(self) -> None:
+        raise NotImplementedError  # `LiveScreen._tick`
+
+    def _poll_targets(self, now: datetime) -> list[Target]:
+        """What this tick should poll instead of a full listing; [] for a full listing."""
+        if self._loaded_scope != self.scope or self._listed_at is None:
+            return []
+        idle = self.schedule.idle_refresh
+        if idle > 0 and (now - self._listed_at).total_seconds() >= idle:
+            return []  # the idle refresh: re-list everything (picks up changes elsewhere)
+        cap = self.app.settings.poll_requests
+        rows = self.table.backups
+        running = [rows[bid] for bid in self.table.running_ids() if bid in rows]
+        return self.watcher.targets(running, self.scope, cap)
+
+    @work(group="backups", exclusive=True, exit_on_error=False)
+    async def _poll(self, scope: Scope, targets: list[Target]) -> None:
+        api = self.app.api
+
+        async def one(target: Target) -> tuple[Target, list[Backup] | ApiError]:
+            try:
+                return target, list(await api.list_backups(*target))
+            except ApiError as error:
+                return target, error
+
+        answers = await asyncio.gather(*(one(target) for target in targets))
+        results = {t: answer for t, answer in answers if not isinstance(answer, ApiError)}
+        errors = [answer for _, answer in answers if isinstance(answer, ApiError)]
+        version, rows = self.table.snapshot()
+        if len(rows) >= THREADED_ROWS:
+            diff = await asyncio.to_thread(merge_polled, version, rows, results)
+        else:
+            diff = merge_polled(version, rows, results)
+        self.post_message(BackupsPolled(scope, results, diff, errors[0] if errors else None))
+
+    @on(BackupsPolled)
+    def _backups_polled(self, message: BackupsPolled) -> None:
+        if message.scope != self.scope:
+            return
+        self._loading = False
+        now = self.app.clock.now()
+        table = self.table
+        was_running = table.running_ids()
+        self._announce_changes(message.diff.changed, was_running)
+        table.apply_diff(message.diff)
+        self.watcher.polled(message.results)
+        if message.scope == (None, None):
+            self._all_cache = table.backups
+        if message.scope[1] is None and message.results and self._summaries:
+            polled = {server_id for server_id, _ in message.results}
+            limit = self.app.settings.stale_after_hours
+            mine = (b for b in table.backups.values() if b.server_id in polled)
+            self._summaries.update(summarize(mine, now, limit))
+            self._update_picker()
+        self._settle_remembered_creates(message.scope, was_running)
+        state = self.connection
+        error = message.error
+        if error is not None:
+            retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
+            state.error = str(error)
+            state.retry_at = self.schedule.failed(now, retry_after)
+        else:
+            state.last_ok, state.error, state.retry_at = now, None, None
+            busy = table.in_progress > 0 or self.watcher.active
+            # Every poll_interval from the start of the last poll, not from its answer.
+            self.schedule.polled(self._poll_started or now, busy, self._listed_at)
+            self._wake_when_due(now)
+        self._show_status()
+
+    def _settle_remembered_creates(self, scope: Scope, was_running: set[int]) -> None:
+        """Creates remembered from an earlier session that have now finished: say so."""
+        server_id, backup_type = scope
+        covers: set[int] | None = None if server_id is None else {server_id}
+        if backup_type == "automatic":
+            covers = set()
+        for backup in self.follower.creates_settled(self.table.backups, covers):
+            if backup.id not in was_running:  # not already announced by this session
+                self.notify(
+                    f"Backup {backup.id} on {safe_text(backup.server_name, 40)}, started in an "
+                    f"earlier session, is {status_word(backup.status)}.",
+                    title="Earlier backup",
+                )
+
+    def _announce_changes(self, new: Iterable[Backup], was_running: set[int]) -> None:
+        """Notify about backups that finished (or failed) since the last refresh."""
+        if not was_running:
+            return
+        for backup in new:
+            if backup.id not in was_running or backup.in_progress:
+                continue
+            where = f"Backup {backup.id} on {safe_text(backup.server_name, 40)}"
+            if backup.is_completed:
+                self.notify(
+                    f"{where} completed — {human_size(backup.size_mb)}", title="Backup done"
+                )
+            else:
+                self.notify(
+                    f"{where} {status_word(backup.status)}.",
+                    title="Backup failed",
+                    severity="error",
+                )
