@@ -28,7 +28,6 @@ any of them replaces all three of the top level's.
 
 from __future__ import annotations
 
-import math
 import os
 import tomllib
 from collections.abc import Mapping
@@ -39,6 +38,7 @@ import msgspec
 
 from vpstui.api.client import DEFAULT_API_URL
 from vpstui.api.secret import Secret
+from vpstui.config_values import LIMITS, ConfigError, check_number, parse_colour
 from vpstui.i18n import N_, _
 from vpstui.tokens import (
     TokenSourceError,
@@ -60,6 +60,7 @@ __all__ = [
     "check_number",
     "default_config_path",
     "load_settings",
+    "parse_colour",
 ]
 
 ENV_TOKEN = "VPS_API_TOKEN"
@@ -75,15 +76,6 @@ DEFAULT_RESTORE_FOLLOW = 1800.0
 DEFAULT_PAGE_CONCURRENCY = 6
 DEFAULT_POLL_REQUESTS = 10
 TOKEN_COMMAND_TIMEOUT = 15.0
-#: The accepted range of each number setting (flag or config file). idle_refresh may be 0.
-LIMITS: dict[str, tuple[float, float]] = {
-    "poll_interval": (0.5, 3600.0),
-    "idle_refresh": (1.0, 86400.0),
-    "stale_after_hours": (0.1, 24 * 365 * 10.0),
-    "timeout": (1.0, 3600.0),  # --timeout: one request
-    "wait_timeout": (1.0, 7 * 86400.0),  # --wait-timeout: a script's whole wait
-    "restore_follow": (1.0, 7 * 86400.0),  # how long a restore is followed for an end
-}
 #: The keys that say where the token comes from; a profile overrides them as one.
 TOKEN_KEYS = ("token", "token_file", "token_command")
 #: Where the token is looked for, in this order; the first found wins (`load_settings`).
@@ -95,10 +87,6 @@ TOKEN_ORDER: tuple[tuple[str, str], ...] = (
     ('token_file = "PATH"', N_("in the config file: a file holding the token")),
     ('token_command = "…"', N_("in the config file: a command printing it")),
 )
-
-
-class ConfigError(TokenSourceError):
-    """A setting that cannot be used; the message says which and why."""
 
 
 class Settings(msgspec.Struct):
@@ -181,35 +169,6 @@ def _read_config(path: Path, explicit: bool) -> dict[str, Any]:
         ) from None
 
 
-def parse_colour(value: Any, where: str) -> str:
-    """A colour for the header badge as Rich reads it: a Rich name (`red`, `dark_orange`),
-    `#rrggbb`, or a Textual/CSS name (`crimson`, `#f00`), which becomes `#rrggbb`."""
-    from rich.color import Color, ColorParseError
-
-    text = value.strip().lower() if isinstance(value, str) else ""
-    if text and text != "default":
-        try:
-            Color.parse(text)
-            return text
-        except ColorParseError:
-            pass
-        # Textual knows the CSS names too; imported only here (config stays Textual-free).
-        from textual.color import Color as TextualColor
-
-        try:
-            parsed = TextualColor.parse(text).hex
-        except Exception:
-            parsed = ""
-        if parsed.startswith("#"):
-            return parsed[:7].lower()
-    raise ConfigError(
-        _(
-            "colour {value!r} in {where} is not a colour: use a name like red or dark_orange, "
-            "or #rrggbb."
-        ).format(value=value, where=where)
-    )
-
-
 def _profile_tables(data: dict[str, Any], path: Path) -> dict[str, dict[str, Any]]:
     profiles = data.get("profiles", {})
     if not isinstance(profiles, dict):
@@ -240,41 +199,6 @@ def _choose_profile(
     if not isinstance(default, str):
         raise ConfigError(_("default_profile in {path} must be a string.").format(path=path))
     return default.strip(), _("default_profile in {path}").format(path=path)
-
-
-#: The allowed range of a number, by unit (`check_number`).
-_RANGES = {
-    "seconds": N_("from {low:g} to {high:g} seconds"),
-    "hours": N_("from {low:g} to {high:g} hours"),
-}
-
-
-def check_number(
-    value: Any, name: str, limits: tuple[float, float], unit: str = "seconds", *, off: bool = False
-) -> float:
-    """`value` as a float within `limits` (inclusive), or a `ConfigError` saying the range.
-
-    With `off`, 0 is accepted too (it turns the feature off). Booleans, text, NaN and
-    infinities are refused: `float("1e308")` is a number, but no sensible interval.
-    """
-    low, high = limits
-    template = _RANGES.get(unit)
-    allowed = (
-        _(template).format(low=low, high=high) if template else f"from {low:g} to {high:g} {unit}"
-    )
-    if off:
-        allowed = _("{range} (0: off)").format(range=allowed)
-    try:
-        number = float(value) if not isinstance(value, bool) else math.nan
-    except (TypeError, ValueError, OverflowError):
-        number = math.nan
-    if not math.isfinite(number) or not (low <= number <= high or (off and number == 0)):
-        raise ConfigError(
-            _("{name} must be a number {allowed} (got {value!r}).").format(
-                name=name, allowed=allowed, value=value
-            )
-        )
-    return number
 
 
 def load_settings(
