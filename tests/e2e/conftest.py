@@ -8,6 +8,7 @@ file instead of the user's.
 
 from __future__ import annotations
 
+import atexit
 import os
 import re
 import secrets
@@ -16,6 +17,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -27,6 +29,10 @@ TOKEN = "e2e-token-" + secrets.token_hex(4)
 WIDTH, HEIGHT = 120, 35
 #: The demo backend's seeded manual backups take this long to complete.
 CREATE_SECONDS = 2.5
+
+#: This test run's own cache and state directories (removed when the run ends).
+_SCRATCH = Path(tempfile.mkdtemp(prefix="vpstui-e2e-"))
+atexit.register(shutil.rmtree, _SCRATCH, True)
 
 BANNER = re.compile(r"vpstui demo backend listening on (http://127\.0\.0\.1:\d+)")
 
@@ -40,6 +46,9 @@ def clean_env(**extra: str) -> dict[str, str]:
     }
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPO), env.get("PYTHONPATH")]))
     env.setdefault("LANG", "C.UTF-8")
+    # Never the user's own cache or state (audit log, ledger): a directory of this run's.
+    env.setdefault("VPSTUI_CACHE_DIR", str(_SCRATCH / "cache"))
+    env.setdefault("VPSTUI_STATE_DIR", str(_SCRATCH / "state"))
     env.update(extra)
     return env
 

@@ -157,15 +157,22 @@ class LiveScreen(PollingScreen):
             BackupsLoaded(scope, backups, skipped, problems, progressive, summaries, diff)
         )
 
+    def set_scope(self, server_id: int | None, backup_type: str | None) -> None:
+        """Show another scope (the main screen overrides this: it filters the rows it
+        holds at once, then lists the scope)."""
+        self.scope = (server_id, backup_type)
+        self.load_backups(progressive=True)
+
     @on(ServersLoaded)
     def _servers_loaded(self, message: ServersLoaded) -> None:
         self.servers = message.servers
         self.servers_derived = message.derived
         match = self._preselected_server()  # `--server NAME`, now that names are known
-        if match is not None:
-            self.scope = (match.id, self.scope[1])
-            self.load_backups(progressive=True)
         self._update_picker()
+        if match is not None:
+            # Shown at once from the rows held (the table never shows another server's rows
+            # under this server's name while its own listing loads).
+            self.set_scope(match.id, self.scope[1])
         self._show_status()
 
     @on(ServersFailed)
