@@ -8,7 +8,7 @@ import sys
 
 from vpstui.api import MANUAL_BACKUP_LIMIT, Backup, NotFoundError
 from vpstui.format import backup_summary, safe_text, status_word
-from vpstui.i18n import _, ngettext
+from vpstui.i18n import _
 
 from .exits import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK, CommandError
 from .output import (
@@ -33,17 +33,11 @@ async def list_backups(session: Session, args: argparse.Namespace) -> int:
     )
     if listing.skipped:
         if listing.problems:
-            skipped = ngettext(
-                "{n} item the API sent could not be read and was skipped (first: {first}).",
-                "{n} items the API sent could not be read and were skipped (first: {first}).",
-                listing.skipped,
+            skipped = _(
+                "{n} item(s) the API sent could not be read and were skipped (first: {first})."
             )
         else:
-            skipped = ngettext(
-                "{n} item the API sent could not be read and was skipped.",
-                "{n} items the API sent could not be read and were skipped.",
-                listing.skipped,
-            )
+            skipped = _("{n} item(s) the API sent could not be read and were skipped.")
         first = safe_text(listing.problems[0], 120) if listing.problems else ""
         warn(skipped.format(n=listing.skipped, first=first))
     backups = newest_first(listing)
