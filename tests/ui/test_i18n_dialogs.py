@@ -270,11 +270,11 @@ async def test_dialogs_fit_in_chinese(
         assert all(cell_len(line) <= size[0] for line in screen_text(app).splitlines())
 
 
-async def test_restore_at_60x18_in_chinese_arms_only_when_everything_is_seen(
+async def test_restore_at_60x18_in_chinese_shows_everything_and_arms(
     make_app: Callable[..., VpsApp], backend: DemoBackend
 ) -> None:
     """At 60x18 the Chinese dialog shows the backup, the safety option and the name field
-    together (then Restore can be armed), or says in Chinese that it is too small."""
+    together, so Restore can be armed; no line is wider than the terminal."""
     app = make_app(server="mail-relay")
     async with app.run_test(size=(60, 18)) as pilot:
         await open_dialog(app, pilot, "R", RestoreDialog, lambda b: b.is_completed)
@@ -283,16 +283,33 @@ async def test_restore_at_60x18_in_chinese_arms_only_when_everything_is_seen(
         await pilot.press(*"mail-relay")
         await pilot.pause(0.4)  # the fit check runs every 0.25 s
         buttons_visible(app)
-        shown = flat(app)
-        confirm = dialog.query_one("#confirm", Button)
-        if "终端太小" in shown:
-            assert confirm.disabled
-        else:
-            assert not confirm.disabled
-            for selector in ("#headline", "#safety", "#confirm-name"):
-                widget = dialog.query_one(selector)
-                assert dialog.region.contains_region(widget.region), selector
+        assert "终端太小" not in flat(app)
+        assert not dialog.query_one("#confirm", Button).disabled
+        for selector in ("#headline", "#safety", "#confirm-name"):
+            widget = dialog.query_one(selector)
+            assert dialog.region.contains_region(widget.region), selector
         assert all(cell_len(line) <= 60 for line in screen_text(app).splitlines())
+    assert backend.count("POST") == 0
+
+
+async def test_restore_too_small_in_chinese_refuses_to_arm(
+    make_app: Callable[..., VpsApp], backend: DemoBackend
+) -> None:
+    """Shrunk to 60x13 with the name typed: Restore disarms and the note says why, in
+    Chinese; Enter sends nothing."""
+    app = make_app(server="mail-relay")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await open_dialog(app, pilot, "R", RestoreDialog, lambda b: b.is_completed)
+        dialog = app.screen
+        assert isinstance(dialog, RestoreDialog)
+        await pilot.press(*"mail-relay")
+        await pilot.pause()
+        assert not dialog.query_one("#confirm", Button).disabled
+        await pilot.resize_terminal(60, 13)
+        await wait_until(pilot, lambda: dialog.query_one("#confirm", Button).disabled)
+        assert text_of(app, "#dialog-note").startswith("终端太小，无法同时显示备份")
+        await pilot.press("enter")
+        assert dialog.is_attached and not dialog.in_flight
     assert backend.count("POST") == 0
 
 

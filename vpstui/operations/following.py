@@ -66,7 +66,7 @@ class RestoreWatch:
 
     def path(self) -> str:
         """ "active → restoring → active"."""
-        return " → ".join(safe_text(s or "unknown", 20) for s in self.seen)
+        return " → ".join(safe_text(s, 20) if s else _("unknown") for s in self.seen)
 
 
 class RestoreEnd(msgspec.Struct, frozen=True):

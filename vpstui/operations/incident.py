@@ -66,7 +66,7 @@ class Incident(msgspec.Struct, frozen=True):
         accepted = _("accepted by the API {when}").format(when=absolute_time(self.started_at))
         lines.append(f"  {accepted}")
         if self.finished_at is not None:
-            status = safe_text(self.final_status or "unknown", 30)
+            status = safe_text(self.final_status, 30) if self.final_status else _("unknown")
             finished = _("finished {when} (server {status})").format(
                 when=absolute_time(self.finished_at), status=status
             )
