@@ -28,7 +28,6 @@ from vpstui.ui.screens.main import MainScreen
 
 from .test_dialogs import buttons_visible, flat, screen_text
 from .test_main_screen import main_of, settle, wait_until
-from .test_restore_safety import step_through_the_restore
 
 MAIL = 13210
 RESTORE = f"/api/v1/servers/{MAIL}/restore/"
@@ -162,7 +161,6 @@ async def test_restore_with_the_safety_backup_in_chinese(
     """Ticked by default: the safety backup is made and completes before the one restore;
     the dialog, its status line and the incident summary read Chinese; records stay
     English; the typed confirmation is the server's real name."""
-    backend.state.restore_status = "restoring"  # so that the restore's end can be seen
     app = make_app(server="mail-relay")
     async with app.run_test(size=(120, 35)) as pilot:
         await open_dialog(app, pilot, "R", RestoreDialog, lambda b: b.is_completed)
@@ -190,18 +188,15 @@ async def test_restore_with_the_safety_backup_in_chinese(
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
         assert backend.count("POST", RESTORE) == 1
         assert backend.count("POST", "/api/v1/backups/") == 1
-        await step_through_the_restore(pilot, clock)
-        for _ in range(20):  # under load the follow-up may need more reads to see the end
-            if main_of(app).follower.last_incident is not None:
-                break
-            clock.advance(6)
-            await pilot.pause(0.3)
-        await wait_until(pilot, lambda: main_of(app).follower.last_incident is not None)
+        # `I` copies the incident of the restore being followed (its end not seen yet)
+        await wait_until(pilot, lambda: main_of(app).follower.current_incident() is not None)
         await pilot.press("I")
         summary = app.clipboard.splitlines()
         assert summary[0] == "恢复 mail-relay（服务器 ID 13210）"
         assert summary[1].startswith(f"  来自备份 #{target.id}，创建于 ") and "UTC" in summary[1]
         assert summary[2] == f"  先做的安全备份：#{safety.id}"
+        assert summary[-2:] == ["  结束：尚未", summary[-1]]
+        assert summary[-1].startswith("  操作人 ") and summary[-1].endswith("，使用 vpstui")
     entries = english_records(records)
     assert [(e["action"], e["outcome"]) for e in entries] == [
         ("create", "attempted"),
