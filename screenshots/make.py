@@ -7,7 +7,8 @@
 The scenes (fixed clock, data, size; no cursor blink) are the ones the snapshot tests
 check, defined in `tests/snapshots/scenes.py`; two runs write identical files. SVGs are
 Textual's own export. PNGs are converted with `rsvg-convert` (Debian/Ubuntu:
-`apt-get install librsvg2-bin fonts-firacode`; Fira Code is the font the SVG asks for).
+`apt-get install librsvg2-bin fonts-firacode fonts-wqy-microhei`; Fira Code is the font
+the SVG asks for, WenQuanYi Micro Hei draws the zh-CN screens' Chinese characters).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 CONVERTER = "rsvg-convert"
-INSTALL_HINT = "apt-get install librsvg2-bin fonts-firacode"
+INSTALL_HINT = "apt-get install librsvg2-bin fonts-firacode fonts-wqy-microhei"
 
 
 def png_from_svg(svg: str) -> bytes:

@@ -390,9 +390,9 @@ def test_machine_output_and_exit_codes_are_the_same_in_both_languages(
     [
         (["backups", "list", "--server", "no-such-server"], EXIT_NOT_FOUND, True),
         (["backups", "list", "--server", "web-server-1"], EXIT_NOT_FOUND, True),
-        # the next two explanations are commands/session.py's (not translated yet)
-        (["backups", "delete", "999999", "--yes"], EXIT_NOT_FOUND, False),
-        (["restore", "web-server-01", "1"], EXIT_USAGE, False),
+        # the next two explanations are commands/session.py's
+        (["backups", "delete", "999999", "--yes"], EXIT_NOT_FOUND, True),
+        (["restore", "web-server-01", "1"], EXIT_USAGE, True),
         (["backups", "create", "web-server-01", "--read-only"], EXIT_USAGE, True),
         (["backups", "list", "--timeout", "0"], EXIT_USAGE, True),
     ],

@@ -57,6 +57,23 @@ class TestDialogs:
         for shown in ("Restore web-server-01", "[x] Take a safety backup", "web-se", "Restore"):
             assert shown in text, text
 
+    async def test_restore_in_chinese(self, snapshot: SnapshotCheck) -> None:
+        """zh-CN at 120x35: the restore dialog's title, headline, safety option, its status
+        line, the name prompt, the warning and the buttons read Chinese; the typed name
+        (the server's real name) and the id, date and size stay as they are."""
+        svg = await check(snapshot, "restore-zh-CN")
+        text = "\n".join(screen_text(svg)).replace(" ", "")  # the SVG spaces wide characters
+        for shown in ("恢复备份", "恢复web-server-01（ID12345）", "先做安全备份（推荐）", "web-se"):
+            assert shown in text, text
+        assert "取消" in text and "服务器当前的磁盘将被覆盖。" in text
+
+    async def test_restore_in_chinese_80x24(self, snapshot: SnapshotCheck) -> None:
+        """zh-CN at 80x24: the same dialog fits, nothing cut mid-character."""
+        svg = await check(snapshot, "restore-zh-CN-80x24")
+        text = "\n".join(screen_text(svg)).replace(" ", "")
+        for shown in ("恢复备份", "先做安全备份（推荐）", "输入服务器名称以确认：", "web-se"):
+            assert shown in text, text
+
 
 class TestHelp:
     async def test_help_screen(self, snapshot: SnapshotCheck) -> None:

@@ -8,6 +8,7 @@ import sys
 
 from vpstui.api import MANUAL_BACKUP_LIMIT, Backup, NotFoundError
 from vpstui.format import backup_summary, safe_text, status_word
+from vpstui.i18n import _
 
 from .exits import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK, CommandError
 from .output import (
@@ -31,8 +32,14 @@ async def list_backups(session: Session, args: argparse.Namespace) -> int:
         server_id=server.id if server else None, backup_type=args.type
     )
     if listing.skipped:
-        first = f" (first: {safe_text(listing.problems[0], 120)})" if listing.problems else ""
-        warn(f"{listing.skipped} item(s) the API sent could not be read and were skipped{first}.")
+        if listing.problems:
+            skipped = _(
+                "{n} item(s) the API sent could not be read and were skipped (first: {first})."
+            )
+        else:
+            skipped = _("{n} item(s) the API sent could not be read and were skipped.")
+        first = safe_text(listing.problems[0], 120) if listing.problems else ""
+        warn(skipped.format(n=listing.skipped, first=first))
     backups = newest_first(listing)
     if args.json:
         sys.stdout.write(json_text(backups) + "\n")
@@ -41,7 +48,7 @@ async def list_backups(session: Session, args: argparse.Namespace) -> int:
     elif backups:
         sys.stdout.write(table_text(backups))
     else:
-        note("No backups.")
+        note(_("No backups."))
     return EXIT_OK
 
 
@@ -54,12 +61,15 @@ async def create_backup(session: Session, args: argparse.Namespace) -> int:
     manual = await api.list_backups(server_id=server.id, backup_type="manual")
     if len(manual) >= MANUAL_BACKUP_LIMIT:
         raise CommandError(
-            f"{name} already has {len(manual)} of {MANUAL_BACKUP_LIMIT} manual backups; "
-            "delete one first. Nothing was sent."
+            _(
+                "{name} already has {count} of {limit} manual backups; "
+                "delete one first. Nothing was sent."
+            ).format(name=name, count=len(manual), limit=MANUAL_BACKUP_LIMIT)
         )
     note(
-        f"Creating a manual backup of {name} (id {server.id}); "
-        f"manual backups: {len(manual)} of {MANUAL_BACKUP_LIMIT}."
+        _(
+            "Creating a manual backup of {name} (id {id}); manual backups: {count} of {limit}."
+        ).format(name=name, id=server.id, count=len(manual), limit=MANUAL_BACKUP_LIMIT)
     )
     description = args.description or None
     sent = await session.core.create_backup(server.id, server.name, description)
@@ -69,7 +79,9 @@ async def create_backup(session: Session, args: argparse.Namespace) -> int:
     else:
         assert sent.check is not None and sent.check.backup is not None  # settled() said so
         backup = sent.check.backup
-    started = f"Created backup #{backup.id} of {name} ({status_word(backup.status)})."
+    started = _("Created backup #{id} of {name} ({status}).").format(
+        id=backup.id, name=name, status=status_word(backup.status)
+    )
     if args.wait:
         note(started)
         backup = await wait_for_backup(session, backup, args.wait_timeout)
@@ -86,25 +98,30 @@ async def create_backup(session: Session, args: argparse.Namespace) -> int:
 
 async def delete_backup(session: Session, args: argparse.Namespace) -> int:
     """Delete one backup permanently, after typing its id (or with --yes)."""
-    session.require_consent(args.yes, f"delete backup #{args.backup_id}")
+    session.require_consent(args.yes, _("delete backup #{id}").format(id=args.backup_id))
     await session.check_unsettled()
     backup = await session.find_backup(args.backup_id)
     if backup.in_progress:
         raise CommandError(
-            f"Backup #{backup.id} is still {status_word(backup.status)} and cannot be deleted "
-            "yet. Nothing was sent.",
+            _("Backup #{id} is still {status} and cannot be deleted yet. Nothing was sent.").format(
+                id=backup.id, status=status_word(backup.status)
+            ),
             EXIT_FAILED,
         )
-    note(f"Delete {backup_summary(backup)}")
-    note("Deleting a backup is permanent and cannot be undone.")
+    note(_("Delete {summary}").format(summary=backup_summary(backup)))
+    note(_("Deleting a backup is permanent and cannot be undone."))
     session.confirm(
         args.yes,
-        f"Type the backup ID ({backup.id}) to delete it: ",
+        _("Type the backup ID ({id}) to delete it: ").format(id=backup.id),
         str(backup.id),
-        f"delete backup #{backup.id}",
+        _("delete backup #{id}").format(id=backup.id),
     )
     await delete_listed(session, backup)
-    say(f"Deleted backup #{backup.id} of {safe_text(backup.server_name, 60)}.")
+    say(
+        _("Deleted backup #{id} of {name}.").format(
+            id=backup.id, name=safe_text(backup.server_name, 60)
+        )
+    )
     return EXIT_OK
 
 
@@ -116,6 +133,9 @@ async def delete_listed(session: Session, backup: Backup) -> None:
         sent = await session.core.delete_backup(backup)
     except NotFoundError as error:
         raise CommandError(
-            f"Backup #{backup.id} was already deleted (404). {safe_text(error)}", EXIT_NOT_FOUND
+            _("Backup #{id} was already deleted (404). {error}").format(
+                id=backup.id, error=safe_text(error)
+            ),
+            EXIT_NOT_FOUND,
         ) from error
     session.settled(sent)

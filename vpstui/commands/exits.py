@@ -12,6 +12,8 @@
 
 from __future__ import annotations
 
+from vpstui.i18n import N_
+
 __all__ = [
     "EXIT_CODES",
     "EXIT_FAILED",
@@ -36,17 +38,23 @@ EXIT_INTERRUPTED = 130
 
 #: Every exit code and what it means, for `--help` and the README.
 EXIT_CODES: dict[int, str] = {
-    EXIT_OK: "done",
-    EXIT_FAILED: 'the API refused or failed, or the operation failed (a backup ended "failed")',
-    EXIT_USAGE: "usage or config error, no token, ambiguous server, read-only, or not "
-    "confirmed: nothing was sent",
-    EXIT_NOT_FOUND: "not found: no such server or backup",
-    EXIT_TIMED_OUT: "gave up waiting (--wait-timeout); the operation goes on at the API",
-    EXIT_UNKNOWN: "outcome unknown: sent, but the answer was lost and re-reading could not "
-    "tell; check before retrying",
-    EXIT_NOT_REPORTED: "restore --wait: the API accepted the restore but showed no change of "
-    "the server's status (VPS.org does not report restore progress): check the server",
-    EXIT_INTERRUPTED: "interrupted (Ctrl-C)",
+    EXIT_OK: N_("done"),
+    EXIT_FAILED: N_('the API refused or failed, or the operation failed (a backup ended "failed")'),
+    EXIT_USAGE: N_(
+        "usage or config error, no token, ambiguous server, read-only, or not "
+        "confirmed: nothing was sent"
+    ),
+    EXIT_NOT_FOUND: N_("not found: no such server or backup"),
+    EXIT_TIMED_OUT: N_("gave up waiting (--wait-timeout); the operation goes on at the API"),
+    EXIT_UNKNOWN: N_(
+        "outcome unknown: sent, but the answer was lost and re-reading could not "
+        "tell; check before retrying"
+    ),
+    EXIT_NOT_REPORTED: N_(
+        "restore --wait: the API accepted the restore but showed no change of "
+        "the server's status (VPS.org does not report restore progress): check the server"
+    ),
+    EXIT_INTERRUPTED: N_("interrupted (Ctrl-C)"),
 }
 
 

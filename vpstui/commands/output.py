@@ -23,6 +23,7 @@ from typing import Any
 
 from vpstui.api.models import Backup
 from vpstui.format import DASH, absolute_time, human_size, safe_text, status_word
+from vpstui.i18n import N_, _
 
 __all__ = [
     "JSON_FIELDS",
@@ -56,9 +57,12 @@ _FORMULA_START = ("=", "+", "-", "@")
 def completed_text(backup: Backup, server_name: str) -> str:
     """ "Backup #2522 of web-server-01 is completed: 4.4 GiB, created 2025-01-16 16:00 UTC."
     (the backup named once; see the wording guide in `vpstui.format`)."""
-    return (
-        f"Backup #{backup.id} of {server_name} is {status_word(backup.status)}: "
-        f"{human_size(backup.size_mb)}, created {absolute_time(backup.created_at)}."
+    return _("Backup #{id} of {name} is {status}: {size}, created {created}.").format(
+        id=backup.id,
+        name=server_name,
+        status=status_word(backup.status),
+        size=human_size(backup.size_mb),
+        created=absolute_time(backup.created_at),
     )
 
 
@@ -136,11 +140,21 @@ def cell_width(text: str) -> int:
 
 def _expires(backup: Backup) -> str:
     if backup.expires_at is None:
-        return "never" if backup.is_manual else DASH
+        return _("never") if backup.is_manual else DASH
     return absolute_time(backup.expires_at)
 
 
-TABLE_HEADER = ("ID", "SERVER", "TYPE", "STATUS", "SIZE", "CREATED", "EXPIRES", "DESCRIPTION")
+#: The table's column titles (translated when printed; the JSON/CSV keys never are).
+TABLE_HEADER = (
+    N_("ID"),
+    N_("SERVER"),
+    N_("TYPE"),
+    N_("STATUS"),
+    N_("SIZE"),
+    N_("CREATED"),
+    N_("EXPIRES"),
+    N_("DESCRIPTION"),
+)
 _RIGHT = {0, 4}  # ID and SIZE line up on the right
 
 
@@ -149,7 +163,7 @@ def table_rows(backups: Iterable[Backup]) -> list[tuple[str, ...]]:
     return [
         (
             str(b.id),
-            f"{safe_text(b.server_name, 40)} (id {b.server_id})",
+            _("{name} (id {id})").format(name=safe_text(b.server_name, 40), id=b.server_id),
             safe_text(b.backup_type or DASH, 12),
             status_word(b.status),
             human_size(b.size_mb),
@@ -163,7 +177,7 @@ def table_rows(backups: Iterable[Backup]) -> list[tuple[str, ...]]:
 
 def table_text(backups: Sequence[Backup]) -> str:
     """The default `list` output: aligned columns, human sizes, UTC times."""
-    rows = [TABLE_HEADER, *table_rows(backups)]
+    rows = [tuple(_(title) for title in TABLE_HEADER), *table_rows(backups)]
     widths = [max(cell_width(row[i]) for row in rows) for i in range(len(TABLE_HEADER))]
     lines = []
     for row in rows:

@@ -8,6 +8,7 @@ import argparse
 
 from vpstui.api import ApiError, AuthenticationError, Server
 from vpstui.format import backup_summary, safe_text, status_word
+from vpstui.i18n import N_, _
 from vpstui.operations import (
     SafetyStopped,
     WaitPolicy,
@@ -22,7 +23,7 @@ from .waiting import wait_for_restore
 
 __all__ = ["OVERWRITE_WARNING", "restore_server"]
 
-OVERWRITE_WARNING = (
+OVERWRITE_WARNING = N_(
     "This overwrites the server's disk: everything written since the backup was taken will be lost."
 )
 #: Server statuses after a restore that mean it did not end well.
@@ -42,12 +43,16 @@ async def _current(session: Session, server: Server) -> Server:
 async def _safety_possible(session: Session, server: Server, wanted: bool) -> bool:
     """Whether to take a safety backup: wanted, and the manual quota allows (said why not)."""
     if not wanted:
-        note("No safety backup (--no-safety-backup).")
+        note(_("No safety backup (--no-safety-backup)."))
         return False
     try:
         manual = await session.api.list_backups(server_id=server.id, backup_type="manual")
     except ApiError as error:
-        note(f"Could not read the manual backup quota ({safe_text(error)}); trying anyway.")
+        note(
+            _("Could not read the manual backup quota ({error}); trying anyway.").format(
+                error=safe_text(error)
+            )
+        )
         return True  # the API enforces its limit: the restore is not sent if this fails
     possible, text = quota_verdict([b for b in manual if b.server_id == server.id])
     note(text)
@@ -56,7 +61,7 @@ async def _safety_possible(session: Session, server: Server, wanted: bool) -> bo
 
 async def restore_server(session: Session, args: argparse.Namespace) -> int:
     """Restore a server from a backup, after typing its name (or with --yes)."""
-    session.require_consent(args.yes, "restore a server")
+    session.require_consent(args.yes, _("restore a server"))
     await session.check_unsettled()
     server = await session.resolve_server(args.server)
     backup = await session.find_backup(args.backup_id, server)
@@ -64,28 +69,36 @@ async def restore_server(session: Session, args: argparse.Namespace) -> int:
     name = safe_text(server.name, 60)
     if not backup.is_completed:
         raise CommandError(
-            f"Backup #{backup.id} is {status_word(backup.status)}: only completed backups can "
-            "be restored. Nothing was sent.",
+            _(
+                "Backup #{id} is {status}: only completed backups can be restored. "
+                "Nothing was sent."
+            ).format(id=backup.id, status=status_word(backup.status)),
             EXIT_FAILED,
         )
     if server.status == "restoring":  # only when the API itself shows one
         raise CommandError(
-            f"The API shows {name} restoring already. Wait for it to finish. Nothing was sent.",
+            _(
+                "The API shows {name} restoring already. Wait for it to finish. Nothing was sent."
+            ).format(name=name),
             EXIT_FAILED,
         )
-    note(f"Restore {name} (id {server.id}) from {backup_summary(backup)}")
+    note(
+        _("Restore {name} (id {id}) from {summary}").format(
+            name=name, id=server.id, summary=backup_summary(backup)
+        )
+    )
     if backup.description:
         note(f"  “{safe_text(backup.description, 120)}”")
     safety = await _safety_possible(session, server, not args.no_safety_backup)
-    note(OVERWRITE_WARNING)
+    note(_(OVERWRITE_WARNING))
     session.confirm(
         args.yes,
-        f"Type the server name ({name}) to restore it: ",
+        _("Type the server name ({name}) to restore it: ").format(name=name),
         server.name,
-        f"restore {name}",
+        _("restore {name}").format(name=name),
     )
     try:
-        _, sent = await restore_with_safety(
+        _taken, sent = await restore_with_safety(
             session.core,
             backup,
             server.name,
@@ -102,19 +115,37 @@ async def restore_server(session: Session, args: argparse.Namespace) -> int:
         note(safe_text(sent.answer.message, 300))
     accepted = session.runtime.clock.now()
     if not args.wait:
-        say(f"Restore of {name} from backup #{backup.id} accepted by the API.")
+        say(
+            _("Restore of {name} from backup #{id} accepted by the API.").format(
+                name=name, id=backup.id
+            )
+        )
         return EXIT_OK
-    note(f"Restore of {name} from backup #{backup.id} accepted; following the server's status.")
+    note(
+        _("Restore of {name} from backup #{id} accepted; following the server's status.").format(
+            name=name, id=backup.id
+        )
+    )
     end = await wait_for_restore(session, server, sent.operation.status_before, args.wait_timeout)
     if end.ended:
         if end.status in BAD_ENDINGS:
-            raise CommandError(f"The restore of {name} ended with the server {end.status}.")
-        say(f"Restore of {name} from backup #{backup.id} finished: {end.path}.")
+            raise CommandError(
+                _("The restore of {name} ended with the server {status}.").format(
+                    name=name, status=end.status
+                )
+            )
+        say(
+            _("Restore of {name} from backup #{id} finished: {path}.").format(
+                name=name, id=backup.id, path=end.path
+            )
+        )
         return EXIT_OK
     if end.changed:
         raise CommandError(
-            f"Gave up waiting: {name}'s status changed ({end.path}) but did not settle. "
-            "Check the server.",
+            _(
+                "Gave up waiting: {name}'s status changed ({path}) but did not settle. "
+                "Check the server."
+            ).format(name=name, path=end.path),
             EXIT_TIMED_OUT,
         )
     why = f" ({end.reason})" if end.reason else ""

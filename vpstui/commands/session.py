@@ -21,6 +21,7 @@ from vpstui.audit import AuditLog
 from vpstui.clock import Clock, SystemClock
 from vpstui.config import Settings
 from vpstui.format import safe_text
+from vpstui.i18n import N_, _
 from vpstui.operations import Mutations, OperationLedger, Sent
 from vpstui.server_lookup import AmbiguousServer, NoSuchServer, account_servers, find_server
 
@@ -83,7 +84,7 @@ def note(text: str) -> None:
 
 
 def warn(text: str) -> None:
-    print(f"vpstui: warning: {text}", file=sys.stderr, flush=True)
+    print(_("vpstui: warning: {text}").format(text=text), file=sys.stderr, flush=True)
 
 
 @dataclass
@@ -117,7 +118,9 @@ class Session:
         try:
             return find_server(await self.servers(), wanted)
         except AmbiguousServer as error:
-            raise CommandError(f"{error} Give the id instead.", EXIT_USAGE) from None
+            raise CommandError(
+                _("{error} Give the id instead.").format(error=error), EXIT_USAGE
+            ) from None
         except NoSuchServer as error:
             raise CommandError(str(error), EXIT_NOT_FOUND) from None
 
@@ -127,8 +130,14 @@ class Session:
         for backup in listing:
             if backup.id == backup_id:
                 return backup
-        where = f" of {safe_text(server.name, 60)} (id {server.id})" if server else ""
-        raise CommandError(f"There is no backup #{backup_id}{where}.", EXIT_NOT_FOUND)
+        if server is None:
+            raise CommandError(_("There is no backup #{id}.").format(id=backup_id), EXIT_NOT_FOUND)
+        raise CommandError(
+            _("There is no backup #{id} of {name} (id {server_id}).").format(
+                id=backup_id, name=safe_text(server.name, 60), server_id=server.id
+            ),
+            EXIT_NOT_FOUND,
+        )
 
     # -- asking ----------------------------------------------------------------------------
 
@@ -137,8 +146,10 @@ class Session:
         if yes or self.runtime.is_terminal():
             return
         raise CommandError(
-            f"Refusing to {what} without confirmation: stdin is not a terminal. "
-            "Pass --yes to do it without asking.",
+            _(
+                "Refusing to {what} without confirmation: stdin is not a terminal. "
+                "Pass --yes to do it without asking."
+            ).format(what=what),
             EXIT_USAGE,
         )
 
@@ -155,7 +166,10 @@ class Session:
             answer = answer.removeprefix("#")
         if answer != expected.strip():
             raise CommandError(
-                f"Confirmation did not match; did not {what}. Nothing was sent.", EXIT_USAGE
+                _("Confirmation did not match; did not {what}. Nothing was sent.").format(
+                    what=what
+                ),
+                EXIT_USAGE,
             )
 
     # -- sending ---------------------------------------------------------------------------
@@ -179,15 +193,19 @@ class Session:
         if sent.lost is None:
             return
         note(f"vpstui: {safe_text(sent.lost)}")
-        note("The answer was lost; re-read the API to see what happened.")
+        note(_("The answer was lost; re-read the API to see what happened."))
         if sent.check is None:
             raise CommandError(
-                f"The outcome is unknown: re-reading failed too ({safe_text(sent.check_error)}). "
-                "Check before trying again.",
+                _(
+                    "The outcome is unknown: re-reading failed too ({error}). "
+                    "Check before trying again."
+                ).format(error=safe_text(sent.check_error)),
                 EXIT_UNKNOWN,
             )
         if sent.check.done is None:
-            raise CommandError(f"The outcome is unknown. {sent.check.text}", EXIT_UNKNOWN)
+            raise CommandError(
+                _("The outcome is unknown. {said}").format(said=sent.check.text), EXIT_UNKNOWN
+            )
         if not sent.check.done:
             raise CommandError(sent.check.text, EXIT_FAILED)
         note(sent.check.text)
@@ -197,6 +215,22 @@ class Session:
         and say what the API shows (the TUI does the same at start)."""
         for sent in await self.core.check_unsettled():
             op = sent.operation
-            what = f"{op.kind} on {safe_text(op.server_name, 40)} from {op.started_at}"
-            said = sent.check.text if sent.check else f"could not re-check: {sent.check_error}"
-            note(f"vpstui: an earlier {what} was left unsettled. {safe_text(said, 300)}")
+            said = (
+                sent.check.text
+                if sent.check
+                else _("could not re-check: {error}").format(error=sent.check_error)
+            )
+            note(
+                _(
+                    "vpstui: an earlier {kind} on {name} from {started} was left unsettled. {said}"
+                ).format(
+                    kind=_(KIND_WORDS.get(op.kind, op.kind)),
+                    name=safe_text(op.server_name, 40),
+                    started=op.started_at,
+                    said=safe_text(said, 300),
+                )
+            )
+
+
+#: An operation's kind, as "an earlier … was left unsettled" names it.
+KIND_WORDS = {"create": N_("create"), "delete": N_("delete"), "restore": N_("restore")}

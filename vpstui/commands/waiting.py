@@ -13,6 +13,7 @@ from datetime import datetime
 
 from vpstui.api import ApiError, Backup, Server
 from vpstui.format import safe_text, status_word
+from vpstui.i18n import _
 from vpstui.operations import GaveUp, RestoreEnd, WaitPolicy, follow_restore, wait_until
 from vpstui.operations.waiting import DEFAULT_GIVE_UP_AFTER, elapsed_text
 
@@ -48,13 +49,13 @@ class _Progress:
 
 
 def _failed(error: ApiError) -> None:
-    warn(f"{safe_text(error)} Still waiting.")
+    warn(_("{error} Still waiting.").format(error=safe_text(error)))
 
 
 async def wait_for_backup(session: Session, backup: Backup, give_up_after: float) -> Backup:
     """Wait until `backup` is completed (returned) or failed (exit 1); exit 4 after
     `give_up_after` seconds."""
-    progress = _Progress(session, f"backup #{backup.id}")
+    progress = _Progress(session, _("backup #{id}").format(id=backup.id))
     progress.show(status_word(backup.status))
     if backup.is_completed:
         return backup
@@ -79,19 +80,27 @@ async def wait_for_backup(session: Session, backup: Backup, give_up_after: float
         )
     except GaveUp:
         raise CommandError(
-            f"Gave up waiting after {give_up_after:g} s: backup #{backup.id} is still in "
-            "progress; it goes on at the API.",
+            _(
+                "Gave up waiting after {seconds:g} s: backup #{id} is still in "
+                "progress; it goes on at the API."
+            ).format(seconds=give_up_after, id=backup.id),
             EXIT_TIMED_OUT,
         ) from None
     except asyncio.CancelledError:
-        note(f"Stopped waiting; backup #{backup.id} goes on at the API.")
+        note(_("Stopped waiting; backup #{id} goes on at the API.").format(id=backup.id))
         raise
     if current is None:
         raise CommandError(
-            f"Backup #{backup.id} is no longer listed (deleted while waiting?).", EXIT_FAILED
+            _("Backup #{id} is no longer listed (deleted while waiting?).").format(id=backup.id),
+            EXIT_FAILED,
         )
     if not current.is_completed:
-        raise CommandError(f"Backup #{backup.id} ended {status_word(current.status)}.", EXIT_FAILED)
+        raise CommandError(
+            _("Backup #{id} ended {status}.").format(
+                id=backup.id, status=status_word(current.status)
+            ),
+            EXIT_FAILED,
+        )
     if session.ledger is not None:
         session.ledger.finish("create", server_id=current.server_id, backup_id=current.id)
     return current
@@ -103,7 +112,7 @@ async def wait_for_restore(
     """Follow `server` after its restore was accepted, as the TUI does: until its status
     changed and settled (`RestoreEnd.ended`), or `give_up_after` seconds passed."""
     name = safe_text(server.name, 60)
-    progress = _Progress(session, f"server {name}")
+    progress = _Progress(session, _("server {name}").format(name=name))
     try:
         end = await follow_restore(
             session.api,
@@ -116,7 +125,7 @@ async def wait_for_restore(
             failed=_failed,
         )
     except asyncio.CancelledError:
-        note(f"Stopped waiting; the restore of {name} goes on at the API.")
+        note(_("Stopped waiting; the restore of {name} goes on at the API.").format(name=name))
         raise
     if session.ledger is not None:
         session.ledger.finish("restore", server_id=server.id)

@@ -20,6 +20,7 @@ import msgspec
 
 from vpstui.api import Backup, VpsClient
 from vpstui.format import safe_text, status_word
+from vpstui.i18n import L_, N_, Lazy
 
 from .ledger import Operation
 
@@ -30,11 +31,17 @@ CLOCK_MARGIN = timedelta(seconds=5)
 
 
 class Recheck(msgspec.Struct, frozen=True):
-    """What re-reading showed: `done` True / False / None (unknown), said in `text`."""
+    """What re-reading showed: `done` True / False / None (unknown), said in `message`
+    (shown as `text` in the language in use; the audit log records it in English)."""
 
     done: bool | None
-    text: str
+    message: Lazy
     backup: Backup | None = None
+
+    @property
+    def text(self) -> str:
+        """The message in the language in use."""
+        return str(self.message)
 
 
 def ours(backup: Backup, op: Operation) -> bool | None:
@@ -62,24 +69,36 @@ async def recheck_create(client: VpsClient, op: Operation) -> Recheck:
         backup = found[0]
         return Recheck(
             True,
-            f"Checked the list: the backup was created after all — #{backup.id} "
-            f"({status_word(backup.status)}). Do not create it again.",
+            L_(
+                "Checked the list: the backup was created after all — #{id} "
+                "({status}). Do not create it again.",
+                id=backup.id,
+                status=status_word(backup.status),
+            ),
             backup,
         )
     if not found and not unsure:
-        return Recheck(False, "Checked the list: no backup was created. It is safe to try again.")
+        return Recheck(
+            False, L_("Checked the list: no backup was created. It is safe to try again.")
+        )
     ids = ", ".join(f"#{b.id}" for b in [*found, *unsure][:5])
-    why = (
-        "more than one could be ours"
-        if len(found) > 1
-        else "the API's clock or the list before sending is not known, so it cannot be told "
-        "whether one of them is ours"
-    )
+    why = L_(MORE_THAN_ONE if len(found) > 1 else CANNOT_TELL)
     return Recheck(
         None,
-        f"Checked the list: new manual backups appeared ({ids}), but {why}. "
-        "Look at them before creating another.",
+        L_(
+            "Checked the list: new manual backups appeared ({ids}), but {why}. "
+            "Look at them before creating another.",
+            ids=ids,
+            why=why,
+        ),
     )
+
+
+MORE_THAN_ONE = N_("more than one could be ours")
+CANNOT_TELL = N_(
+    "the API's clock or the list before sending is not known, so it cannot be told "
+    "whether one of them is ours"
+)
 
 
 async def recheck_delete(client: VpsClient, op: Operation) -> Recheck:
@@ -87,11 +106,16 @@ async def recheck_delete(client: VpsClient, op: Operation) -> Recheck:
     listed = await client.list_backups(server_id=op.server_id)
     backup = next((b for b in listed if b.id == op.backup_id), None)
     if backup is None:
-        return Recheck(True, f"Checked the list: backup #{op.backup_id} is gone (deleted).")
+        return Recheck(
+            True, L_("Checked the list: backup #{id} is gone (deleted).", id=op.backup_id)
+        )
     return Recheck(
         False,
-        f"Checked the list: backup #{op.backup_id} still exists "
-        f"({status_word(backup.status)}); it was not deleted.",
+        L_(
+            "Checked the list: backup #{id} still exists ({status}); it was not deleted.",
+            id=op.backup_id,
+            status=status_word(backup.status),
+        ),
         backup,
     )
 
@@ -103,14 +127,23 @@ async def recheck_restore(client: VpsClient, op: Operation) -> Recheck:
     if op.status_before is not None and server.status != op.status_before:
         return Recheck(
             True,
-            f"Checked: {name} went from {status_word(op.status_before)} to "
-            f"{status_word(server.status)} after the request, so the restore started.",
+            L_(
+                "Checked: {name} went from {before} to {now} after the request, so the "
+                "restore started.",
+                name=name,
+                before=status_word(op.status_before),
+                now=status_word(server.status),
+            ),
         )
     return Recheck(
         None,
-        f"Checked: {name} is {status_word(server.status)}, as before. VPS.org does not "
-        "report restore progress, so whether the restore started cannot be read from the "
-        "API: check the server before trying again.",
+        L_(
+            "Checked: {name} is {status}, as before. VPS.org does not report restore "
+            "progress, so whether the restore started cannot be read from the API: check "
+            "the server before trying again.",
+            name=name,
+            status=status_word(server.status),
+        ),
     )
 
 

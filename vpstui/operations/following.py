@@ -20,6 +20,7 @@ import msgspec
 from vpstui.api import ApiError, AuthenticationError, NotFoundError, Server, VpsClient
 from vpstui.clock import Clock
 from vpstui.format import safe_text
+from vpstui.i18n import _
 
 from .waiting import GaveUp, WaitPolicy, wait_until
 
@@ -33,10 +34,10 @@ SETTLED_READS = 2
 
 def not_reported_text(server_name: str, accepted_at: datetime) -> str:
     """What is true when the API showed no change: it accepted the restore, nothing more."""
-    return (
-        f"Restore of {safe_text(server_name, 60)} accepted by the API at "
-        f"{accepted_at:%H:%M} UTC. VPS.org does not report restore progress: check the server."
-    )
+    return _(
+        "Restore of {name} accepted by the API at {time} UTC. VPS.org does not report "
+        "restore progress: check the server."
+    ).format(name=safe_text(server_name, 60), time=f"{accepted_at:%H:%M}")
 
 
 class RestoreWatch:
@@ -65,7 +66,7 @@ class RestoreWatch:
 
     def path(self) -> str:
         """ "active → restoring → active"."""
-        return " → ".join(safe_text(s or "unknown", 20) for s in self.seen)
+        return " → ".join(safe_text(s, 20) if s else _("unknown") for s in self.seen)
 
 
 class RestoreEnd(msgspec.Struct, frozen=True):
@@ -84,16 +85,19 @@ class RestoreEnd(msgspec.Struct, frozen=True):
         an end is claimed only on the API's evidence."""
         name = safe_text(server_name, 40)
         if self.ended:
-            return "Restore done", f"Restore of {name} finished: the server went {self.path}.", True
+            done = _("Restore of {name} finished: the server went {path}.")
+            return _("Restore done"), done.format(name=name, path=self.path), True
         if self.changed:
             return (
-                "Restore: no end seen",
-                f"Restore of {name}: the server's status changed ({self.path}) but did not "
-                "settle while followed. Check the server.",
+                _("Restore: no end seen"),
+                _(
+                    "Restore of {name}: the server's status changed ({path}) but did not "
+                    "settle while followed. Check the server."
+                ).format(name=name, path=self.path),
                 False,
             )
         why = f" ({self.reason})" if self.reason else ""
-        return "Restore accepted", f"{not_reported_text(server_name, accepted_at)}{why}", False
+        return _("Restore accepted"), f"{not_reported_text(server_name, accepted_at)}{why}", False
 
 
 async def follow_restore(
@@ -136,6 +140,6 @@ async def follow_restore(
         return RestoreEnd(False, watch.changed, status, watch.path(), clock.now())
     except (AuthenticationError, NotFoundError) as error:
         status = last[-1].status if last else None
-        reason = f"the server could not be read ({error})"
+        reason = _("the server could not be read ({error})").format(error=error)
         return RestoreEnd(False, watch.changed, status, watch.path(), clock.now(), reason)
     return RestoreEnd(True, True, server.status, watch.path(), clock.now())

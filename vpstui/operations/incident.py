@@ -10,11 +10,14 @@ from datetime import datetime
 import msgspec
 
 from vpstui.format import absolute_time, safe_text
+from vpstui.i18n import N_, _
 
 __all__ = ["NOT_REPORTED", "Incident", "who_am_i"]
 
 #: What the summary says when the API never showed the restore's end.
-NOT_REPORTED = "end: not reported by the API"
+NOT_REPORTED = N_("end: not reported by the API")
+#: Why no safety backup was taken (`Incident.no_safety`), as the summary words it.
+NO_SAFETY_WORDS = {"unticked": N_("unticked"), "quota full": N_("quota full")}
 
 
 def who_am_i() -> str:
@@ -45,21 +48,34 @@ class Incident(msgspec.Struct, frozen=True):
     not_reported: bool = False
 
     def summary(self) -> str:
+        """The summary in the language in use: its labels are translated; ids, names, the
+        server's status (the API's word) and UTC times stay as they are."""
+        name = safe_text(self.server_name, 80)
+        created = absolute_time(self.backup_created_at)
         lines = [
-            f"Restore of {safe_text(self.server_name, 80)} (server id {self.server_id})",
-            f"  from backup #{self.backup_id}, created {absolute_time(self.backup_created_at)}",
+            _("Restore of {name} (server id {id})").format(name=name, id=self.server_id),
+            "  "
+            + _("from backup #{id}, created {created}").format(id=self.backup_id, created=created),
         ]
         if self.safety_backup_id is not None:
-            lines.append(f"  safety backup taken first: #{self.safety_backup_id}")
+            taken = _("safety backup taken first: #{id}").format(id=self.safety_backup_id)
+            lines.append(f"  {taken}")
         elif self.no_safety is not None:
-            lines.append(f"  safety backup: none ({safe_text(self.no_safety, 40)})")
-        lines.append(f"  accepted by the API {absolute_time(self.started_at)}")
+            why = _(NO_SAFETY_WORDS.get(self.no_safety, safe_text(self.no_safety, 40)))
+            lines.append("  " + _("safety backup: none ({why})").format(why=why))
+        accepted = _("accepted by the API {when}").format(when=absolute_time(self.started_at))
+        lines.append(f"  {accepted}")
         if self.finished_at is not None:
-            status = safe_text(self.final_status or "unknown", 30)
-            lines.append(f"  finished {absolute_time(self.finished_at)} (server {status})")
+            status = safe_text(self.final_status, 30) if self.final_status else _("unknown")
+            finished = _("finished {when} (server {status})").format(
+                when=absolute_time(self.finished_at), status=status
+            )
+            lines.append(f"  {finished}")
         elif self.not_reported:
-            lines.append(f"  {NOT_REPORTED}")
+            lines.append(f"  {_(NOT_REPORTED)}")
         else:
-            lines.append("  finished: not yet")
-        lines.append(f"  run by {safe_text(self.operator, 80)} with vpstui")
+            lines.append("  " + _("finished: not yet"))
+        lines.append(
+            "  " + _("run by {operator} with vpstui").format(operator=safe_text(self.operator, 80))
+        )
         return "\n".join(lines)

@@ -35,6 +35,8 @@ from typing import Any, Literal
 
 import msgspec
 
+from vpstui.i18n import _
+
 __all__ = ["OPS_FILE", "Kind", "Operation", "OperationLedger", "State"]
 
 OPS_FILE = "operations.json"
@@ -164,7 +166,9 @@ class OperationLedger:
             fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
             fcntl.flock(fd, fcntl.LOCK_EX)
         except OSError as exc:
-            self.error = f"Could not lock {self.path}: {exc.strerror or exc}"
+            self.error = _("Could not lock {path}: {why}").format(
+                path=self.path, why=exc.strerror or exc
+            )
         try:
             yield
         finally:
@@ -179,7 +183,9 @@ class OperationLedger:
             self.operations = []
             return []
         except OSError as exc:
-            self.error = f"Could not read {self.path}: {exc.strerror or exc}"
+            self.error = _("Could not read {path}: {why}").format(
+                path=self.path, why=exc.strerror or exc
+            )
             return []
         with os.fdopen(fd, "rb") as file:
             data = file.read()
@@ -191,7 +197,11 @@ class OperationLedger:
             aside = self.path.with_name(f"{self.path.name}.bad-{int(time.time())}")
             with contextlib.suppress(OSError):
                 os.replace(self.path, aside)
-            self._problem(f"{self.path} could not be read ({exc}); set aside as {aside}.")
+            self._problem(
+                _("{path} could not be read ({why}); set aside as {aside}.").format(
+                    path=self.path, why=exc, aside=aside
+                )
+            )
             self.operations = []
             return []
         operations: list[Operation] = []
@@ -200,8 +210,11 @@ class OperationLedger:
                 operations.append(_parse(item))
             except (ValueError, TypeError, msgspec.ValidationError) as exc:
                 which = item.get("id") if isinstance(item, dict) else None
-                label = f"entry {which!r}" if isinstance(which, str) else "an entry"
-                self._problem(f"Skipped {label} of {self.path} that cannot be read: {exc}")
+                if isinstance(which, str):
+                    said = _("Skipped entry {which} of {path} that cannot be read: {why}")
+                else:
+                    said = _("Skipped an entry of {path} that cannot be read: {why}")
+                self._problem(said.format(which=repr(which), path=self.path, why=exc))
         self.operations = operations
         return raw
 
@@ -241,6 +254,8 @@ class OperationLedger:
         except OSError as exc:
             with contextlib.suppress(OSError):
                 temp.unlink()
-            self.error = f"Could not write {self.path}: {exc.strerror or exc}"
+            self.error = _("Could not write {path}: {why}").format(
+                path=self.path, why=exc.strerror or exc
+            )
         else:
             self.error = None

@@ -194,7 +194,7 @@ class Mutations:
             return Sent(op, lost=lost, check=found)
         outcome: Outcome = "verified_done" if found.done else "verified_not_done"
         backup_id = found.backup.id if found.backup is not None and found.done else None
-        self.record(op, outcome, found.text, backup_id=backup_id)
+        self.record(op, outcome, found.message, backup_id=backup_id)
         if found.done and op.kind != "delete":
             following = msgspec.structs.replace(
                 op, state="following", backup_id=backup_id or op.backup_id
@@ -289,7 +289,7 @@ class Mutations:
         for op in self.ledger.pending("sending", "unknown"):
             sent: Sent[object] = await self.check(op)
             if sent.check_error is None and (sent.check is None or sent.check.done is None):
-                self.record(op, "unknown", sent.check.text if sent.check else None)
+                self.record(op, "unknown", sent.check.message if sent.check else None)
                 self._ledger(lambda ledger, op=op: ledger.settle(op.id))  # type: ignore[misc]
             results.append(sent)
         return results

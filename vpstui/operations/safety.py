@@ -11,12 +11,15 @@ from collections.abc import Awaitable, Callable
 
 from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, RestoreResult
 from vpstui.format import absolute_time, status_word
+from vpstui.i18n import L_, Lazy, _
 
 from .mutations import Mutations, Sent
 from .waiting import GaveUp, Stopped, WaitPolicy, elapsed_text, wait_until
 
 __all__ = ["SAFETY_DESCRIPTION", "SafetyStopped", "quota_verdict", "restore_with_safety"]
 
+#: Sent to the API as the backup's description: API text, so it stays English (a re-check
+#: after a lost answer also compares it).
 SAFETY_DESCRIPTION = "Safety backup before restoring #{backup_id}"
 
 
@@ -24,7 +27,7 @@ class SafetyStopped(ApiError):
     """The safety backup did not happen (or the wait was stopped): the restore was not
     sent. `backup` is the safety backup if it was created."""
 
-    def __init__(self, message: str, backup: Backup | None = None) -> None:
+    def __init__(self, message: str | Lazy, backup: Backup | None = None) -> None:
         super().__init__(message)
         self.backup = backup
 
@@ -33,16 +36,21 @@ def quota_verdict(manual: list[Backup]) -> tuple[bool, str]:
     """(a safety backup is possible, what to tell the user) for a server's manual backups."""
     used = len(manual)
     if used < MANUAL_BACKUP_LIMIT:
-        return True, (
-            f"A manual backup is taken first and must complete before the restore is sent "
-            f"({used} of {MANUAL_BACKUP_LIMIT} manual backups in use)."
-        )
+        return True, _(
+            "A manual backup is taken first and must complete before the restore is sent "
+            "({used} of {limit} manual backups in use)."
+        ).format(used=used, limit=MANUAL_BACKUP_LIMIT)
     oldest = sorted(manual, key=lambda b: (b.created_at is None, b.created_at or 0))[:3]
     names = ", ".join(f"#{b.id} ({absolute_time(b.created_at)})" for b in oldest)
-    return False, (
-        f"No safety backup possible: {used} of {MANUAL_BACKUP_LIMIT} manual backups in use. "
-        f"Oldest: {names}. Nothing is deleted automatically; delete one first if you want one."
-    )
+    return False, _(
+        "No safety backup possible: {used} of {limit} manual backups in use. "
+        "Oldest: {names}. Nothing is deleted automatically; delete one first if you want one."
+    ).format(used=used, limit=MANUAL_BACKUP_LIMIT, names=names)
+
+
+def _message(error: ApiError | None) -> object:
+    """An error's message as a Lazy when it is one (so a record can keep it English)."""
+    return error.text if error is not None else ""
 
 
 async def take_safety_backup(
@@ -58,27 +66,42 @@ async def take_safety_backup(
     created: Callable[[Backup], None] = lambda backup: None,
 ) -> Backup:
     """Create the safety backup and wait until it has completed; returns it."""
-    progress("Creating the safety backup…")
+    progress(_("Creating the safety backup…"))
     description = SAFETY_DESCRIPTION.format(backup_id=restore_of)
     try:
         sent = await mutations.create_backup(server_id, server_name, description)
     except ApiError as error:
         raise SafetyStopped(
-            f"The safety backup could not be created: {error} The restore was not sent."
+            L_(
+                "The safety backup could not be created: {error} The restore was not sent.",
+                error=error.text,
+            )
         ) from error
     if sent.answer is not None:
         backup = sent.answer.backup
     elif sent.check is not None and sent.check.done and sent.check.backup is not None:
         backup = sent.check.backup
     else:
-        said = sent.check.text if sent.check else f"re-reading failed: {sent.check_error}"
+        said: object = (
+            sent.check.message
+            if sent.check
+            else L_("re-reading failed: {error}", error=_message(sent.check_error))
+        )
         raise SafetyStopped(
-            f"{sent.lost} The safety backup may or may not have been created ({said}); the "
-            "restore was not sent. Check the list before trying again."
+            L_(
+                "{lost} The safety backup may or may not have been created ({said}); the "
+                "restore was not sent. Check the list before trying again.",
+                lost=_message(sent.lost),
+                said=said,
+            )
         )
     created(backup)
-    waiting = "Esc stops waiting." if stop is not None else ""
-    progress(f"Safety backup #{backup.id} started; waiting for it to complete… {waiting}")
+    waiting = _("Esc stops waiting.") if stop is not None else ""
+    progress(
+        _("Safety backup #{id} started; waiting for it to complete… {waiting}").format(
+            id=backup.id, waiting=waiting
+        )
+    )
     clock = mutations.clock
     start = clock.now()
 
@@ -89,12 +112,20 @@ async def take_safety_backup(
     def finished(current: Backup | None) -> bool:
         if current is not None and current.in_progress:
             waited = (clock.now() - start).total_seconds()
-            progress(f"Safety backup #{backup.id} in progress ({elapsed_text(waited)})… {waiting}")
+            progress(
+                _("Safety backup #{id} in progress ({elapsed})… {waiting}").format(
+                    id=backup.id, elapsed=elapsed_text(waited), waiting=waiting
+                )
+            )
             return False
         return True
 
     def failed(error: ApiError) -> None:
-        progress(f"Safety backup #{backup.id}: could not read its state ({error}); retrying…")
+        progress(
+            _("Safety backup #{id}: could not read its state ({error}); retrying…").format(
+                id=backup.id, error=error
+            )
+        )
 
     try:
         current = await wait_until(
@@ -102,33 +133,48 @@ async def take_safety_backup(
         )
     except Stopped:
         raise SafetyStopped(
-            f"You stopped waiting: the restore was not sent. Safety backup #{backup.id} "
-            "goes on on the server.",
+            L_(
+                "You stopped waiting: the restore was not sent. Safety backup #{id} "
+                "goes on on the server.",
+                id=backup.id,
+            ),
             backup,
         ) from None
     except GaveUp as gave_up:
         raise SafetyStopped(
-            f"Safety backup #{backup.id} is still running after {gave_up.waited / 60:.0f} min; "
-            "the restore was not sent.",
+            L_(
+                "Safety backup #{id} is still running after {minutes:.0f} min; "
+                "the restore was not sent.",
+                id=backup.id,
+                minutes=gave_up.waited / 60,
+            ),
             backup,
         ) from None
     except ApiError as error:
         raise SafetyStopped(
-            f"Could not follow safety backup #{backup.id} ({error}); the restore was not sent.",
+            L_(
+                "Could not follow safety backup #{id} ({error}); the restore was not sent.",
+                id=backup.id,
+                error=error.text,
+            ),
             backup,
         ) from error
     if current is None:
         raise SafetyStopped(
-            f"Safety backup #{backup.id} disappeared; the restore was not sent.", backup
+            L_("Safety backup #{id} disappeared; the restore was not sent.", id=backup.id), backup
         )
     if not current.is_completed:
         raise SafetyStopped(
-            f"Safety backup #{backup.id} {status_word(current.status)}; the restore was not sent.",
+            L_(
+                "Safety backup #{id} {status}; the restore was not sent.",
+                id=backup.id,
+                status=status_word(current.status),
+            ),
             current,
         )
     if mutations.ledger is not None:
         mutations.ledger.finish("create", server_id=server_id, backup_id=current.id)
-    progress(f"Safety backup #{current.id} completed.")
+    progress(_("Safety backup #{id} completed.").format(id=current.id))
     return current
 
 

@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -29,23 +30,32 @@ from vpstui.api import ApiError, Backup, VpsClient
 from vpstui.audit import AuditLog
 from vpstui.clock import Clock
 from vpstui.format import safe_text
+from vpstui.i18n import L_, N_, _
 from vpstui.operations import Mutations, OperationLedger, Sent
 from vpstui.ui.dialogs.fitting import SHORT_ROWS, make_compact
 from vpstui.ui.widgets.footer import KeysFooter
 
-__all__ = ["AnswerLost", "DialogBase", "RequestFailed", "field_line"]
+__all__ = ["AnswerLost", "DialogBase", "RequestFailed", "field_line", "label_cell"]
 
 ResultType = TypeVar("ResultType")
 
-IN_FLIGHT_NOTE = "Request in flight… wait for the answer."
+IN_FLIGHT_NOTE = N_("Request in flight… wait for the answer.")
 
 #: The worker group of a dialog's one request (quota look-ups use another group).
 SEND_GROUP = "send"
 
 
+def label_cell(label: str, width: int = 13) -> str:
+    """`label` (already translated) with its colon, padded to `width` terminal cells
+    (a Chinese character takes two: padding by `len` would push the values apart)."""
+    text = _("{label}:").format(label=label)
+    return text + " " * max(1, width - cell_len(text))
+
+
 def field_line(label: str, value: str | Text, *, style: str = "") -> Text:
-    """One "Label:  value" line; `value` strings are made safe and shown literally."""
-    line = Text.assemble((f"{label + ':':<13}", "bold"))
+    """One "Label:  value" line (`label` already translated); `value` strings are made
+    safe and shown literally."""
+    line = Text.assemble((label_cell(label), "bold"))
     if isinstance(value, Text):
         line.append_text(value)
     else:
@@ -66,10 +76,10 @@ class AnswerLost(Message):
         sent = self.sent
         if sent.check is not None:
             return sent.check.text
-        return (
-            f"Checking what happened failed too ({sent.check_error}). The list will be re-read "
+        return _(
+            "Checking what happened failed too ({error}). The list will be re-read "
             "when you close this; look there before trying again."
-        )
+        ).format(error=sent.check_error)
 
 
 class Checking(Message):
@@ -105,11 +115,11 @@ class DialogBase(ModalScreen[ResultType]):
 
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel"),
+        Binding("escape", "cancel", N_("Cancel")),
     ]
 
     #: The dialog's title line.
-    TITLE_TEXT = "Dialog"
+    TITLE_TEXT = N_("Dialog")
 
     def __init__(self) -> None:
         super().__init__(classes="vps-dialog")
@@ -121,7 +131,7 @@ class DialogBase(ModalScreen[ResultType]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog"):
-            yield Static(Text(self.TITLE_TEXT), id="dialog-title")
+            yield Static(Text(_(self.TITLE_TEXT)), id="dialog-title")
             with VerticalScroll(id="dialog-body"):
                 yield from self.compose_body()
             with Vertical(id="dialog-bottom"):
@@ -143,7 +153,7 @@ class DialogBase(ModalScreen[ResultType]):
 
     def compose_buttons(self) -> Iterable[Widget]:
         """The dialog's buttons, left to right; `#cancel` is the one that closes."""
-        yield Button("Cancel", id="cancel")
+        yield Button(_("Cancel"), id="cancel")
 
     def on_mount(self) -> None:
         self.prepare()
@@ -209,7 +219,7 @@ class DialogBase(ModalScreen[ResultType]):
             if button.id != "cancel":
                 button.display = False
         cancel = self.query_one("#cancel", Button)
-        cancel.label = "Close"
+        cancel.label = _("Close")
         self.update_controls()
         cancel.focus()
 
@@ -218,7 +228,7 @@ class DialogBase(ModalScreen[ResultType]):
     def action_cancel(self) -> None:
         """Esc: close with no answer, unless a request is in flight."""
         if self._in_flight:
-            self.show_note(IN_FLIGHT_NOTE)
+            self.show_note(_(IN_FLIGHT_NOTE))
             return
         self.dismiss(None)
 
@@ -267,7 +277,7 @@ class DialogBase(ModalScreen[ResultType]):
         self._in_flight = True
         self._focus_after = self.focused
         self.show_error(None)
-        self.show_note("Sending…")
+        self.show_note(_("Sending…"))
         self.update_controls()
         self.run_worker(self._run(request), group=SEND_GROUP, exclusive=True, exit_on_error=False)
         return True
@@ -280,7 +290,11 @@ class DialogBase(ModalScreen[ResultType]):
             return
         except Exception as exc:  # never a traceback: say what happened, assume the worst
             wrapped = ApiError(
-                f"Something unexpected went wrong ({type(exc).__name__}: {safe_text(exc, 200)})."
+                L_(
+                    "Something unexpected went wrong ({kind}: {detail}).",
+                    kind=type(exc).__name__,
+                    detail=safe_text(exc, 200),
+                )
             )
             wrapped.outcome_unknown = True
             self.post_message(RequestFailed(wrapped))
@@ -311,7 +325,7 @@ class DialogBase(ModalScreen[ResultType]):
 
     def on_checking(self, event: Checking) -> None:
         event.stop()
-        self.show_note("The answer was lost: checking what actually happened…")
+        self.show_note(_("The answer was lost: checking what actually happened…"))
 
     def on_answer_lost(self, event: AnswerLost) -> None:
         """The answer was lost and the API re-read: say what it showed; only Close is left."""
@@ -357,5 +371,5 @@ class DialogBase(ModalScreen[ResultType]):
         cancelled = event.worker.group == SEND_GROUP and event.state == WorkerState.CANCELLED
         if cancelled and self._in_flight and self.is_attached:
             self.request_done()
-            self.show_error("The request was cancelled; its outcome is unknown.")
+            self.show_error(_("The request was cancelled; its outcome is unknown."))
             self.make_close_only()

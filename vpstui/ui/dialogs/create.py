@@ -18,6 +18,7 @@ from textual.widgets import Button, Input, Select, Static
 from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, CreateResult, Server, VpsClient
 from vpstui.clock import Clock
 from vpstui.format import absolute_time, parenthetical, safe_text
+from vpstui.i18n import N_, _
 from vpstui.ui.dialogs.base import AnswerLost, DialogBase, ManualBackupsRead
 
 __all__ = ["DESCRIPTION_LIMIT", "CreateDialog", "quota_text"]
@@ -25,8 +26,8 @@ __all__ = ["DESCRIPTION_LIMIT", "CreateDialog", "quota_text"]
 #: The API refuses longer descriptions.
 DESCRIPTION_LIMIT = 255
 
-TOO_LONG = f"Descriptions can be at most {DESCRIPTION_LIMIT} characters (API limit)"
-LOST_ANSWER = (
+TOO_LONG = N_("Descriptions can be at most {limit} characters (API limit)")
+LOST_ANSWER = N_(
     "The answer was lost; the backup may or may not have been created. Refresh the list to see."
 )
 
@@ -38,17 +39,22 @@ def quota_text(manual: list[Backup]) -> str:
     if count >= MANUAL_BACKUP_LIMIT:
         never = datetime.max.replace(tzinfo=UTC)
         oldest = min(manual, key=lambda b: (b.created_at or never, b.id))
-        about = f"#{oldest.id} from {absolute_time(oldest.created_at)}"
+        when = absolute_time(oldest.created_at)
         if oldest.description:
-            about += f", “{safe_text(oldest.description, 40)}”"
-        return (
-            f"This server has {count} of {MANUAL_BACKUP_LIMIT} manual backups — the API's "
-            f"limit. Delete a manual backup first (oldest: {about})."
-        )
-    text = f"Manual backups: {count} of {MANUAL_BACKUP_LIMIT}"
+            about = _("#{id} from {when}, “{description}”").format(
+                id=oldest.id, when=when, description=safe_text(oldest.description, 40)
+            )
+        else:
+            about = _("#{id} from {when}").format(id=oldest.id, when=when)
+        return _(
+            "This server has {count} of {limit} manual backups — the API's "
+            "limit. Delete a manual backup first (oldest: {about})."
+        ).format(count=count, limit=MANUAL_BACKUP_LIMIT, about=about)
     if running:
-        text += f" ({running} in progress)"
-    return text
+        return _("Manual backups: {count} of {limit} ({running} in progress)").format(
+            count=count, limit=MANUAL_BACKUP_LIMIT, running=running
+        )
+    return _("Manual backups: {count} of {limit}").format(count=count, limit=MANUAL_BACKUP_LIMIT)
 
 
 class BackupCreated(Message):
@@ -62,7 +68,7 @@ class BackupCreated(Message):
 class CreateDialog(DialogBase[CreateResult]):
     """Create a manual backup of `server_id`, or of a server chosen from `servers`."""
 
-    TITLE_TEXT = "Create a manual backup"
+    TITLE_TEXT = N_("Create a manual backup")
 
     def __init__(
         self,
@@ -88,25 +94,25 @@ class CreateDialog(DialogBase[CreateResult]):
     # -- layout --------------------------------------------------------------------------
 
     def compose_body(self) -> Iterable[Widget]:
-        yield Static(Text("Server:"), classes="hint")
+        yield Static(Text(_("Server:")), classes="hint")
         if self.fixed_server_id is not None:
             yield Static(Text(self._server_label(self.fixed_server_id)), id="server")
         else:
             options = [(Text(safe_text(s.name, 60)), s.id) for s in self.servers]
             only = self.servers[0].id if len(self.servers) == 1 else Select.NULL
-            yield Select[int](options, prompt="Choose a server", value=only, id="server-choice")
-        yield Static(Text("Description (optional):"), classes="label hint")
-        yield Input(placeholder="e.g. Before the PHP 8.3 upgrade", id="description")
+            yield Select[int](options, prompt=_("Choose a server"), value=only, id="server-choice")
+        yield Static(Text(_("Description (optional):")), classes="label hint")
+        yield Input(placeholder=_("e.g. Before the PHP 8.3 upgrade"), id="description")
         yield Static(Text(f"0/{DESCRIPTION_LIMIT}"), id="counter")
         yield Static(Text(""), id="quota")
 
     def compose_buttons(self) -> Iterable[Widget]:
-        yield Button("Cancel", id="cancel")
-        yield Button("Create", id="confirm", variant="primary")
+        yield Button(_("Cancel"), id="cancel")
+        yield Button(_("Create"), id="confirm", variant="primary")
 
     def prepare(self) -> None:
         if self.fixed_server_id is None and not self.servers:
-            self.show_error("No servers are known, so there is nothing to back up.")
+            self.show_error(_("No servers are known, so there is nothing to back up."))
             self.make_close_only()
             return
         if self.fixed_server_id is None:
@@ -118,8 +124,8 @@ class CreateDialog(DialogBase[CreateResult]):
     def _server_label(self, server_id: int) -> str:
         for server in self.servers:
             if server.id == server_id:
-                return f"{safe_text(server.name)} (id {server_id})"
-        return f"server {server_id} (id {server_id})"
+                return _("{name} (id {id})").format(name=safe_text(server.name), id=server_id)
+        return _("server {id} (id {id})").format(id=server_id)
 
     # -- state ---------------------------------------------------------------------------
 
@@ -139,14 +145,14 @@ class CreateDialog(DialogBase[CreateResult]):
     def blocker(self) -> str | None:
         """Why Create cannot be sent right now, or None if it can."""
         if self.server_id is None:
-            return "Choose a server first."
+            return _("Choose a server first.")
         if len(self.description) > DESCRIPTION_LIMIT:
-            return TOO_LONG
+            return _(TOO_LONG).format(limit=DESCRIPTION_LIMIT)
         if self._quota_checking:
-            return "Checking the server's manual backup quota…"
+            return _("Checking the server's manual backup quota…")
         if self._quota_full and self._quota_server == self.server_id:
-            return (
-                f"This server already has {MANUAL_BACKUP_LIMIT} manual backups; delete one first."
+            return _("This server already has {limit} manual backups; delete one first.").format(
+                limit=MANUAL_BACKUP_LIMIT
             )
         return None
 
@@ -169,7 +175,7 @@ class CreateDialog(DialogBase[CreateResult]):
             quota.update(Text(""))
             self.update_controls()
             return
-        quota.update(Text("Manual backups: checking…"))
+        quota.update(Text(_("Manual backups: checking…")))
         self.update_controls()
         self.read_manual_backups(self.client, server_id)
 
@@ -181,8 +187,10 @@ class CreateDialog(DialogBase[CreateResult]):
         if event.manual is None:
             self.query_one("#quota", Static).update(
                 Text(
-                    f"Could not check the manual backup quota {parenthetical(event.error)}. "
-                    "You can still create; the API enforces its limit."
+                    _(
+                        "Could not check the manual backup quota {why}. "
+                        "You can still create; the API enforces its limit."
+                    ).format(why=parenthetical(event.error))
                 )
             )
             self.update_controls()
@@ -206,7 +214,8 @@ class CreateDialog(DialogBase[CreateResult]):
         counter = self.query_one("#counter", Static)
         over = length > DESCRIPTION_LIMIT
         count = f"{length}/{DESCRIPTION_LIMIT}"
-        counter.update(Text(f"{TOO_LONG} — {count}" if over else count))
+        too_long = _(TOO_LONG).format(limit=DESCRIPTION_LIMIT)
+        counter.update(Text(f"{too_long} — {count}" if over else count))
         counter.set_class(over, "-over")
         self.update_controls()
 
@@ -217,7 +226,7 @@ class CreateDialog(DialogBase[CreateResult]):
     def action_confirm(self) -> None:
         """Send the create request, if allowed; otherwise say why not."""
         if self.in_flight:
-            self.show_note("Request in flight… wait for the answer.")
+            self.show_note(_("Request in flight… wait for the answer."))
             return
         if self.close_only:
             return
@@ -228,6 +237,7 @@ class CreateDialog(DialogBase[CreateResult]):
         server_id = self.server_id
         description = self.description or None
         assert server_id is not None  # blocker() checked it
+        # The name the audit log records: the API's, else English (records stay English).
         name = next((s.name for s in self.servers if s.id == server_id), f"server {server_id}")
         mutations = self.mutations(self.client, self.clock)
 
@@ -250,11 +260,11 @@ class CreateDialog(DialogBase[CreateResult]):
     def action_cancel(self) -> None:
         """Close; a backup confirmed after a lost answer is reported as created."""
         if self._confirmed is not None and not self.in_flight:
-            self.dismiss(CreateResult(self._confirmed, "Created (confirmed by re-reading)."))
+            self.dismiss(CreateResult(self._confirmed, _("Created (confirmed by re-reading).")))
             return
         super().action_cancel()
 
     def describe_failure(self, error: ApiError) -> str:
         if error.outcome_unknown:
-            return f"{error} {LOST_ANSWER}"
+            return f"{error} {_(LOST_ANSWER)}"
         return str(error)

@@ -26,6 +26,7 @@ from vpstui.format import (
     safe_text,
     status_word,
 )
+from vpstui.i18n import N_, _
 from vpstui.ui.dialogs.base import AnswerLost, DialogBase, field_line
 
 __all__ = ["DeleteDialog", "DeleteOutcome"]
@@ -40,10 +41,10 @@ class BackupDeleted(Message):
 class DeleteDialog(DialogBase[DeleteOutcome]):
     """Ask before deleting `backup`; answers "deleted", "gone" or None (cancelled)."""
 
-    TITLE_TEXT = "Delete backup"
+    TITLE_TEXT = N_("Delete backup")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "confirm", "Delete"),
-        Binding("n", "cancel", "Cancel", show=False),
+        Binding("y", "confirm", N_("Delete")),
+        Binding("n", "cancel", N_("Cancel"), show=False),
     ]
 
     def __init__(self, client: VpsClient, backup: Backup, clock: Clock) -> None:
@@ -67,16 +68,19 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
 
     def _facts(self, now: datetime) -> Text:
         backup = self.backup
-        kind = safe_text(backup.backup_type or "unknown type")
+        kind = safe_text(backup.backup_type) if backup.backup_type else _("unknown type")
         age = f"{absolute_time(backup.created_at)} ({relative_time(backup.created_at, now)})"
+        server = _("{name} (id {id})").format(
+            name=safe_text(backup.server_name), id=backup.server_id
+        )
         lines = [
-            field_line("ID", backup_ref(backup.id)),
-            field_line("Server", f"{safe_text(backup.server_name)} (id {backup.server_id})"),
-            field_line("Type", kind),
-            field_line("Status", status_word(backup.status)),
-            field_line("Size", human_size(backup.size_mb)),
-            field_line("Created", age),
-            field_line("Description", safe_text(backup.description or "—")),
+            field_line(_("ID"), backup_ref(backup.id)),
+            field_line(_("Server"), server),
+            field_line(_("Type"), kind),
+            field_line(_("Status"), status_word(backup.status)),
+            field_line(_("Size"), human_size(backup.size_mb)),
+            field_line(_("Created"), age),
+            field_line(_("Description"), safe_text(backup.description or "—")),
         ]
         return Text("\n").join(lines)
 
@@ -85,24 +89,29 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
         if not self.deletable:
             yield Static(
                 Text(
-                    "This backup is still in progress and cannot be deleted yet. "
-                    "Wait for it to finish, then try again."
+                    _(
+                        "This backup is still in progress and cannot be deleted yet. "
+                        "Wait for it to finish, then try again."
+                    )
                 ),
                 classes="warning",
                 id="why-not",
             )
             return
-        warning = "Deleting a backup is permanent and cannot be undone."
+        warning = _("Deleting a backup is permanent and cannot be undone.")
         if backup.is_manual:
-            warning += f" It frees one of the server's {MANUAL_BACKUP_LIMIT} manual backup slots."
+            warning = _(
+                "Deleting a backup is permanent and cannot be undone. "
+                "It frees one of the server's {limit} manual backup slots."
+            ).format(limit=MANUAL_BACKUP_LIMIT)
         yield Static(Text(warning), classes="danger", id="warning")
 
     def compose_buttons(self) -> Iterable[Widget]:
         if self.deletable:
-            yield Button("Cancel", id="cancel")
-            yield Button("Delete", id="confirm", variant="error")
+            yield Button(_("Cancel"), id="cancel")
+            yield Button(_("Delete"), id="confirm", variant="error")
         else:
-            yield Button("Close", id="cancel")
+            yield Button(_("Close"), id="cancel")
 
     def prepare(self) -> None:
         if not self.deletable:
@@ -144,8 +153,9 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
 
     def describe_failure(self, error: ApiError) -> str:
         if error.outcome_unknown:
-            return (
-                f"{error} The answer was lost; the backup may or may not have been deleted. "
+            lost = _(
+                "The answer was lost; the backup may or may not have been deleted. "
                 "Refresh the list to see."
             )
+            return f"{error} {lost}"
         return str(error)

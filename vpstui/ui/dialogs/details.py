@@ -29,7 +29,8 @@ from vpstui.format import (
     safe_text,
     status_word,
 )
-from vpstui.ui.dialogs.base import DialogBase, ManualBackupsRead
+from vpstui.i18n import N_, _
+from vpstui.ui.dialogs.base import DialogBase, ManualBackupsRead, label_cell
 
 __all__ = ["DetailsDialog", "backup_summary"]
 
@@ -43,13 +44,13 @@ def _mb(size_mb: float) -> str:
 class DetailsDialog(DialogBase[None]):
     """Every field of `backup` (and its server, when known), with the manual quota."""
 
-    TITLE_TEXT = "Backup details"
+    TITLE_TEXT = N_("Backup details")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("enter", "cancel", "Close", show=False),
-        Binding("q", "cancel", "Close", show=False),
-        Binding("escape", "cancel", "Close"),
-        Binding("c", "copy_id", "Copy ID"),
-        Binding("C", "copy_summary", "Copy summary"),
+        Binding("enter", "cancel", N_("Close"), show=False),
+        Binding("q", "cancel", N_("Close"), show=False),
+        Binding("escape", "cancel", N_("Close")),
+        Binding("c", "copy_id", N_("Copy ID")),
+        Binding("C", "copy_summary", N_("Copy summary")),
     ]
 
     def __init__(
@@ -71,7 +72,7 @@ class DetailsDialog(DialogBase[None]):
 
     @staticmethod
     def _line(label: str, value: str) -> Text:
-        return Text.assemble((f"{label + ':':<{LABEL_WIDTH}}", "bold"), value)
+        return Text.assemble((label_cell(label, LABEL_WIDTH), "bold"), value)
 
     def _row(self, key: str, label: str, value: str, *, classes: str = "") -> Static:
         return Static(self._line(label, value), id=f"field-{key}", classes=classes)
@@ -79,29 +80,33 @@ class DetailsDialog(DialogBase[None]):
     def compose_body(self) -> Iterable[Widget]:
         backup, server = self.backup, self.server
         now = self.clock.now()
-        where = f"{safe_text(backup.server_name)} (id {backup.server_id})"
+        where = _("{name} (id {id})").format(
+            name=safe_text(backup.server_name), id=backup.server_id
+        )
         if server is not None:
             extras = [
                 status_word(server.status),
-                safe_text(server.hostname or "no hostname"),
-                safe_text(server.ip_address or "no IP address"),
+                safe_text(server.hostname) if server.hostname else _("no hostname"),
+                safe_text(server.ip_address) if server.ip_address else _("no IP address"),
             ]
-            where = f"{safe_text(server.name)} (id {server.id}), " + ", ".join(extras)
+            named = _("{name} (id {id})").format(name=safe_text(server.name), id=server.id)
+            where = f"{named}, " + ", ".join(extras)
         size = human_size(backup.size_mb)
         if backup.size_mb is not None:
             size += f" ({_mb(backup.size_mb)})"
         elif backup.in_progress:
-            size += " (not known until the backup finishes)"
+            size = _("{size} (not known until the backup finishes)").format(size=size)
         created, expires, soon = self._times(now)
-        yield self._row("id", "ID", backup_ref(backup.id))
-        yield self._row("server", "Server", where)
-        yield self._row("type", "Type", safe_text(backup.backup_type or "unknown"))
-        yield self._row("status", "Status", status_word(backup.status))
-        yield self._row("size", "Size", size)
-        yield self._row("created", "Created", created)
-        yield self._row("expires", "Expires", expires, classes="expiring" if soon else "")
-        yield self._row("quota", "Quota", self._quota_text(self.manual_count))
-        yield Static(Text("Description:", style="bold"), classes="label")
+        kind = safe_text(backup.backup_type) if backup.backup_type else _("unknown")
+        yield self._row("id", _("ID"), backup_ref(backup.id))
+        yield self._row("server", _("Server"), where)
+        yield self._row("type", _("Type"), kind)
+        yield self._row("status", _("Status"), status_word(backup.status))
+        yield self._row("size", _("Size"), size)
+        yield self._row("created", _("Created"), created)
+        yield self._row("expires", _("Expires"), expires, classes="expiring" if soon else "")
+        yield self._row("quota", _("Quota"), self._quota_text(self.manual_count))
+        yield Static(Text(_("Description:"), style="bold"), classes="label")
         yield Static(Text(safe_text(backup.description) or "—"), id="field-description")
 
     def _times(self, now: datetime) -> tuple[str, str, bool]:
@@ -114,59 +119,57 @@ class DetailsDialog(DialogBase[None]):
                 f"{absolute_time(backup.expires_at)} ({relative_time(backup.expires_at, now)})"
             )
             if backup.expires_at <= now:
-                expires += " — expired"
+                expires = _("{when} — expired").format(when=expires)
             soon = expiring_soon(backup, now)
         elif backup.is_manual:
-            expires = "never (manual backups do not expire)"
+            expires = _("never (manual backups do not expire)")
         else:
-            expires = "unknown"
+            expires = _("unknown")
         return created, expires, soon
 
     def refresh_times(self, now: datetime) -> None:
         created, expires, soon = self._times(now)
-        self.query_one("#field-created", Static).update(self._line("Created", created))
+        self.query_one("#field-created", Static).update(self._line(_("Created"), created))
         field = self.query_one("#field-expires", Static)
-        field.update(self._line("Expires", expires))
+        field.update(self._line(_("Expires"), expires))
         field.set_class(soon, "expiring")
 
     def compose_buttons(self) -> Iterable[Widget]:
-        yield Button("Copy ID (c)", id="copy")
-        yield Button("Close", id="cancel")
+        yield Button(_("Copy ID (c)"), id="copy")
+        yield Button(_("Close"), id="cancel")
 
     def prepare(self) -> None:
         self.query_one("#cancel", Button).focus()
         if self.manual_count is None:
-            self.query_one("#field-quota", Static).update(
-                Text.assemble((f"{'Quota:':<{LABEL_WIDTH}}", "bold"), "checking…")
-            )
+            self.query_one("#field-quota", Static).update(self._line(_("Quota"), _("checking…")))
             self.read_manual_backups(self.client, self.backup.server_id)
 
     def _quota_text(self, count: int | None) -> str:
         if count is None:
-            return "unknown"
-        return f"{count} of {MANUAL_BACKUP_LIMIT} manual backups on this server"
+            return _("unknown")
+        return _("{count} of {limit} manual backups on this server").format(
+            count=count, limit=MANUAL_BACKUP_LIMIT
+        )
 
     def on_manual_backups_read(self, event: ManualBackupsRead) -> None:
         event.stop()
         self.manual_count = len(event.manual) if event.manual is not None else None
         text = self._quota_text(self.manual_count)
         if event.error is not None:
-            text = f"could not be read {parenthetical(event.error)}"
-        self.query_one("#field-quota", Static).update(
-            Text.assemble((f"{'Quota:':<{LABEL_WIDTH}}", "bold"), text)
-        )
+            text = _("could not be read {why}").format(why=parenthetical(event.error))
+        self.query_one("#field-quota", Static).update(self._line(_("Quota"), text))
 
     # -- actions -------------------------------------------------------------------------
 
     def action_copy_id(self) -> None:
         """Copy the backup's ID, as `c` does on the main screen."""
         self.app.copy_to_clipboard(str(self.backup.id))
-        self.show_note(f"Copied the ID of backup {backup_ref(self.backup.id)}.")
+        self.show_note(_("Copied the ID of backup {ref}.").format(ref=backup_ref(self.backup.id)))
 
     def action_copy_summary(self) -> None:
         """Copy a one-line summary, as `C` does on the main screen."""
         self.app.copy_to_clipboard(backup_summary(self.backup))
-        self.show_note(f"Copied: {backup_summary(self.backup)}")
+        self.show_note(_("Copied: {summary}").format(summary=backup_summary(self.backup)))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "copy":

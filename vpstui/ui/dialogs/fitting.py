@@ -11,12 +11,14 @@ from __future__ import annotations
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Input
 
+from vpstui.i18n import N_, _
+
 __all__ = ["SHORT_ROWS", "TOO_SMALL", "make_compact", "safety_line", "span_fits"]
 
 #: Below this many terminal rows a dialog is compact from the start.
 SHORT_ROWS = 24
 
-TOO_SMALL = (
+TOO_SMALL = N_(
     "The terminal is too small to show the backup, the safety option and the name together: "
     "enlarge it to restore."
 )
@@ -42,13 +44,13 @@ def safety_line(possible: bool | None, wanted: bool, quota: str) -> str | None:
     if possible is None:
         return None
     if possible is False:
-        return f"Safety backup: none (quota full). {quota}"
+        return _("Safety backup: none (quota full). {quota}").format(quota=quota)
     if wanted:
-        return (
+        return _(
             "Safety backup: yes. It is taken first; the restore is sent once it has "
-            f"completed. {quota}"
-        )
-    return (
+            "completed. {quota}"
+        ).format(quota=quota)
+    return _(
         "Safety backup: none (unticked). The restore is sent at once, without a safety "
-        f"backup. {quota}"
-    )
+        "backup. {quota}"
+    ).format(quota=quota)

@@ -16,6 +16,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 
 from vpstui.format import safe_text
+from vpstui.i18n import N_, _, ngettext
 from vpstui.operations import Operation
 from vpstui.ui.dialogs.base import DialogBase
 
@@ -25,22 +26,26 @@ __all__ = ["QuitDialog", "quit_question"]
 def quit_question(pending: list[Operation]) -> str:
     """ "a restore is in flight; quit anyway? it will be checked next time"."""
     kinds = sorted({op.kind for op in pending})
-    what = " and ".join(f"a {kind}" for kind in kinds)
-    verb = "is" if len(pending) == 1 else "are"
+    what = _(" and ").join(_(KIND_WORDS.get(kind, kind)) for kind in kinds)
     names = ", ".join(safe_text(op.server_name, 30) for op in pending)
-    return (
-        f"{what[:1].upper()}{what[1:]} ({names}) {verb} in flight; quit anyway? "
-        "It will be checked next time."
-    )
+    return ngettext(
+        "{what} ({names}) is in flight; quit anyway? It will be checked next time.",
+        "{what} ({names}) are in flight; quit anyway? It will be checked next time.",
+        len(pending),
+    ).format(what=what[:1].upper() + what[1:], names=names)
+
+
+#: The operations' kinds, as the question names them ("a delete and a restore").
+KIND_WORDS = {"create": N_("a create"), "delete": N_("a delete"), "restore": N_("a restore")}
 
 
 class QuitDialog(DialogBase[bool]):
     """Quit anyway (the button or `y`), or stay (Esc, `n`, Enter on Stay)."""
 
-    TITLE_TEXT = "Quit while a request is in flight?"
+    TITLE_TEXT = N_("Quit while a request is in flight?")
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "confirm", "Quit anyway"),
-        Binding("n", "cancel", "Stay", show=False),
+        Binding("y", "confirm", N_("Quit anyway")),
+        Binding("n", "cancel", N_("Stay"), show=False),
     ]
 
     def __init__(self, pending: list[Operation]) -> None:
@@ -51,8 +56,8 @@ class QuitDialog(DialogBase[bool]):
         yield Static(Text(quit_question(self.pending)), id="question")
 
     def compose_buttons(self) -> Iterable[Widget]:
-        yield Button("Stay", id="cancel")
-        yield Button("Quit anyway", id="confirm", variant="error")
+        yield Button(_("Stay"), id="cancel")
+        yield Button(_("Quit anyway"), id="confirm", variant="error")
 
     def prepare(self) -> None:
         self.query_one("#cancel", Button).focus()

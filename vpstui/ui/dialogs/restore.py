@@ -27,6 +27,7 @@ from vpstui.format import (
     safe_text,
     status_word,
 )
+from vpstui.i18n import N_, _
 from vpstui.operations import SafetyStopped, WaitPolicy, quota_verdict, restore_with_safety
 from vpstui.ui.dialogs.base import AnswerLost, DialogBase, ManualBackupsRead, RequestFailed
 from vpstui.ui.dialogs.fitting import TOO_SMALL, make_compact, safety_line, span_fits
@@ -34,11 +35,11 @@ from vpstui.ui.widgets.tickbox import TickBox
 
 __all__ = ["RestoreDialog", "restore_headline"]
 
-OVERWRITE_WARNING = (
+OVERWRITE_WARNING = N_(
     "The server's current disk will be overwritten. "
     "Everything written since the backup was taken will be lost."
 )
-MAYBE_STARTED = (
+MAYBE_STARTED = N_(
     "The answer was lost: the restore may have started. "
     "Check the server's status before trying again."
 )
@@ -47,9 +48,16 @@ MAYBE_STARTED = (
 def restore_headline(backup: Backup, server_name: str, now_age: str) -> str:
     """ "Restore web-server-01 (id 12345) from backup #501, created 2025-01-16 03:00 UTC
     (3 days ago), 4.4 GiB"."""
-    return (
-        f"Restore {safe_text(server_name)} (id {backup.server_id}) from backup #{backup.id}, "
-        f"created {absolute_time(backup.created_at)} ({now_age}), {human_size(backup.size_mb)}"
+    return _(
+        "Restore {name} (id {server_id}) from backup #{backup_id}, "
+        "created {created} ({age}), {size}"
+    ).format(
+        name=safe_text(server_name),
+        server_id=backup.server_id,
+        backup_id=backup.id,
+        created=absolute_time(backup.created_at),
+        age=now_age,
+        size=human_size(backup.size_mb),
     )
 
 
@@ -72,7 +80,7 @@ class SafetyProgress(Message):
 class RestoreDialog(DialogBase[RestoreResult]):
     """Confirm restoring `backup` onto its server by typing the server's name."""
 
-    TITLE_TEXT = "Restore a backup"
+    TITLE_TEXT = N_("Restore a backup")
 
     def __init__(
         self,
@@ -113,16 +121,17 @@ class RestoreDialog(DialogBase[RestoreResult]):
         backup, server = self.backup, self.server
         name = safe_text(self.server_name)
         if server is not None and server.id != backup.server_id:
-            return (
-                f"Backup #{backup.id} belongs to another server; it cannot be restored onto {name}."
-            )
+            return _(
+                "Backup #{id} belongs to another server; it cannot be restored onto {name}."
+            ).format(id=backup.id, name=name)
         if not backup.is_completed:
-            return (
-                f"Backup #{backup.id} is {status_word(backup.status)}: only completed backups "
-                "can be restored."
+            return _("Backup #{id} is {status}: only completed backups can be restored.").format(
+                id=backup.id, status=status_word(backup.status)
             )
         if server is not None and server.status == "restoring":
-            return f"A restore of {name} is already running. Wait for it to finish."
+            return _("A restore of {name} is already running. Wait for it to finish.").format(
+                name=name
+            )
         return None
 
     # -- layout --------------------------------------------------------------------------
@@ -143,33 +152,36 @@ class RestoreDialog(DialogBase[RestoreResult]):
         if self.server is not None and self.server.status == "stopped":
             yield Static(
                 Text(
-                    f"{safe_text(self.server_name)} is stopped. "
-                    "It will be restored anyway; the API decides whether it starts afterwards."
+                    _(
+                        "{name} is stopped. It will be restored anyway; the API decides "
+                        "whether it starts afterwards."
+                    ).format(name=safe_text(self.server_name))
                 ),
                 classes="warning",
                 id="stopped",
             )
         yield TickBox(
-            "Take a safety backup first (recommended)", value=self.safety_first, id="safety"
+            _("Take a safety backup first (recommended)"), value=self.safety_first, id="safety"
         )
-        yield Static(Text("Checking the manual backup quota…"), id="safety-status", classes="hint")
-        yield Static(Text("Type the server name to confirm:"), classes="label")
+        checking = Text(_("Checking the manual backup quota…"))
+        yield Static(checking, id="safety-status", classes="hint")
+        yield Static(Text(_("Type the server name to confirm:")), classes="label")
         # Not the name itself as placeholder: dim text there looked already typed in.
-        yield Input(placeholder="type the server name here", id="confirm-name")
+        yield Input(placeholder=_("type the server name here"), id="confirm-name")
 
     def compose_footer(self) -> Iterable[Widget]:
         refusal = self.refusal()
         if refusal is not None:
             yield Static(Text(refusal), classes="warning", id="refusal")
         else:
-            yield Static(Text(OVERWRITE_WARNING), classes="danger", id="warning")
+            yield Static(Text(_(OVERWRITE_WARNING)), classes="danger", id="warning")
 
     def compose_buttons(self) -> Iterable[Widget]:
         if self.refusal() is not None:
-            yield Button("Close", id="cancel")
+            yield Button(_("Close"), id="cancel")
             return
-        yield Button("Cancel", id="cancel")
-        yield Button("Restore", id="confirm", variant="error")
+        yield Button(_("Cancel"), id="cancel")
+        yield Button(_("Restore"), id="confirm", variant="error")
 
     def prepare(self) -> None:
         if self.refusal() is not None:
@@ -199,7 +211,7 @@ class RestoreDialog(DialogBase[RestoreResult]):
             body.scroll_to(y=headline.virtual_region.y, animate=False, immediate=True)
         if too_small != self._too_small:
             self._too_small = too_small
-            self.show_note(TOO_SMALL if too_small else None)
+            self.show_note(_(TOO_SMALL) if too_small else None)
             self.update_controls()
 
     # -- the safety backup ---------------------------------------------------------------
@@ -209,13 +221,13 @@ class RestoreDialog(DialogBase[RestoreResult]):
         safety = self.query_one("#safety", Checkbox)
         if event.manual is None:
             self._safety_possible = True  # the API will say if it is not
-            self._quota_text = (
-                f"Could not read the manual backup quota {parenthetical(event.error)}."
+            self._quota_text = _("Could not read the manual backup quota {why}.").format(
+                why=parenthetical(event.error)
             )
         else:
             self._safety_possible, verdict = quota_verdict(event.manual)
-            self._quota_text = (
-                f"{len(event.manual)} of {MANUAL_BACKUP_LIMIT} manual backups in use."
+            self._quota_text = _("{count} of {limit} manual backups in use.").format(
+                count=len(event.manual), limit=MANUAL_BACKUP_LIMIT
             )
             if not self._safety_possible:
                 safety.value = False
@@ -259,7 +271,7 @@ class RestoreDialog(DialogBase[RestoreResult]):
         """Esc while waiting for the safety backup stops waiting (nothing is in flight then)."""
         if self.in_flight and self._waiting:
             self._stop.set()
-            self.show_note("Stopping: the restore will not be sent…")
+            self.show_note(_("Stopping: the restore will not be sent…"))
             return
         super().action_cancel()
 
@@ -312,18 +324,20 @@ class RestoreDialog(DialogBase[RestoreResult]):
     def action_confirm(self) -> None:
         """Send the restore if the name matches; otherwise say what to type."""
         if self.in_flight:
-            self.show_note("Request in flight… wait for the answer.")
+            self.show_note(_("Request in flight… wait for the answer."))
             return
         if self.close_only:
             return
         if self._too_small:
-            self.show_note(TOO_SMALL)
+            self.show_note(_(TOO_SMALL))
             return
         if not self.name_matches:
-            self.show_note(f"Type {safe_text(self.server_name)} exactly to enable Restore")
+            self.show_note(
+                _("Type {name} exactly to enable Restore").format(name=safe_text(self.server_name))
+            )
             return
         if self._safety_unknown:
-            self.show_note("Checking the manual backup quota… a moment.")
+            self.show_note(_("Checking the manual backup quota… a moment."))
             return
         mutations = self.mutations(self.client, self.clock)
         safety = self.wants_safety
@@ -370,5 +384,5 @@ class RestoreDialog(DialogBase[RestoreResult]):
 
     def describe_failure(self, error: ApiError) -> str:
         if error.outcome_unknown:
-            return f"{error} {MAYBE_STARTED}"
+            return f"{error} {_(MAYBE_STARTED)}"
         return str(error)
