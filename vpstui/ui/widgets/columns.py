@@ -17,6 +17,8 @@ from vpstui.api.models import Backup
 from vpstui.format import DASH, expires_text, expiring_soon, human_size, relative_time, safe_text
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+#: Drawn left of a marked backup's id (one cell).
+MARK = "*"
 
 
 class Column(msgspec.Struct, frozen=True):
@@ -140,8 +142,10 @@ def render_row(
     *,
     bold_styled: bool,
     width: int,
+    marked: bool = False,
 ) -> Strip:
-    """One backup as a line. `get` gives the table's component styles by name."""
+    """One backup as a line. `get` gives the table's component styles by name; a marked
+    backup has "*" in the cell left of its id (the mark column)."""
     status = backup.status or "unknown"
     if backup.in_progress:
         status_style = get("backup-table--in-progress")
@@ -179,6 +183,9 @@ def render_row(
         cell_style = row_style + style if style is not None else row_style
         if bold_styled and style is not None:
             cell_style = row_style + Style(bold=True)
-        segments.append(Segment(" ", row_style))
+        if marked and not segments:
+            segments.append(Segment(MARK, row_style + get("backup-table--marked")))
+        else:
+            segments.append(Segment(" ", row_style))
         segments.append(Segment(set_cell_size(text, cell_width), cell_style))
     return Strip(segments).adjust_cell_length(width, row_style)

@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from vpstui.format import duration, relative_time, safe_text
+from vpstui.i18n import _
 
 
 class Connection(msgspec.Struct):
@@ -38,6 +39,8 @@ class Connection(msgspec.Struct):
     restoring: tuple[str, ...] = ()
     #: A refresh waits long for an answer: what the header says about it (None: it doesn't).
     slow: str | None = None
+    #: Backups marked for deletion (`space`).
+    marked: int = 0
 
 
 def badge_style(colour: str | None) -> Style:
@@ -157,6 +160,9 @@ class ScopeBar(Static):
             text.append("”")
         if state.in_progress:
             text.append(f" · {state.in_progress} in progress", style="yellow")
+        if state.marked:
+            text.append(" · ")
+            text.append(_("{n} marked").format(n=state.marked), style="bold red")
         if text != self._shown:
             self._shown = text
             self.update(text, layout=False)
