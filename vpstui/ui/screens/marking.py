@@ -98,10 +98,6 @@ class MarkingActions(BackupActions):
         """The API confirmed `deleted` gone: their rows and marks go; the list is re-read."""
         for backup_id in deleted:
             self.marked.pop(backup_id, None)
-            self.table.remove_backup(backup_id)
-        gone = set(deleted)
-        if gone & self._all_cache.keys():
-            self._all_cache = {k: v for k, v in self._all_cache.items() if k not in gone}
         if deleted:
             self.notify(
                 ngettext(
@@ -110,4 +106,4 @@ class MarkingActions(BackupActions):
                 title=_("Deleted"),
             )
         self._marks_changed()
-        self.load_backups()
+        super().backups_deleted(deleted)
