@@ -16,10 +16,10 @@ from textual.widgets import Input
 from vpstui.api.models import Backup
 from vpstui.format import backup_ref, status_word
 from vpstui.i18n import _, ngettext
-from vpstui.ui.screens.actions import BackupActions
+from vpstui.ui.screens.timing import TimingActions
 
 
-class MarkingActions(BackupActions):
+class MarkingActions(TimingActions):
     """Marks, and deleting the marked backups in one dialog."""
 
     def __init__(self) -> None:

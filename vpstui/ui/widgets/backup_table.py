@@ -130,6 +130,8 @@ class BackupTable(CursorRows, can_focus=True):
         self.empty_text = "Loading backups…"
         #: Ids of the backups marked for deletion (drawn with a mark left of the id).
         self.marks: set[int] = set()
+        #: What is left of a running backup ("~6m left"), or None: set by the screen.
+        self.eta: Callable[[Backup, datetime], str | None] | None = None
 
     def _post_highlight(self) -> None:
         self.post_message(self.Highlighted(self, self.cursor_backup))
@@ -249,16 +251,18 @@ class BackupTable(CursorRows, can_focus=True):
             row_style = base + self.get_component_rich_style(
                 "backup-table--cursor" if self.has_focus else "backup-table--cursor-blurred"
             )
+        now = self._now()
         return render_row(
             backup,
             self._widths,
-            self._now(),
+            now,
             self._spin,
             self.get_component_rich_style,
             row_style,
             bold_styled=is_cursor and self.has_focus,
             width=width,
             marked=backup.id in self.marks,
+            eta=self.eta(backup, now) if self.eta is not None and backup.in_progress else None,
         )
 
     # --- mouse ------------------------------------------------------------------------------
