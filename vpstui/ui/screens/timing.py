@@ -14,7 +14,7 @@ from vpstui.api.models import Backup
 from vpstui.format import safe_text
 from vpstui.i18n import _
 from vpstui.timing import DURATIONS_FILE, DurationHistory, running_for
-from vpstui.ui.screens.actions import BackupActions
+from vpstui.ui.screens.notifying import NotifyingScreen
 
 #: Completed backups of a server whose sizes say how big the next one will likely be.
 RECENT_SIZES = 5
@@ -29,7 +29,7 @@ def durations_path(demo: bool, given: Path | None) -> Path | None:
     return state_dir() / DURATIONS_FILE
 
 
-class TimingActions(BackupActions):
+class TimingActions(NotifyingScreen):
     """Elapsed times and estimates on the main screen."""
 
     #: Where observed durations are kept; tests and the demo may set a path (None: the
