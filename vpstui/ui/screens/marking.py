@@ -8,9 +8,10 @@ the backup is deleted or unmarked.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
 from textual.actions import SkipAction
+from textual.app import SystemCommand
 from textual.widgets import Input
 
 from vpstui.api.models import Backup
@@ -40,6 +41,11 @@ class MarkingActions(TimingActions):
         else:
             if self.app.writes_refused():
                 return
+            # Rows shown from the listing cache are not the API's word yet (where the
+            # screen has that notion: `BackupActions._cached` says so and refuses).
+            cached = getattr(self, "_cached", None)
+            if callable(cached) and cached(backup):
+                return
             if backup.in_progress:
                 self.notify(
                     _(
@@ -52,6 +58,26 @@ class MarkingActions(TimingActions):
             self.marked[backup.id] = backup
         self._marks_changed()
         self.table.action_cursor_down()  # like a file manager: mark, move on
+
+    def action_clear_marks(self) -> None:
+        """Unmark every backup (the command palette's "Clear marks")."""
+        self.marked.clear()
+        self._marks_changed()
+
+    def mark_commands(self) -> Iterable[SystemCommand]:
+        """The command palette's entries for marks."""
+        off = _(" (off: read-only)") if self.app.settings.read_only else ""
+        yield SystemCommand(
+            _("Mark / unmark backup"),
+            _("Mark the selected backup for deletion, or unmark it (space){off}").format(off=off),
+            self.action_toggle_mark,
+        )
+        yield SystemCommand(
+            _("Delete marked backups"),
+            _("One dialog for every marked backup; type the count (Delete){off}").format(off=off),
+            self.action_delete,
+        )
+        yield SystemCommand(_("Clear marks"), _("Unmark every backup"), self.action_clear_marks)
 
     def _marks_changed(self) -> None:
         self.table.marks = set(self.marked)

@@ -29,6 +29,8 @@ class Connection(msgspec.Struct):
     shown: int = 0
     total: int = 0
     in_progress: int = 0
+    #: Backups marked for deletion (`space`).
+    marked: int = 0
     last_ok: datetime | None = None
     loading: bool = False
     loaded: int = 0
@@ -39,8 +41,6 @@ class Connection(msgspec.Struct):
     restoring: tuple[str, ...] = ()
     #: A refresh waits long for an answer: what the header says about it (None: it doesn't).
     slow: str | None = None
-    #: Backups marked for deletion (`space`).
-    marked: int = 0
 
 
 def badge_style(colour: str | None) -> Style:
