@@ -130,7 +130,7 @@ async def test_delete_with_marks_asks_for_the_typed_count_and_deletes_each_once(
         assert isinstance(dialog, MultiDeleteDialog)
         listing = str(dialog.query_one("#listing", Static).render())
         assert f"#{first.id}" in listing and f"#{second.id}" in listing
-        assert "Total:" in listing and "2 backups" in listing
+        assert "Total:" in listing and "in 2 backups" in listing
         assert "Type 2 to delete 2 backups" in str(dialog.query_one("#count-prompt").render())
         confirm = dialog.query_one("#confirm", Button)
         assert confirm.disabled

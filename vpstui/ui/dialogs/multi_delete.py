@@ -43,10 +43,10 @@ STATE_MARK: dict[RowState, str] = {
 }
 STATE_WORD: dict[RowState, str] = {
     "pending": "",
-    "deleting": N_("deleting…"),
-    "deleted": N_("deleted"),
+    "deleting": N_("deleting this one…"),
+    "deleted": N_("deleted, API confirmed"),
     "gone": N_("already gone (404)"),
-    "failed": N_("failed"),
+    "failed": N_("failed, see below"),
     "not sent": N_("not sent"),
 }
 
@@ -146,15 +146,8 @@ class MultiDeleteDialog(DialogBase[MultiDeleteResult]):
             reason = self.reasons.get(backup.id)
             if reason:
                 lines.append(Text(f"    {safe_text(reason, 300)}", style="red"))
-        lines.append(
-            Text(
-                _("Total: {size} in {count}").format(
-                    size=total_size(self.backups),
-                    count=ngettext("{n} backup", "{n} backups", self.count).format(n=self.count),
-                ),
-                style="bold",
-            )
-        )
+        total = ngettext("Total: {size} in {n} backup", "Total: {size} in {n} backups", self.count)
+        lines.append(Text(total.format(size=total_size(self.backups), n=self.count), style="bold"))
         return Text("\n").join(lines)
 
     def compose_footer(self) -> Iterable[Widget]:
@@ -170,7 +163,7 @@ class MultiDeleteDialog(DialogBase[MultiDeleteResult]):
         yield Input(placeholder=_("the number of backups"), id="confirm-count")
 
     def compose_buttons(self) -> Iterable[Widget]:
-        yield Button(_("Cancel"), id="cancel")
+        yield Button(_("Don't delete"), id="cancel")
         label = ngettext("Delete {n} backup", "Delete {n} backups", self.count)
         yield Button(label.format(n=self.count), id="confirm", variant="error")
 

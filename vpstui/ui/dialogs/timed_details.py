@@ -49,4 +49,4 @@ class TimedDetailsDialog(DetailsDialog):
         running = self._running_text(self.backup, now)
         if running is None or not rows:
             return
-        rows.first(Static).update(self._line(_("Running"), running))
+        rows.first(Static).update(self._line(_("Running for"), running))

@@ -44,7 +44,7 @@ class MainScreen(MarkingActions):
         Binding("n", "create", "New"),
         Binding("delete,ctrl+d", "delete", "Delete"),
         Binding("R", "restore", "Restore"),
-        Binding("space", "toggle_mark", N_("Mark"), show=False),
+        Binding("space", "toggle_mark", N_("Mark for deletion"), show=False),
         Binding("ctrl+r,f5", "refresh", "Refresh", show=False),
         # Priority: handled as the key arrives, so keys typed right behind it (type-ahead
         # over a slow link, a paste) already go to the field it focuses.

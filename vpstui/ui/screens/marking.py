@@ -34,7 +34,7 @@ class MarkingActions(TimingActions):
             raise SkipAction()
         backup = self.table.cursor_backup
         if backup is None:
-            self.notify(_("No backup selected."), severity="warning", timeout=3)
+            self.notify(_("No backup under the cursor to mark."), severity="warning", timeout=3)
             return
         if backup.id in self.marked:
             del self.marked[backup.id]
@@ -66,15 +66,19 @@ class MarkingActions(TimingActions):
 
     def mark_commands(self) -> Iterable[SystemCommand]:
         """The command palette's entries for marks."""
-        off = _(" (off: read-only)") if self.app.settings.read_only else ""
+        read_only = self.app.settings.read_only
         yield SystemCommand(
             _("Mark / unmark backup"),
-            _("Mark the selected backup for deletion, or unmark it (space){off}").format(off=off),
+            _("Mark the selected backup for deletion, or unmark it (space; off: read-only)")
+            if read_only
+            else _("Mark the selected backup for deletion, or unmark it (space)"),
             self.action_toggle_mark,
         )
         yield SystemCommand(
             _("Delete marked backups"),
-            _("One dialog for every marked backup; type the count (Delete){off}").format(off=off),
+            _("One dialog for every marked backup; type the count (Delete; off: read-only)")
+            if read_only
+            else _("One dialog for every marked backup; type the count (Delete)"),
             self.action_delete,
         )
         yield SystemCommand(_("Clear marks"), _("Unmark every backup"), self.action_clear_marks)
@@ -129,7 +133,7 @@ class MarkingActions(TimingActions):
                 ngettext(
                     "Deleted {n} backup: {ids}.", "Deleted {n} backups: {ids}.", len(deleted)
                 ).format(n=len(deleted), ids=", ".join(backup_ref(i) for i in deleted)),
-                title=_("Deleted"),
+                title=_("Backups deleted"),
             )
         self._marks_changed()
         super().backups_deleted(deleted)
