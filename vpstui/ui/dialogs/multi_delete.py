@@ -16,6 +16,7 @@ import asyncio
 from collections.abc import Iterable, Sequence
 from typing import Literal
 
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.message import Message
 from textual.widget import Widget
@@ -70,6 +71,17 @@ class DeleteProgress(Message):
 
 class DeletesEnded(Message):
     """The run is over: every row has its final state."""
+
+
+#: Cells of a row's description (a row fits the dialog's 74 cells on one line).
+DESCRIPTION_CELLS = 28
+
+
+def _cut(text: str, cells: int) -> str:
+    """`text` in at most `cells` terminal cells (CJK counts two), cut with "…"."""
+    if cell_len(text) <= cells:
+        return text
+    return set_cell_size(text, cells - 1) + "…"
 
 
 def total_size(backups: Iterable[Backup]) -> str:
@@ -137,11 +149,12 @@ class MultiDeleteDialog(DialogBase[MultiDeleteResult]):
             line = Text(STATE_MARK[state], style="bold")
             line.append(f"{backup_ref(backup.id):<8} ", style="bold")
             line.append(f"{absolute_time(backup.created_at)}  {human_size(backup.size_mb):>10}  ")
-            line.append(safe_text(backup.description or "—", 60), style="dim")
             word = STATE_WORD[state]
-            if word:
-                style = "red" if state == "failed" else ("green" if state != "deleting" else "")
-                line.append(f"  {_(word)}", style=style)
+            if word:  # once deleting started, what happened replaces the description
+                style = {"failed": "bold red", "deleting": "bold", "not sent": "yellow"}
+                line.append(_(word), style=style.get(state, "green"))
+            else:
+                line.append(_cut(safe_text(backup.description or "—"), DESCRIPTION_CELLS), "dim")
             lines.append(line)
             reason = self.reasons.get(backup.id)
             if reason:
