@@ -57,7 +57,10 @@ class MakeRoomRestoreDialog(RestoreDialog):
         event.prevent_default()  # the handler above has run; not again from the MRO walk
         self.manual = event.manual
         full = self._safety_possible is False
-        self.query_one("#make-room", Button).display = full
+        room = self.query_one("#make-room", Button)
+        if not full and room.has_focus:
+            self.query_one("#confirm-name").focus()  # the button goes: type the name next
+        room.display = full
         if was_full and not full and self.safety_first:
             self.query_one("#safety", Checkbox).value = True  # a slot is free again
             self._show_safety_line()
