@@ -15,9 +15,11 @@ from vpstui.demo import DemoBackend
 from vpstui.demo.faults import SwitchableTransport
 from vpstui.ui.app import VpsApp
 from vpstui.ui.dialogs.multi_delete import MultiDeleteDialog
+from vpstui.ui.screens.help import HelpScreen
 from vpstui.ui.screens.main import MainScreen
 from vpstui.ui.widgets.status_bar import ScopeBar
 
+from .test_dialogs import flat
 from .test_main_screen import main_of, settle, wait_until
 
 AppFactory = Callable[..., VpsApp]
@@ -210,3 +212,23 @@ async def test_escape_while_deleting_stops_after_the_current_delete(
         assert gated.deleted == [one.id]
         assert dialog.states == ["deleted", "not sent"]
         assert dialog.query_one("#confirm-count", Input).display is False
+
+
+async def test_help_and_palette_list_the_mark_keys(make_app: AppFactory) -> None:
+    """The help screen lists space; the palette offers marking, deleting the marked
+    backups and clearing marks, and "Clear marks" clears them."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        screen = main_of(app)
+        await mark(app, pilot, finished_rows(screen, 1))
+        commands = {c.title: c for c in app.get_system_commands(app.screen)}
+        assert {"Mark / unmark backup", "Delete marked backups", "Clear marks"} <= set(commands)
+        assert "(space)" in commands["Mark / unmark backup"].help
+        commands["Clear marks"].callback()
+        await pilot.pause()
+        assert screen.marked == {} and "marked" not in scope_text(app)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        assert "space Mark / unmark a backup; del then deletes all marked" in flat(app)
