@@ -10,6 +10,7 @@ import httpx
 import pytest
 from textual.widgets import Button, Input, Static
 
+from vpstui import i18n
 from vpstui.api.models import Backup
 from vpstui.demo import DemoBackend
 from vpstui.demo.faults import SwitchableTransport
@@ -232,3 +233,40 @@ async def test_help_and_palette_list_the_mark_keys(make_app: AppFactory) -> None
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         assert "space Mark / unmark a backup; del then deletes all marked" in flat(app)
+
+
+async def test_read_only_marks_nothing(make_app: AppFactory) -> None:
+    """Marks are for deleting: read-only says why and marks nothing."""
+    app = make_app(read_only=True, read_only_reason="--read-only")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        screen = main_of(app)
+        await mark(app, pilot, finished_rows(screen, 1))
+        assert screen.marked == {}
+        assert any(n.title == "Read-only" for n in app._notifications)
+
+
+async def test_the_dialog_in_zh_cn_keeps_the_typed_count_in_digits(
+    make_app: AppFactory, gated: GatedDeletes
+) -> None:
+    """In zh-CN the dialog speaks Chinese; the count to type is still the digit."""
+    i18n.use("zh-CN")
+    try:
+        app = make_app()
+        async with app.run_test(size=(80, 24)) as pilot:
+            await settle(app, pilot)
+            screen = main_of(app)
+            first, second = finished_rows(screen, 2)
+            await mark(app, pilot, [first, second])
+            assert "已标记 2 个" in scope_text(app)
+            await pilot.press("delete")
+            await pilot.pause()
+            dialog = app.screen
+            assert isinstance(dialog, MultiDeleteDialog)
+            assert "输入 2 以删除 2 个备份" in flat(app)
+            await pilot.press("2", "enter")
+            await wait_until(pilot, lambda: dialog.close_only)
+            assert gated.deleted == [first.id, second.id]
+            assert "已删除 2 个，共 2 个备份。" in flat(app)
+    finally:
+        i18n.use("en")
