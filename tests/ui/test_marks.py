@@ -34,6 +34,8 @@ class GatedDeletes(httpx.AsyncBaseTransport):
     def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
         self.inner = inner
         self.refuse: set[int] = set()
+        #: DELETEs of these get a 500 and are not passed on (the backup stays).
+        self.broken: set[int] = set()
         self.gate: asyncio.Event | None = None
         self.deleted: list[int] = []
         self.waiting = 0
@@ -46,6 +48,8 @@ class GatedDeletes(httpx.AsyncBaseTransport):
             if self.gate is not None:
                 self.waiting += 1
                 await self.gate.wait()
+            if backup_id in self.broken:
+                return httpx.Response(500, text="<title>Oops</title>")
             if backup_id in self.refuse:
                 return httpx.Response(409, json={"detail": "Backup is locked by a support case."})
         return await self.inner.handle_async_request(request)
@@ -270,3 +274,30 @@ async def test_the_dialog_in_zh_cn_keeps_the_typed_count_in_digits(
             assert "已删除 2 个，共 2 个备份。" in flat(app)
     finally:
         i18n.use("en")
+
+
+async def test_a_lost_answer_is_rechecked_and_said_as_the_api_showed(
+    make_app: AppFactory, gated: GatedDeletes
+) -> None:
+    """A 500 on the first DELETE: the answer counts as lost, the API is re-read (the backup
+    is still there), so it is listed as not deleted, and the run stops before the next."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        screen = main_of(app)
+        one, two = finished_rows(screen, 2)
+        gated.broken = {one.id}
+        await mark(app, pilot, [one, two])
+        await pilot.press("delete")
+        await pilot.pause()
+        dialog = app.screen
+        assert isinstance(dialog, MultiDeleteDialog)
+        await pilot.press("2", "enter")
+        await wait_until(pilot, lambda: dialog.close_only, 5)
+        assert gated.deleted == [one.id]
+        assert dialog.states == ["failed", "not sent"]
+        assert dialog.deleted_ids == []
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert list(screen.marked) == [one.id, two.id]
+        assert one.id in screen.table.backups
