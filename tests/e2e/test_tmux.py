@@ -22,7 +22,7 @@ WEB_SERVER_01 = 12345
 DESCRIPTION = "e2e check"
 #: A table row of the backup this test creates: "2522  web-server-01  manual ⠏ in progress …".
 OUR_ROW = re.compile(
-    r"(?P<id>\d+)\s+web-server-01\s+manual\s+\S\s+(?P<status>[a-z][a-z ]*?)\s{2,}.*"
+    r"(?P<id>\d+)\s+web-server-01\s+manual\s+\S\s+(?P<status>[a-z0-9][a-z0-9 ]*?)\s{2,}.*"
     + re.escape(DESCRIPTION)
 )
 
@@ -45,6 +45,12 @@ def shows_status(status: str) -> Any:
         return len(rows) == 1 and rows[0]["status"] == status
 
     return predicate
+
+
+def shows_running(screen: str) -> bool:
+    """Exactly one row of our backup, running: its status cell says for how long ("12s")."""
+    rows = our_rows(screen)
+    return len(rows) == 1 and re.fullmatch(r"\d+[smhd](\d\d[smh])?", rows[0]["status"]) is not None
 
 
 def manual_backups(url: str, token: str, server_id: int) -> list[dict[str, Any]]:
@@ -117,7 +123,7 @@ def test_create_a_backup_and_watch_it_complete(
         what="the description in the create dialog",
     )
     pane.keys("Enter")
-    pane.wait_for(shows_status("in progress"), timeout=10, what="our backup in progress")
+    pane.wait_for(shows_running, timeout=10, what="our backup running, with its elapsed time")
     # Nothing pressed from here on: the app's own polling must notice it finished.
     screen = pane.wait_for(shows_status("completed"), timeout=30, what="our backup completed")
 

@@ -219,6 +219,7 @@ class VpsApp(VpsAppBase):
         )
         for title, help_text, callback in actions:
             yield SystemCommand(title, help_text, callback)
+        yield from main.mark_commands()
         yield SystemCommand(
             "All servers",
             "Show the backups of every server",

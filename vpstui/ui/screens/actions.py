@@ -7,6 +7,7 @@ The dialogs are imported on first use: they are not on the start path.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -135,11 +136,18 @@ class BackupActions(LiveScreen):
         """R: the guarded restore dialog; a started restore is followed on this screen."""
         if self.app.writes_refused():
             return
-        from vpstui.ui.dialogs import RestoreDialog
+        from vpstui.ui.dialogs.make_room import MakeRoomRestoreDialog
 
         poll = self.app.settings.poll_interval
         server = self.server(backup.server_id)
-        dialog = RestoreDialog(self.app.api, backup, server, self.app.clock, poll_interval=poll)
+        dialog = MakeRoomRestoreDialog(
+            self.app.api,
+            backup,
+            server,
+            self.app.clock,
+            poll_interval=poll,
+            deleted=self.backups_deleted,
+        )
 
         def answered(result: RestoreResult | None) -> None:
             safety = dialog.safety_backup
@@ -203,6 +211,15 @@ class BackupActions(LiveScreen):
         self.table.remove_backup(backup_id)
         if backup_id in self._all_cache:
             self._all_cache = {k: v for k, v in self._all_cache.items() if k != backup_id}
+        self.load_backups()
+
+    def backups_deleted(self, deleted: Sequence[int]) -> None:
+        """The API confirmed `deleted` gone (a multi-delete): their rows go; re-read."""
+        gone = set(deleted)
+        for backup_id in deleted:
+            self.table.remove_backup(backup_id)
+        if gone & self._all_cache.keys():
+            self._all_cache = {k: v for k, v in self._all_cache.items() if k not in gone}
         self.load_backups()
 
     def restore_started(

@@ -12,12 +12,15 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from vpstui.i18n import N_, _
+
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
         "Backups",
         (
             ("n", "Create a manual backup (of the selected server)"),
             ("del / ctrl+d", "Delete the selected backup (asks first)"),
+            ("space", N_("Mark / unmark a backup; del then deletes all marked (type the count)")),
             ("R", "Restore from the selected backup (safety backup first, type the name)"),
             ("enter / double click", "Details of the selected backup"),
             ("c / C", "Copy the backup ID / a one-line summary (works over SSH)"),
@@ -80,7 +83,7 @@ class HelpScreen(ModalScreen[None]):
         for section, keys in KEYS:
             table.add_row(Text(section, style="bold underline"), "")
             for key, what in keys:
-                table.add_row(key, what)
+                table.add_row(key, _(what))
             table.add_row("", "")
         table.add_row("", Text("esc closes this help.", style="dim"))
         with VerticalScroll():

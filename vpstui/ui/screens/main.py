@@ -13,10 +13,11 @@ from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
 from vpstui.format import safe_text
+from vpstui.i18n import N_
 from vpstui.loading import initial_scope
 from vpstui.operations import Follower, Mutations, RefreshSchedule
 from vpstui.ui.messages import BackupsPageLoaded, UnsettledChecked
-from vpstui.ui.screens.actions import BackupActions
+from vpstui.ui.screens.marking import MarkingActions
 from vpstui.ui.widgets.backup_table import BackupTable
 from vpstui.ui.widgets.footer import KeysFooter
 from vpstui.ui.widgets.insight import InsightPanel
@@ -32,7 +33,7 @@ TYPED_ACTIONS = frozenset({"filter", "servers"})
 NARROW = 110
 
 
-class MainScreen(BackupActions):
+class MainScreen(MarkingActions):
     """Browse backups and act on them (the live data handling is in `LiveScreen`)."""
 
     #: Focus goes straight to the table (not via the first focusable widget, the picker's
@@ -43,6 +44,7 @@ class MainScreen(BackupActions):
         Binding("n", "create", "New"),
         Binding("delete,ctrl+d", "delete", "Delete"),
         Binding("R", "restore", "Restore"),
+        Binding("space", "toggle_mark", N_("Mark for deletion"), show=False),
         Binding("ctrl+r,f5", "refresh", "Refresh", show=False),
         # Priority: handled as the key arrives, so keys typed right behind it (type-ahead
         # over a slow link, a paste) already go to the field it focuses.

@@ -83,7 +83,7 @@ class ServersView(Screen[None]):
         state.shown = table.row_count
         state.total = len(table.backups)
         state.in_progress = table.in_progress
-        state.restoring = tuple(self.follower.restoring.values())
+        state.restoring = self.restoring_labels()
         state.scope = self._scope_name()
         state.type_filter = self.scope[1]
         now = self._now()
@@ -93,6 +93,10 @@ class ServersView(Screen[None]):
         self._stale_banner.show(state, now)
         self._show_insight(now)
         self._refresh_times(now)
+
+    def restoring_labels(self) -> tuple[str, ...]:
+        """The restores followed, as the header names them."""
+        return tuple(self.follower.restoring.values())
 
     def _refresh_times(self, now: datetime) -> None:
         """Relative times ("5m ago") move on with the clock: the table's rows and an open

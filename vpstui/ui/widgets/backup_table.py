@@ -69,6 +69,7 @@ class BackupTable(CursorRows, can_focus=True):
         "backup-table--expiring",
         "backup-table--dim",
         "backup-table--empty",
+        "backup-table--marked",
     }
 
     DEFAULT_CSS = """
@@ -88,6 +89,7 @@ class BackupTable(CursorRows, can_focus=True):
         & > .backup-table--expiring { color: $text-warning; text-style: bold; }
         & > .backup-table--dim { color: $text-muted; }
         & > .backup-table--empty { color: $text-muted; text-style: italic; }
+        & > .backup-table--marked { color: $text-error; text-style: bold; }
     }
     """
 
@@ -126,6 +128,10 @@ class BackupTable(CursorRows, can_focus=True):
         self._server_width = COLUMNS[1].width
         self._spin = 0
         self.empty_text = "Loading backups…"
+        #: Ids of the backups marked for deletion (drawn with a mark left of the id).
+        self.marks: set[int] = set()
+        #: What is left of a running backup ("~6m left"), or None: set by the screen.
+        self.eta: Callable[[Backup, datetime], str | None] | None = None
 
     def _post_highlight(self) -> None:
         self.post_message(self.Highlighted(self, self.cursor_backup))
@@ -245,15 +251,18 @@ class BackupTable(CursorRows, can_focus=True):
             row_style = base + self.get_component_rich_style(
                 "backup-table--cursor" if self.has_focus else "backup-table--cursor-blurred"
             )
+        now = self._now()
         return render_row(
             backup,
             self._widths,
-            self._now(),
+            now,
             self._spin,
             self.get_component_rich_style,
             row_style,
             bold_styled=is_cursor and self.has_focus,
             width=width,
+            marked=backup.id in self.marks,
+            eta=self.eta(backup, now) if self.eta is not None and backup.in_progress else None,
         )
 
     # --- mouse ------------------------------------------------------------------------------

@@ -15,8 +15,11 @@ from textual.strip import Strip
 
 from vpstui.api.models import Backup
 from vpstui.format import DASH, expires_text, expiring_soon, human_size, relative_time, safe_text
+from vpstui.timing import running_for
 
 SPINNER = "⠋⠙⠹⠸⠼⠴⠦⠧⠇⠏"
+#: Drawn left of a marked backup's id (one cell).
+MARK = "*"
 
 
 class Column(msgspec.Struct, frozen=True):
@@ -140,12 +143,19 @@ def render_row(
     *,
     bold_styled: bool,
     width: int,
+    marked: bool = False,
+    eta: str | None = None,
 ) -> Strip:
-    """One backup as a line. `get` gives the table's component styles by name."""
+    """One backup as a line. `get` gives the table's component styles by name; a marked
+    backup has "*" in the cell left of its id (the mark column); `eta` ("~6m left") stands
+    in a running backup's Size cell (its size is not known yet)."""
     status = backup.status or "unknown"
     if backup.in_progress:
         status_style = get("backup-table--in-progress")
-        status_text = f"{SPINNER[spin % len(SPINNER)]} {safe_text(status.replace('_', ' '), 16)}"
+        # How long it has been running, ticking with the clock (the word when unknown).
+        running = running_for(backup.created_at, now)
+        what = running if running is not None else safe_text(status.replace("_", " "), 16)
+        status_text = f"{SPINNER[spin % len(SPINNER)]} {what}"
     elif status == "completed":
         status_style, status_text = get("backup-table--completed"), "✓ completed"
     elif status in ("failed", "error"):
@@ -163,7 +173,7 @@ def render_row(
         (safe_text(backup.server_name, 60), None),
         (_short_type(backup.backup_type), None if backup.is_manual else dim),
         (status_text, status_style),
-        (human_size(backup.size_mb) if not backup.in_progress else DASH, None),
+        (human_size(backup.size_mb) if not backup.in_progress else eta or DASH, None),
         (relative_time(backup.created_at, now), None),
         (expires, get("backup-table--expiring") if soon else (dim if expires == "never" else None)),
         (safe_text(backup.description or "", 300), None),
@@ -179,6 +189,9 @@ def render_row(
         cell_style = row_style + style if style is not None else row_style
         if bold_styled and style is not None:
             cell_style = row_style + Style(bold=True)
-        segments.append(Segment(" ", row_style))
+        if marked and not segments:
+            segments.append(Segment(MARK, row_style + get("backup-table--marked")))
+        else:
+            segments.append(Segment(" ", row_style))
         segments.append(Segment(set_cell_size(text, cell_width), cell_style))
     return Strip(segments).adjust_cell_length(width, row_style)

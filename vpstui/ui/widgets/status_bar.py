@@ -11,6 +11,7 @@ from rich.text import Text
 from textual.widgets import Static
 
 from vpstui.format import duration, relative_time, safe_text
+from vpstui.i18n import _
 
 
 class Connection(msgspec.Struct):
@@ -28,6 +29,8 @@ class Connection(msgspec.Struct):
     shown: int = 0
     total: int = 0
     in_progress: int = 0
+    #: Backups marked for deletion (`space`).
+    marked: int = 0
     last_ok: datetime | None = None
     loading: bool = False
     loaded: int = 0
@@ -164,6 +167,9 @@ class ScopeBar(Static):
             text.append("”")
         if state.in_progress:
             text.append(f" · {state.in_progress} in progress", style="yellow")
+        if state.marked:
+            text.append(" · ")
+            text.append(_("{n} marked").format(n=state.marked), style="bold red")
         if text != self._shown:
             self._shown = text
             self.update(text, layout=False)
