@@ -32,6 +32,7 @@ __all__ = [
     "N_",
     "LanguageError",
     "Lazy",
+    "Term",
     "_",
     "catalogue_files",
     "choose_language",
@@ -202,11 +203,34 @@ class Lazy:
         self.params = dict(params)
 
     def __str__(self) -> str:
-        values = {k: str(v) if isinstance(v, Lazy) else v for k, v in self.params.items()}
+        values = {k: _render(v) for k, v in self.params.items()}
         return _(self.message).format(**values) if values else _(self.message)
 
     def __repr__(self) -> str:
         return f"L_({self.message!r})"
+
+
+class Term(str):
+    """A word translated when made that remembers its English: `Term("completed")` is
+    "已完成" in zh-CN and is used like any `str`; as a parameter of a Lazy message it is
+    translated again when the message is rendered, so `english(message)` is English
+    throughout (a status word in an audit record). Words with no translation stay as given.
+    """
+
+    source: str
+
+    def __new__(cls, source: str) -> Term:
+        term = super().__new__(cls, _(source))
+        term.source = source
+        return term
+
+
+def _render(value: object) -> object:
+    if isinstance(value, Lazy):
+        return str(value)
+    if isinstance(value, Term):
+        return _(value.source)
+    return value
 
 
 def L_(message: str, /, **params: object) -> Lazy:
