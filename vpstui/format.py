@@ -69,7 +69,9 @@ __all__ = [
     "parenthetical",
     "relative_time",
     "safe_text",
+    "status_text",
     "status_word",
+    "type_text",
     "type_word",
 ]
 
@@ -192,21 +194,33 @@ TYPE_WORDS = {"manual": N_("manual"), "automatic": N_("automatic")}
 
 
 def status_word(status: str | None) -> str:
-    """A status as words: "in_progress" → "in progress" (进行中); None → "unknown"; a
-    status the API invents reads as it sent it ("restoring"). A `Term`: in a recorded
-    (Lazy) message it stays English."""
+    """A status as English words: "in_progress" → "in progress"; None → "unknown"; a
+    status the API invents reads as it sent it ("restoring"). A `Term`: English as text
+    (records), translated as a parameter of a Lazy message. `status_text()` is the same
+    word in the language in use (进行中, 已完成, 失败)."""
     if not status:
         return Term(N_("unknown"))
     word = STATUS_WORDS.get(status)
     return Term(word) if word else safe_text(status.replace("_", " "), 20)
 
 
+def status_text(status: str | None) -> str:
+    """`status_word()` in the language in use, for the screen and human output."""
+    return _(status_word(status))
+
+
 def type_word(backup_type: str | None) -> str:
-    """A backup type as a word: "manual" (手动), "automatic" (自动); others as sent."""
+    """A backup type as an English word ("manual", "automatic"; others as sent), a `Term`
+    like `status_word()`; `type_text()` is the word in the language in use (手动, 自动)."""
     if not backup_type:
         return Term(N_("unknown type"))
     word = TYPE_WORDS.get(backup_type)
     return Term(word) if word else safe_text(backup_type, 20)
+
+
+def type_text(backup_type: str | None) -> str:
+    """`type_word()` in the language in use."""
+    return _(type_word(backup_type))
 
 
 def backup_summary(backup: Backup) -> str:
@@ -223,8 +237,8 @@ def backup_summary(backup: Backup) -> str:
         ref=backup_ref(backup.id),
         server=safe_text(backup.server_name, 60),
         id=backup.server_id,
-        type=type_word(backup.backup_type),
-        status=status_word(backup.status),
+        type=type_text(backup.backup_type),
+        status=status_text(backup.status),
         size=size,
         created=absolute_time(backup.created_at),
     )

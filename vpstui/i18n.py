@@ -211,25 +211,18 @@ class Lazy:
 
 
 class Term(str):
-    """A word translated when made that remembers its English: `Term("completed")` is
-    "已完成" in zh-CN and is used like any `str`; as a parameter of a Lazy message it is
-    translated again when the message is rendered, so `english(message)` is English
-    throughout (a status word in an audit record). Words with no translation stay as given.
-    """
-
-    source: str
-
-    def __new__(cls, source: str) -> Term:
-        term = super().__new__(cls, _(source))
-        term.source = source
-        return term
+    """An English word of the catalogue ("completed") that stays English where it is used
+    as text (an f-string, a record) and is translated where it is a parameter of a Lazy
+    message: shown in the language in use, `english(message)` keeps it English. A status
+    word in a recorded message reads "已完成" on screen and "completed" in the audit log.
+    `_(term)` translates it now."""
 
 
 def _render(value: object) -> object:
     if isinstance(value, Lazy):
         return str(value)
     if isinstance(value, Term):
-        return _(value.source)
+        return _(value)
     return value
 
 

@@ -34,6 +34,9 @@ from vpstui.ui.profiles import (
 from vpstui.ui.screens.first_run import FirstRunScreen
 from vpstui.ui.screens.main import MainScreen
 
+#: Textual's own word for the command palette's key in the footer (the footer translates it).
+PALETTE = N_("palette")
+
 # Not imported here, so not on the start path (issue 4): the dialogs, the help screen and
 # crash reporting, each imported where it is first needed.
 
@@ -173,6 +176,14 @@ class VpsApp(VpsAppBase):
             if isinstance(screen, MainScreen):
                 return screen
         return None
+
+    def action_command_palette(self) -> None:
+        """ctrl+p: Textual's command palette, its search field worded in the language in use."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
 
     def action_help(self) -> None:
         from vpstui.ui.screens.help import HelpScreen

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from textual import on
 
 from vpstui.api.models import Backup, CreateResult, RestoreResult
-from vpstui.format import backup_ref, backup_summary, safe_text, status_word
+from vpstui.format import backup_ref, backup_summary, safe_text, status_text
 from vpstui.i18n import _
 from vpstui.ui.screens.live import LiveScreen
 from vpstui.ui.widgets.backup_table import BackupTable
@@ -63,7 +63,7 @@ class BackupActions(LiveScreen):
         if not backup.is_completed:
             self.notify(
                 _("Backup {ref} is {status}: only completed backups can be restored.").format(
-                    ref=backup_ref(backup.id), status=status_word(backup.status)
+                    ref=backup_ref(backup.id), status=status_text(backup.status)
                 ),
                 severity="warning",
             )

@@ -12,7 +12,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
-from vpstui.format import safe_text, type_word
+from vpstui.format import safe_text, type_text
 from vpstui.i18n import N_, _
 from vpstui.loading import initial_scope
 from vpstui.operations import Follower, Mutations, RefreshSchedule
@@ -211,7 +211,7 @@ class MainScreen(BackupActions):
         index = (TYPE_CYCLE.index(self.scope[1]) + 1) % len(TYPE_CYCLE)
         self.set_scope(self.scope[0], TYPE_CYCLE[index])
         wanted = TYPE_CYCLE[index]
-        shown = _("Showing {type} backups").format(type=type_word(wanted)) if wanted else ""
+        shown = _("Showing {type} backups").format(type=type_text(wanted)) if wanted else ""
         self.notify(shown or _("Showing all backups"), timeout=1.5)
 
     def action_toggle_insight(self) -> None:

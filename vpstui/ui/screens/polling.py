@@ -15,7 +15,7 @@ from textual import on, work
 
 from vpstui.api.errors import ApiError, RateLimitedError
 from vpstui.api.models import Backup
-from vpstui.format import human_size, safe_text, status_word
+from vpstui.format import human_size, safe_text, status_text
 from vpstui.i18n import _
 from vpstui.operations import RefreshSchedule
 from vpstui.summary import summarize
@@ -133,7 +133,7 @@ class PollingScreen(ServersView):
                     ).format(
                         id=backup.id,
                         server=safe_text(backup.server_name, 40),
-                        status=status_word(backup.status),
+                        status=status_text(backup.status),
                     ),
                     title=_("Earlier backup"),
                 )
@@ -156,7 +156,7 @@ class PollingScreen(ServersView):
             else:
                 self.notify(
                     _("Backup {id} on {server} {status}.").format(
-                        id=backup.id, server=server, status=status_word(backup.status)
+                        id=backup.id, server=server, status=status_text(backup.status)
                     ),
                     title=_("Backup failed"),
                     severity="error",

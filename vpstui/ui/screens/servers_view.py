@@ -205,7 +205,10 @@ class ServersView(Screen[None]):
         if not new:
             return
         self._warned_overdue.update(s.server_id for s in new)
-        named = ", ".join(f"{safe_text(s.name, 30)} ({overdue_text(s, now)})" for s in new[:5])
+        named = ", ".join(
+            _("{server} ({age})").format(server=safe_text(s.name, 30), age=overdue_text(s, now))
+            for s in new[:5]
+        )
         if len(new) > 5:
             named = _("{named} and {more} more").format(named=named, more=f"{len(new) - 5:,}")
         limit = self.app.settings.stale_after_hours

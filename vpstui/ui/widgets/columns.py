@@ -22,7 +22,7 @@ from vpstui.format import (
     human_size,
     relative_time,
     safe_text,
-    status_word,
+    status_text,
 )
 from vpstui.i18n import N_, _
 
@@ -194,17 +194,17 @@ def render_row(
 ) -> Strip:
     """One backup as a line. `get` gives the table's component styles by name."""
     status = backup.status or "unknown"
-    word = safe_text(status_word(backup.status), 16)
+    word = safe_text(status_text(backup.status), 16)
     if backup.in_progress:
         status_style = get("backup-table--in-progress")
-        status_text = f"{SPINNER[spin % len(SPINNER)]} {word}"
+        shown = f"{SPINNER[spin % len(SPINNER)]} {word}"
     elif status == "completed":
-        status_style, status_text = get("backup-table--completed"), f"✓ {word}"
+        status_style, shown = get("backup-table--completed"), f"✓ {word}"
     elif status in ("failed", "error"):
-        status_style, status_text = get("backup-table--failed"), f"✗ {word}"
+        status_style, shown = get("backup-table--failed"), f"✗ {word}"
     else:
         status_style = get("backup-table--other")
-        status_text = f"• {word}"
+        shown = f"• {word}"
     soon = expiring_soon(backup, now)
     expires = expires_text(backup, now)
     expired = backup.expires_at is not None and backup.expires_at <= now
@@ -216,7 +216,7 @@ def render_row(
         (str(backup.id), None),
         (safe_text(backup.server_name, 60), None),
         (_short_type(backup.backup_type), None if backup.is_manual else dim),
-        (status_text, status_style),
+        (shown, status_style),
         (human_size(backup.size_mb) if not backup.in_progress else DASH, None),
         (relative_time(backup.created_at, now), None),
         (expires, get("backup-table--expiring") if soon else (dim if never else None)),

@@ -21,7 +21,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from vpstui.api.models import Server
-from vpstui.format import human_size, safe_text, status_word
+from vpstui.format import human_size, safe_text, status_text
 from vpstui.i18n import N_, _, ngettext
 from vpstui.summary import ServerSummary
 from vpstui.ui.widgets.insight import age_text
@@ -127,7 +127,7 @@ class ServerPicker(Vertical):
         text.append(safe_text(name, 40), style="bold")
         if status and status != "active":
             style = "red" if status in ("stopped", "suspended") else "yellow"
-            text.append(f" {safe_text(status_word(status), 12)}", style=style)
+            text.append(f" {safe_text(status_text(status), 12)}", style=style)
         text.append("\n")
         if summary is None:
             text.append("  " + _("backups: …"), style="dim")

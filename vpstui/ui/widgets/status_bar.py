@@ -10,7 +10,7 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from vpstui.format import duration, relative_time, safe_text, type_word
+from vpstui.format import duration, relative_time, safe_text, type_text
 from vpstui.i18n import _, ngettext
 
 
@@ -166,7 +166,7 @@ class ScopeBar(Static):
             count = ngettext("{total} backup", "{total} backups", state.total)
         text.append(" · " + count.format(shown=f"{state.shown:,}", total=f"{state.total:,}"))
         if state.type_filter:
-            only = _("{type} only").format(type=type_word(state.type_filter))
+            only = _("{type} only").format(type=type_text(state.type_filter))
             text.append(f" · {only}", style="cyan")
         if state.text_filter:
             before, _sep, after = _("filter “{text}”").partition("{text}")
