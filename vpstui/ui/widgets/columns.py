@@ -69,27 +69,28 @@ def _widest_times() -> tuple[int, int]:
     return cell_len(created), max(cell_len(word) for word in words)
 
 
-_extra: dict[str, tuple[int, int]] = {}
+_widened: dict[str, tuple[Column, ...]] = {}
 
 
 def columns() -> tuple[Column, ...]:
-    """`COLUMNS` for the language in use: Created and Expires widen by however much
-    wider than the English their longest values are (CJK characters take two cells), so
-    every age and expiry shows whole in any language."""
+    """`COLUMNS` for the language in use: in another language than English, Created and
+    Expires are at least as wide as their longest values ("24 个月前", "⚠ 47 小时后": CJK
+    characters take two cells), so every age and expiry shows whole."""
     language = i18n.current()
     if language == i18n.DEFAULT:
         return COLUMNS
-    if language not in _extra:
-        english = (8, 9)  # "24mo ago", "⚠ in 47h"
+    if language not in _widened:
         created, expires = _widest_times()
-        _extra[language] = (max(0, created - english[0]), max(0, expires - english[1]))
-    extra = dict(zip(("created", "expires"), _extra[language], strict=True))
-    return tuple(
-        msgspec.structs.replace(
-            c, width=c.width + extra.get(c.key, 0), min_width=c.min_width + extra.get(c.key, 0)
+        needed = {"created": created, "expires": expires}
+        _widened[language] = tuple(
+            msgspec.structs.replace(
+                c,
+                width=max(c.width, needed.get(c.key, 0)),
+                min_width=max(c.min_width, needed.get(c.key, 0)),
+            )
+            for c in COLUMNS
         )
-        for c in COLUMNS
-    )
+    return _widened[language]
 
 
 def _short_type(backup_type: str | None) -> str:
