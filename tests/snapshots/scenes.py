@@ -30,6 +30,7 @@ from textual import events
 from textual.pilot import Pilot
 from textual.widgets import Input
 
+from vpstui import i18n
 from vpstui.api import RetryPolicy, VpsClient
 from vpstui.clock import FakeClock
 from vpstui.config import Settings
@@ -43,6 +44,8 @@ SEED = 7
 #: The app's clock tick during a shot: long enough that it never fires.
 STILL = 3600.0
 WIDE = (120, 34)
+#: The size issue 16 asks the zh-CN screenshots at.
+WIDE_ZH = (120, 35)
 SMALL = (80, 24)
 #: The smallest terminal the dialogs are laid out for.
 TINY = (60, 18)
@@ -75,6 +78,8 @@ class Scene:
     size: tuple[int, int]
     steps: Steps
     token: bool = True
+    #: The language the app speaks in the shot (`vpstui.i18n.LANGUAGES`).
+    language: str = "en"
 
 
 # --- steps -----------------------------------------------------------------------------------
@@ -177,6 +182,14 @@ SCENES: tuple[Scene, ...] = (
         TINY,
         restore_dialog,
     ),
+    Scene("main-zh-CN", "the main screen in Chinese (zh-CN)", WIDE_ZH, nothing, language="zh-CN"),
+    Scene(
+        "main-zh-CN-80x24",
+        "the main screen in Chinese (zh-CN) in an 80x24 terminal",
+        SMALL,
+        nothing,
+        language="zh-CN",
+    ),
 )
 
 
@@ -189,6 +202,16 @@ def pinned_environment() -> Iterator[None]:
     with mock.patch.dict(os.environ, ENVIRONMENT):
         os.environ.pop("NO_COLOR", None)  # Textual would draw in monochrome
         yield
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """The app speaks `language` during the shot; English again after it."""
+    i18n.use(language)
+    try:
+        yield
+    finally:
+        i18n.use(i18n.DEFAULT)
 
 
 def build(scene: Scene) -> tuple[VpsApp, FakeClock, FaultyBackend]:
@@ -217,7 +240,7 @@ def hold_still(app: VpsApp) -> None:
 
 async def shoot(scene: Scene) -> str:
     """Run `scene` headless and return the screen as SVG."""
-    with pinned_environment():
+    with pinned_environment(), speaking(scene.language):
         app, clock, backend = build(scene)
         app.animation_level = "none"
         async with app.run_test(size=scene.size) as pilot:
