@@ -35,7 +35,6 @@ class TestMainScreen:
         """At 80x24 the picker is hidden and the description column gives way first."""
         await check(snapshot, "main-80x24")
 
-
     async def test_all_servers_in_chinese(self, snapshot: SnapshotCheck) -> None:
         """zh-CN at 120x35: header, scope and insight lines, table headings and cell words
         and the footer read Chinese; ids, server names, sizes and the API's descriptions
