@@ -213,8 +213,8 @@ class InsightPanel(Static):
         if full:
             text.append(" " + _("full"), style="bold red")
         if summary.manual_in_progress:
-            running = _("({n} in progress)").format(n=summary.manual_in_progress)
-            text.append(f" {running}", style="yellow")
+            running = _(" ({n} in progress)").format(n=summary.manual_in_progress)
+            text.append(running, style="yellow")
 
     def _expiring(self, text: Text, summary: ServerSummary, *, compact: bool) -> None:
         count = summary.expiring_soon

@@ -200,8 +200,9 @@ class StaleBanner(Static):
             text.append(_("Showing data from {age}.").format(age=age), style="bold")
         if state.retry_at is not None:
             wait = _seconds_until(state.retry_at, now)
-            text.append(" " + _("Retrying in {wait}").format(wait=wait), style="bold")
-            text.append(" " + _("(ctrl+r: now)."))
+            # The separating spaces are the language's: Chinese sets none before "（".
+            text.append(_(" Retrying in {wait}").format(wait=wait), style="bold")
+            text.append(_(" (ctrl+r: now)."))
         if text.plain:
             text.append("\n")
         text.append(safe_text(state.error, 400))
