@@ -21,6 +21,7 @@ from pathlib import Path
 import msgspec
 
 from vpstui.api.models import Backup
+from vpstui.i18n import _
 
 __all__ = ["CACHE_FORMAT", "MAX_ROWS", "CachedListing", "ListingCache", "cache_dir"]
 
@@ -71,23 +72,25 @@ class ListingCache:
         self.note = None
         try:
             if self.path.stat().st_size > MAX_BYTES:
-                self.note = "The listing cache is too big to read; ignored."
+                self.note = _("The listing cache is too big to read; ignored.")
                 return None
             data = self.path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
-            self.note = f"The listing cache could not be read ({exc.strerror}); ignored."
+            self.note = _("The listing cache could not be read ({why}); ignored.").format(
+                why=exc.strerror
+            )
             return None
         try:
             found = msgspec.json.decode(data, type=CachedListing)
         except (msgspec.DecodeError, msgspec.ValidationError):
             found = None
         if found is None or found.format != CACHE_FORMAT:
-            self.note = "The listing cache is unreadable or of another version; ignored."
+            self.note = _("The listing cache is unreadable or of another version; ignored.")
             return None
         if found.api != self.api or found.profile != self.profile:
-            self.note = "The listing cache belongs to another account; ignored."
+            self.note = _("The listing cache belongs to another account; ignored.")
             return None
         if tuple(found.scope) != scope:
             return None

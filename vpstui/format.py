@@ -10,7 +10,9 @@ Times
     that shows one redraws it on the clock tick, so two places never disagree.
     A length of time (an age, a limit, a wait) is `duration()`: "16s", "40m", "37h", "4d".
     A moment in full is `absolute_time()`: "2025-01-16 03:00 UTC"; in a sentence, both:
-    "2025-01-16 03:00 UTC (13h ago)".
+    "2025-01-16 03:00 UTC (13h ago)". Absolute times never change with the language.
+    In zh-CN the same rules hold with the units as words: "刚刚", "5 分钟前", "37 小时前",
+    "4 天前", "6 天后", "不到 1 分钟后"; lengths "16 秒", "40 分钟", "37 小时", "4 天".
 Ids
     A backup is "#2410" in every sentence: dialogs, toasts, notifications, the incident
     and clipboard summaries, the CLI's messages (`backup_ref()`). A column headed "ID"
@@ -34,6 +36,15 @@ Cut text
 Punctuation
     An error quoted inside a sentence goes in `parenthetical()`: "(could not connect)",
     never "(could not connect.).".
+Words
+    Statuses read as words through `status_word()` ("in progress", "completed", "failed";
+    in zh-CN 进行中, 已完成, 失败; a status the API invents is shown as it sent it) and
+    types through `type_word()` (manual 手动, automatic 自动). Only human text is worded:
+    JSON and CSV carry the API's values, in English, whatever the language.
+Language
+    Everything here that is words goes through `vpstui.i18n` (zh-CN or English); numbers,
+    ids, units (GiB/MiB) and UTC times stay as they are. Text is measured in terminal
+    cells (`rich.cells.cell_len`), never `len()`: a CJK character takes two.
 """
 
 from __future__ import annotations
@@ -44,6 +55,7 @@ from datetime import UTC, datetime
 
 from vpstui.api.models import Backup
 from vpstui.api.secret import redact_known
+from vpstui.i18n import N_, Term, _
 
 __all__ = [
     "EXPIRING_SOON_HOURS",
@@ -57,6 +69,10 @@ __all__ = [
     "parenthetical",
     "relative_time",
     "safe_text",
+    "status_text",
+    "status_word",
+    "type_text",
+    "type_word",
 ]
 
 #: Backups expiring within this many hours stand out.
@@ -103,19 +119,20 @@ def human_size(size_mb: float | None) -> str:
 
 
 def duration(seconds: float) -> str:
-    """A length of time, short: "16s", "40m", "37h" (up to three days), "4d", "3mo", "2y"."""
+    """A length of time, short: "16s", "40m", "37h" (up to three days), "4d", "3mo", "2y"
+    (zh-CN: "16 秒", "40 分钟", "37 小时", "4 天", "3 个月", "2 年")."""
     span = max(0.0, seconds)
     if span < 60:
-        return f"{span:.0f}s"
+        return _("{n}s").format(n=f"{span:.0f}")
     if span < 3600:
-        return f"{span // 60:.0f}m"
+        return _("{n}m").format(n=f"{span // 60:.0f}")
     if span < 72 * 3600:
-        return f"{span // 3600:.0f}h"  # whole hours passed
+        return _("{n}h").format(n=f"{span // 3600:.0f}")  # whole hours passed
     if span < 86400 * 60:
-        return f"{span // 86400:.0f}d"
+        return _("{n}d").format(n=f"{span // 86400:.0f}")
     if span < 86400 * 365 * 2:
-        return f"{span / (86400 * 30.44):.0f}mo"
-    return f"{span / (86400 * 365.25):.0f}y"
+        return _("{n}mo").format(n=f"{span / (86400 * 30.44):.0f}")
+    return _("{n}y").format(n=f"{span / (86400 * 365.25):.0f}")
 
 
 def relative_time(when: datetime | None, now: datetime) -> str:
@@ -125,9 +142,9 @@ def relative_time(when: datetime | None, now: datetime) -> str:
         return DASH
     seconds = (when - now).total_seconds()
     if abs(seconds) < 60:
-        return "in <1m" if seconds > 0 else "just now"
+        return _("in <1m") if seconds > 0 else _("just now")
     amount = duration(abs(seconds))
-    return f"in {amount}" if seconds > 0 else f"{amount} ago"
+    return (_("in {amount}") if seconds > 0 else _("{amount} ago")).format(amount=amount)
 
 
 def parenthetical(value: object) -> str:
@@ -144,9 +161,9 @@ def backup_ref(backup_id: int) -> str:
 def expires_text(backup: Backup, now: datetime) -> str:
     """What the Expires column says: "never" for manual backups, "in 3d", or "expired"."""
     if backup.expires_at is None:
-        return "never" if backup.is_manual else DASH
+        return _("never") if backup.is_manual else DASH
     if backup.expires_at <= now:
-        return "expired"
+        return _("expired")
     return relative_time(backup.expires_at, now)
 
 
@@ -164,11 +181,46 @@ def absolute_time(when: datetime | None) -> str:
     return when.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
+#: The statuses with a word of their own (backups' and servers'); others read as sent.
+STATUS_WORDS = {
+    "in_progress": N_("in progress"),
+    "completed": N_("completed"),
+    "failed": N_("failed"),
+    "active": N_("active"),
+    "stopped": N_("stopped"),
+    "suspended": N_("suspended"),
+}
+TYPE_WORDS = {"manual": N_("manual"), "automatic": N_("automatic")}
+
+
 def status_word(status: str | None) -> str:
-    """A status as words: "in_progress" → "in progress"; None → "unknown"."""
+    """A status as English words: "in_progress" → "in progress"; None → "unknown"; a
+    status the API invents reads as it sent it ("restoring"). A `Term`: English as text
+    (records), translated as a parameter of a Lazy message. `status_text()` is the same
+    word in the language in use (进行中, 已完成, 失败)."""
     if not status:
-        return "unknown"
-    return safe_text(status.replace("_", " "), 20)
+        return Term(N_("unknown"))
+    word = STATUS_WORDS.get(status)
+    return Term(word) if word else safe_text(status.replace("_", " "), 20)
+
+
+def status_text(status: str | None) -> str:
+    """`status_word()` in the language in use, for the screen and human output."""
+    return _(status_word(status))
+
+
+def type_word(backup_type: str | None) -> str:
+    """A backup type as an English word ("manual", "automatic"; others as sent), a `Term`
+    like `status_word()`; `type_text()` is the word in the language in use (手动, 自动)."""
+    if not backup_type:
+        return Term(N_("unknown type"))
+    word = TYPE_WORDS.get(backup_type)
+    return Term(word) if word else safe_text(backup_type, 20)
+
+
+def type_text(backup_type: str | None) -> str:
+    """`type_word()` in the language in use."""
+    return _(type_word(backup_type))
 
 
 def backup_summary(backup: Backup) -> str:
@@ -178,10 +230,15 @@ def backup_summary(backup: Backup) -> str:
     if backup.size_mb is not None:
         size = human_size(backup.size_mb)
     else:
-        size = "size not known yet" if backup.in_progress else "size unknown"
-    return (
-        f"backup {backup_ref(backup.id)} of {safe_text(backup.server_name, 60)} "
-        f"(id {backup.server_id}): "
-        f"{safe_text(backup.backup_type or 'unknown type', 20)}, {status_word(backup.status)}, "
-        f"{size}, created {absolute_time(backup.created_at)}"
+        size = _("size not known yet") if backup.in_progress else _("size unknown")
+    return _(
+        "backup {ref} of {server} (id {id}): {type}, {status}, {size}, created {created}"
+    ).format(
+        ref=backup_ref(backup.id),
+        server=safe_text(backup.server_name, 60),
+        id=backup.server_id,
+        type=type_text(backup.backup_type),
+        status=status_text(backup.status),
+        size=size,
+        created=absolute_time(backup.created_at),
     )

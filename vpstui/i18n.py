@@ -32,6 +32,7 @@ __all__ = [
     "N_",
     "LanguageError",
     "Lazy",
+    "Term",
     "_",
     "catalogue_files",
     "choose_language",
@@ -202,11 +203,27 @@ class Lazy:
         self.params = dict(params)
 
     def __str__(self) -> str:
-        values = {k: str(v) if isinstance(v, Lazy) else v for k, v in self.params.items()}
+        values = {k: _render(v) for k, v in self.params.items()}
         return _(self.message).format(**values) if values else _(self.message)
 
     def __repr__(self) -> str:
         return f"L_({self.message!r})"
+
+
+class Term(str):
+    """An English word of the catalogue ("completed") that stays English where it is used
+    as text (an f-string, a record) and is translated where it is a parameter of a Lazy
+    message: shown in the language in use, `english(message)` keeps it English. A status
+    word in a recorded message reads "已完成" on screen and "completed" in the audit log.
+    `_(term)` translates it now."""
+
+
+def _render(value: object) -> object:
+    if isinstance(value, Lazy):
+        return str(value)
+    if isinstance(value, Term):
+        return _(value)
+    return value
 
 
 def L_(message: str, /, **params: object) -> Lazy:

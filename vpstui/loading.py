@@ -33,6 +33,7 @@ from vpstui.api import (
     VpsClient,
     reporting_to,
 )
+from vpstui.i18n import _
 
 T = TypeVar("T")
 
@@ -185,12 +186,16 @@ class RequestWatch:
         if self.error is None and waited < self.slow_after:
             return None
         if self.error is not None and self.error.status is not None:
-            said = f"the API answered {self.error.status}"
+            said = _("the API answered {status}").format(status=self.error.status)
         else:
-            said = f"no answer for {_whole_seconds(waited)} s"
+            said = _("no answer for {n} s").format(n=_whole_seconds(waited))
         if self.retry_at is not None:  # between tries
             wait = _whole_seconds((self.retry_at - now).total_seconds())
-            return f"{said}, retrying {self.attempt + 1}/{self.attempts} in {wait} s"
+            return _("{said}, retrying {attempt}/{attempts} in {wait} s").format(
+                said=said, attempt=self.attempt + 1, attempts=self.attempts, wait=wait
+            )
         if self.attempt > 1:
-            return f"{said}, retrying {self.attempt}/{self.attempts}"
-        return f"{said}, still waiting"
+            return _("{said}, retrying {attempt}/{attempts}").format(
+                said=said, attempt=self.attempt, attempts=self.attempts
+            )
+        return _("{said}, still waiting").format(said=said)

@@ -196,6 +196,14 @@ SCENES: tuple[Scene, ...] = (
         restore_dialog,
         language="zh-CN",
     ),
+    Scene("main-zh-CN", "the main screen in Chinese (zh-CN)", WIDE_ZH, nothing, language="zh-CN"),
+    Scene(
+        "main-zh-CN-80x24",
+        "the main screen in Chinese (zh-CN) in an 80x24 terminal",
+        SMALL,
+        nothing,
+        language="zh-CN",
+    ),
 )
 
 

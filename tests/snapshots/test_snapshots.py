@@ -35,6 +35,25 @@ class TestMainScreen:
         """At 80x24 the picker is hidden and the description column gives way first."""
         await check(snapshot, "main-80x24")
 
+    async def test_all_servers_in_chinese(self, snapshot: SnapshotCheck) -> None:
+        """zh-CN at 120x35: header, scope and insight lines, table headings and cell words
+        and the footer read Chinese; ids, server names, sizes and the API's descriptions
+        stay as they are."""
+        svg = await check(snapshot, "main-zh-CN")
+        text = "\n".join(screen_text(svg)).replace(" ", "")  # the SVG spaces wide characters
+        for shown in ("演示模拟后端●实时", "全部服务器·121个备份", "创建时间▼", "✓已完成", "n新建"):
+            assert shown in text, text
+        assert "web-server-01" in text and "GiB" in text
+
+    async def test_small_terminal_in_chinese(self, snapshot: SnapshotCheck) -> None:
+        """zh-CN at 80x24: every column that fits shows its values whole, the footer's
+        keys fit, and the insight panel is one line."""
+        svg = await check(snapshot, "main-zh-CN-80x24")
+        lines = screen_text(svg)
+        text = "\n".join(lines).replace(" ", "")
+        for shown in ("ID服务器类型状态大小创建时间▼过期时间", "?帮助q退出", "^p命令面板"):
+            assert shown in text, text
+
 
 class TestDialogs:
     async def test_create(self, snapshot: SnapshotCheck) -> None:

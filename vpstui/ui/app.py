@@ -20,6 +20,7 @@ from vpstui.api.client import VpsClient
 from vpstui.clock import Clock
 from vpstui.config import ConfigError, Settings
 from vpstui.format import safe_text
+from vpstui.i18n import N_, _
 from vpstui.loading import SLOW_AFTER, StartupPrefetch, initial_scope
 from vpstui.operations import abandon_in_flight, in_flight
 from vpstui.ui.base import VpsAppBase
@@ -32,6 +33,9 @@ from vpstui.ui.profiles import (
 )
 from vpstui.ui.screens.first_run import FirstRunScreen
 from vpstui.ui.screens.main import MainScreen
+
+#: Textual's own word for the command palette's key in the footer (the footer translates it).
+PALETTE = N_("palette")
 
 # Not imported here, so not on the start path (issue 4): the dialogs, the help screen and
 # crash reporting, each imported where it is first needed.
@@ -47,8 +51,8 @@ class VpsApp(VpsAppBase):
 
     TITLE = "vpstui"
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("q", "quit", "Quit"),
-        Binding("ctrl+q", "quit", "Quit", show=False, priority=True),
+        Binding("q", "quit", N_("Quit")),
+        Binding("ctrl+q", "quit", N_("Quit"), show=False, priority=True),
     ]
 
     def __init__(
@@ -173,6 +177,14 @@ class VpsApp(VpsAppBase):
                 return screen
         return None
 
+    def action_command_palette(self) -> None:
+        """ctrl+p: Textual's command palette, its search field worded in the language in use."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
+            placeholder = _("Search for commands…")
+            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
+
     def action_help(self) -> None:
         from vpstui.ui.screens.help import HelpScreen
 
@@ -184,45 +196,57 @@ class VpsApp(VpsAppBase):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """vpstui's own commands only: Textual's stock ones (Keys, Maximize, Screenshot, an
         unsaved Theme) serve no operator; Help and Quit are offered in our words."""
-        yield SystemCommand("Help", "Every key and what it does (?)", self.action_help)
-        yield SystemCommand("Quit", "Leave vpstui (ctrl+q)", self.exit)
+        yield SystemCommand(_("Help"), _("Every key and what it does (?)"), self.action_help)
+        yield SystemCommand(_("Quit"), _("Leave vpstui (ctrl+q)"), self.exit)
         yield from self._profile_commands(screen)
         main = self.main
         if main is None:
             return
-        off = " (off: read-only)" if self.settings.read_only else ""
+        off = _(" (off: read-only)") if self.settings.read_only else ""
         actions = (
-            ("New backup", f"Create a manual backup (n){off}", main.action_create),
-            ("Delete backup", f"Delete the selected backup (Delete){off}", main.action_delete),
+            (N_("New backup"), N_("Create a manual backup (n){off}"), main.action_create),
             (
-                "Restore from backup",
-                f"Restore a server from the selected backup (R){off}",
+                N_("Delete backup"),
+                N_("Delete the selected backup (Delete){off}"),
+                main.action_delete,
+            ),
+            (
+                N_("Restore from backup"),
+                N_("Restore a server from the selected backup (R){off}"),
                 main.action_restore,
             ),
-            ("Refresh", "Fetch the backup list now (ctrl+r)", main.action_refresh),
-            ("Filter rows", "Filter by id, server or description (/)", main.action_filter),
-            ("Cycle type filter", "All → manual → automatic (t)", main.action_cycle_type),
-            ("Choose server", "Focus the server picker (s)", main.action_servers),
-            ("Copy backup ID", "Copy the selected backup's ID (c)", main.action_copy_id),
-            ("Copy backup summary", "Copy a one-line summary (C)", main.action_copy_summary),
+            (N_("Refresh"), N_("Fetch the backup list now (ctrl+r)"), main.action_refresh),
+            (N_("Filter rows"), N_("Filter by id, server or description (/)"), main.action_filter),
+            (N_("Cycle type filter"), N_("All → manual → automatic (t)"), main.action_cycle_type),
+            (N_("Choose server"), N_("Focus the server picker (s)"), main.action_servers),
+            (N_("Copy backup ID"), N_("Copy the selected backup's ID (c)"), main.action_copy_id),
             (
-                "Copy incident summary",
-                "Who restored what, and when (I)",
+                N_("Copy backup summary"),
+                N_("Copy a one-line summary (C)"),
+                main.action_copy_summary,
+            ),
+            (
+                N_("Copy incident summary"),
+                N_("Who restored what, and when (I)"),
                 main.action_copy_incident,
             ),
             (
-                "Backup details",
-                "Every field of the selected backup (Enter)",
+                N_("Backup details"),
+                N_("Every field of the selected backup (Enter)"),
                 main.table.action_select,
             ),
-            ("Sort by next column", "Cycle the sort column (o)", main.table.action_next_sort),
+            (
+                N_("Sort by next column"),
+                N_("Cycle the sort column (o)"),
+                main.table.action_next_sort,
+            ),
         )
         for title, help_text, callback in actions:
-            yield SystemCommand(title, help_text, callback)
+            yield SystemCommand(_(title), _(help_text).format(off=off), callback)
         yield from main.mark_commands()
         yield SystemCommand(
-            "All servers",
-            "Show the backups of every server",
+            _("All servers"),
+            _("Show the backups of every server"),
             lambda: main.set_scope(None, main.scope[1]),
         )
         # Titled by the name alone: "Show server db-primary" matched a search for "web"
@@ -230,8 +254,8 @@ class VpsApp(VpsAppBase):
         for server in main.servers:
             name = escape(safe_text(server.name, 40))  # the palette reads titles as markup
             yield SystemCommand(
-                f"Server {name}",
-                f"Show the backups of {name} (id {server.id})",
+                _("Server {name}").format(name=name),
+                _("Show the backups of {name} (id {id})").format(name=name, id=server.id),
                 lambda server_id=server.id: main.set_scope(server_id, main.scope[1]),
                 discover=False,
             )
@@ -253,7 +277,7 @@ class VpsApp(VpsAppBase):
         """Resolve profile `name` in a worker thread; `ProfileOpened` then swaps it in."""
         if self._open_profile is None:
             return
-        self.notify(f"Switching to profile {name}…", timeout=3)
+        self.notify(_("Switching to profile {name}…").format(name=name), timeout=3)
         self._resolve_profile(name, self._open_profile)
 
     @work(thread=True, exclusive=True, group="profile", exit_on_error=False)
@@ -268,10 +292,10 @@ class VpsApp(VpsAppBase):
     @on(ProfileFailed)
     def _profile_failed(self, message: ProfileFailed) -> None:
         current = self.settings.profile
-        stay = f" Still on profile {current}." if current else ""
+        stay = _("{reason} Still on profile {current}.") if current else "{reason}"
         self.notify(
-            f"{message.reason}{stay}",
-            title=f"Cannot switch to profile {message.name}",
+            stay.format(reason=message.reason, current=current),
+            title=_("Cannot switch to profile {name}").format(name=message.name),
             severity="error",
             timeout=15,
         )
@@ -287,8 +311,9 @@ class VpsApp(VpsAppBase):
             # A dialog opened meanwhile and acts on the current account: leave it be.
             await message.api.aclose()
             self.notify(
-                f"Profile {message.settings.profile} was not switched to: close the dialog "
-                "and switch again.",
+                _("Profile {name} was not switched to: close the dialog and switch again.").format(
+                    name=message.settings.profile
+                ),
                 severity="warning",
             )
             return
@@ -297,6 +322,9 @@ class VpsApp(VpsAppBase):
         if old is not None:
             await old.aclose()
         name = message.settings.profile
-        self.notify(f"Now on profile {name} ({message.api.host}).", title="Profile switched")
+        self.notify(
+            _("Now on profile {name} ({host}).").format(name=name, host=message.api.host),
+            title=_("Profile switched"),
+        )
         for warning in message.settings.warnings:
             self.notify(warning, severity="warning", timeout=15)

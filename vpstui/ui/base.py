@@ -18,6 +18,7 @@ from vpstui.audit import AuditLog, default_audit_path, state_dir
 from vpstui.clock import Clock, SystemClock
 from vpstui.config import Settings
 from vpstui.format import safe_text
+from vpstui.i18n import _
 from vpstui.loading import SLOW_AFTER, RequestWatch, StartupPrefetch
 from vpstui.operations import OPS_FILE, OperationLedger
 from vpstui.ui.screens.first_run import FirstRunScreen
@@ -122,5 +123,5 @@ class VpsAppBase(App[None]):
         """Read-only (flag or profile): say so, and return True; no dialog may open."""
         reason = self.settings.refuse_writes()
         if reason is not None:
-            self.notify(reason, title="Read-only", severity="warning", timeout=6)
+            self.notify(reason, title=_("Read-only"), severity="warning", timeout=6)
         return reason is not None

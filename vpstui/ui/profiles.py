@@ -15,6 +15,7 @@ from textual.message import Message
 
 from vpstui.api.client import VpsClient
 from vpstui.config import Settings
+from vpstui.i18n import _
 
 __all__ = ["ProfileFailed", "ProfileOpened", "ProfileOpener", "profile_help", "profile_title"]
 
@@ -43,12 +44,14 @@ class ProfileFailed(Message):
 def profile_title(name: str, current: Settings) -> str:
     """The palette's title for profile `name`: what choosing it does."""
     if name == current.profile:
-        return f"Reload profile {name} (in use)"
-    return f"Switch to profile {name}"
+        return _("Reload profile {name} (in use)").format(name=name)
+    return _("Switch to profile {name}").format(name=name)
 
 
 def profile_help(name: str, current: Settings) -> str:
     """The palette's help line for switching to `name`."""
     if name == current.profile:
-        return f"Reload profile {name} (the one in use): a fresh token and list"
-    return f"Use the account of [profiles.{name}]; the backups shown are replaced"
+        return _("Reload profile {name} (the one in use): a fresh token and list").format(name=name)
+    return _("Use the account of [profiles.{name}]; the backups shown are replaced").format(
+        name=name
+    )

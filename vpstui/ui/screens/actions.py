@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING
 from textual import on
 
 from vpstui.api.models import Backup, CreateResult, RestoreResult
-from vpstui.format import backup_ref, backup_summary, safe_text, status_word
+from vpstui.format import backup_ref, backup_summary, safe_text, status_text
+from vpstui.i18n import _
 from vpstui.ui.screens.live import LiveScreen
 from vpstui.ui.widgets.backup_table import BackupTable
 
@@ -27,7 +28,7 @@ class BackupActions(LiveScreen):
     def _selected(self) -> Backup | None:
         backup = self.table.cursor_backup
         if backup is None:
-            self.notify("No backup selected.", severity="warning", timeout=3)
+            self.notify(_("No backup selected."), severity="warning", timeout=3)
         return backup
 
     def _cached(self, backup: Backup | None = None) -> bool:
@@ -37,7 +38,7 @@ class BackupActions(LiveScreen):
         if backup is not None and backup.id not in self.cached_ids:
             return False
         self.notify(
-            "These rows are from the cache; wait a moment for the live list.",
+            _("These rows are from the cache; wait a moment for the live list."),
             severity="warning",
             timeout=4,
         )
@@ -62,8 +63,9 @@ class BackupActions(LiveScreen):
             return
         if not backup.is_completed:
             self.notify(
-                f"Backup {backup_ref(backup.id)} is {status_word(backup.status)}: only "
-                "completed backups can be restored.",
+                _("Backup {ref} is {status}: only completed backups can be restored.").format(
+                    ref=backup_ref(backup.id), status=status_text(backup.status)
+                ),
                 severity="warning",
             )
             return
@@ -77,13 +79,14 @@ class BackupActions(LiveScreen):
         backup = self._selected()
         if backup is not None:
             self.app.copy_to_clipboard(str(backup.id))
-            self.notify(f"Copied the ID of backup {backup_ref(backup.id)}", timeout=2)
+            copied = _("Copied the ID of backup {ref}").format(ref=backup_ref(backup.id))
+            self.notify(copied, timeout=2)
 
     def action_copy_summary(self) -> None:
         backup = self._selected()
         if backup is not None:
             self.app.copy_to_clipboard(backup_summary(backup))
-            self.notify(f"Copied: {backup_summary(backup)}", timeout=3)
+            self.notify(_("Copied: {summary}").format(summary=backup_summary(backup)), timeout=3)
 
     # --- the dialogs, and what the screen does with their answers --------------------------
 
@@ -92,7 +95,7 @@ class BackupActions(LiveScreen):
         if self.app.writes_refused():
             return
         if not self.servers and server_id is None:
-            self.notify("The server list has not loaded yet.", severity="warning")
+            self.notify(_("The server list has not loaded yet."), severity="warning")
             return
         from vpstui.ui.dialogs import CreateDialog
 
@@ -106,8 +109,8 @@ class BackupActions(LiveScreen):
             return
         self.backup_created(result.backup)
         self.notify(
-            safe_text(result.message or "Backup started.", 300),
-            title=f"Backup {backup_ref(result.backup.id)} started",
+            safe_text(result.message or _("Backup started."), 300),
+            title=_("Backup {ref} started").format(ref=backup_ref(result.backup.id)),
         )
 
     def open_delete(self, backup: Backup) -> None:
@@ -123,10 +126,14 @@ class BackupActions(LiveScreen):
 
     def _delete_answered(self, backup: Backup, outcome: DeleteOutcome | None) -> None:
         if outcome == "deleted":
-            self.notify(f"Backup {backup_ref(backup.id)} deleted.", title="Deleted")
+            self.notify(
+                _("Backup {ref} deleted.").format(ref=backup_ref(backup.id)), title=_("Deleted")
+            )
         elif outcome == "gone":
             self.notify(
-                f"Backup {backup_ref(backup.id)} was already deleted (404); removed from the list.",
+                _("Backup {ref} was already deleted (404); removed from the list.").format(
+                    ref=backup_ref(backup.id)
+                ),
                 severity="warning",
             )
         if outcome is not None:
@@ -173,8 +180,10 @@ class BackupActions(LiveScreen):
             self.load_backups()  # cancelled, or the answer was lost: show what is true
             return
         self.notify(
-            safe_text(result.message or "The API accepted the restore.", 300),
-            title=f"Restore of {safe_text(backup.server_name, 40)} accepted",
+            safe_text(result.message or _("The API accepted the restore."), 300),
+            title=_("Restore of {server} accepted").format(
+                server=safe_text(backup.server_name, 40)
+            ),
             timeout=15,
         )
         self.restore_started(backup, backup.server_name, safety_backup_id, status_before, no_safety)
@@ -247,10 +256,14 @@ class BackupActions(LiveScreen):
         """I: copy the last restore's incident summary (who, what, when) to the clipboard."""
         incident = self.follower.current_incident()
         if incident is None:
-            self.notify("No restore has been started from vpstui yet.", timeout=4)
+            self.notify(_("No restore has been started from vpstui yet."), timeout=4)
             return
         self.app.copy_to_clipboard(incident.summary())
-        self.notify(f"Copied the incident summary of {safe_text(incident.server_name, 40)}.")
+        self.notify(
+            _("Copied the incident summary of {server}.").format(
+                server=safe_text(incident.server_name, 40)
+            )
+        )
 
     def manual_count(self, server_id: int) -> int | None:
         """Manual backups of a server, if the loaded data covers all of them."""

@@ -13,10 +13,16 @@ from textual.widgets import Static
 
 from vpstui.config import TOKEN_ORDER, default_config_path
 from vpstui.format import safe_text
+from vpstui.i18n import N_, _
 from vpstui.ui.widgets.footer import KeysFooter
 
 #: How `vpstui.api` words a 401; the screen names the source in its place.
-API_REJECTED = "The API rejected the token"
+API_REJECTED = "The API rejected the token ({status}){said}"
+
+
+def _rejected_prefix() -> str:
+    """The 401 message's words before its status, in the language in use."""
+    return _(API_REJECTED).split("{status}", 1)[0].rstrip("(（ ")
 
 
 def token_help(reason: str | None, source: str | None = None) -> Text:
@@ -25,33 +31,40 @@ def token_help(reason: str | None, source: str | None = None) -> Text:
     text = Text()
     if reason:
         answer = safe_text(reason, 300)
-        if answer.startswith(API_REJECTED):
-            answer = answer[len(API_REJECTED) :].lstrip()  # "(401): …": said once, below
-        whose = f"the token from {safe_text(source, 200)}" if source else "the token"
-        text.append(f"The API rejected {whose} {answer}\n\n", style="bold red")
+        prefix = _rejected_prefix()
+        if answer.startswith(prefix):
+            answer = answer[len(prefix) :].lstrip()  # "(401): …": said once, below
+        rejected = (
+            _("The API rejected the token from {source} {answer}").format(
+                source=safe_text(source, 200), answer=answer
+            )
+            if source
+            else _("The API rejected the token {answer}").format(answer=answer)
+        )
+        text.append(f"{rejected}\n\n", style="bold red")
     else:
-        text.append("vpstui needs a VPS.org API token.\n\n", style="bold")
-    text.append("It is looked for in this order (the first found wins):\n\n")
+        text.append(_("vpstui needs a VPS.org API token.") + "\n\n", style="bold")
+    text.append(_("It is looked for in this order (the first found wins):") + "\n\n")
     for number, (where, what) in enumerate(TOKEN_ORDER, start=1):
         text.append(f"  {number}. ")
         text.append(f"{where:<21}", style="green")
-        text.append(f" {what}\n")
-    text.append("\nThe config file: ")
+        text.append(f" {_(what)}\n")
+    text.append("\n" + _("The config file: "))
     text.append(f"{default_config_path()}\n", style="cyan")
-    text.append("  e.g. ")
+    text.append("  " + _("e.g. "))
     text.append('token_command = "pass show vps.org/api-token"\n', style="green")
-    text.append("  (token_command is the safest: no secret on disk)\n\n")
-    text.append("Create a token in the VPS.org control panel under Account → API.\n")
-    text.append("To look around without an account: ")
+    text.append("  " + _("(token_command is the safest: no secret on disk)") + "\n\n")
+    text.append(_("Create a token in the VPS.org control panel under Account → API.") + "\n")
+    text.append(_("To look around without an account: "))
     text.append("vpstui --demo\n\n", style="bold green")
-    text.append("Press q to quit.", style="dim")
+    text.append(_("Press q to quit."), style="dim")
     return text
 
 
 class FirstRunScreen(Screen[None]):
     """Explains how to provide a token; stays open so it can be read (q quits)."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("q,escape", "app.quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("q,escape", "app.quit", N_("Quit"))]
 
     DEFAULT_CSS = """
     FirstRunScreen { align: center middle; }

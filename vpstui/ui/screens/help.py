@@ -16,43 +16,43 @@ from vpstui.i18n import N_, _
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
-        "Backups",
+        N_("Backups"),
         (
-            ("n", "Create a manual backup (of the selected server)"),
-            ("del / ctrl+d", "Delete the selected backup (asks first)"),
+            ("n", N_("Create a manual backup (of the selected server)")),
+            ("del / ctrl+d", N_("Delete the selected backup (asks first)")),
             ("space", N_("Mark / unmark a backup; del then deletes all marked (type the count)")),
-            ("R", "Restore from the selected backup (safety backup first, type the name)"),
-            ("enter / double click", "Details of the selected backup"),
-            ("c / C", "Copy the backup ID / a one-line summary (works over SSH)"),
-            ("I", "Copy the incident summary of the last restore"),
+            ("R", N_("Restore from the selected backup (safety backup first, type the name)")),
+            (N_("enter / double click"), N_("Details of the selected backup")),
+            ("c / C", N_("Copy the backup ID / a one-line summary (works over SSH)")),
+            ("I", N_("Copy the incident summary of the last restore")),
         ),
     ),
     (
-        "Viewing",
+        N_("Viewing"),
         (
-            ("s", "Choose a server (type to search, enter to pick, esc to leave)"),
-            ("/", "Filter rows by id, server or description; esc clears"),
-            ("t", "Type filter: all → manual → automatic"),
-            ("i", "Hide / show the insight panel over the table"),
-            ("o / O", "Sort by the next column / reverse (or click a header)"),
-            ("ctrl+r / f5", "Refresh now"),
+            ("s", N_("Choose a server (type to search, enter to pick, esc to leave)")),
+            ("/", N_("Filter rows by id, server or description; esc clears")),
+            ("t", N_("Type filter: all → manual → automatic")),
+            ("i", N_("Hide / show the insight panel over the table")),
+            ("o / O", N_("Sort by the next column / reverse (or click a header)")),
+            ("ctrl+r / f5", N_("Refresh now")),
         ),
     ),
     (
-        "Moving",
+        N_("Moving"),
         (
-            ("↑ ↓ / j k", "Move the cursor"),
-            ("pgup pgdn / ctrl+b ctrl+f", "Move a page"),
-            ("home end / g G", "First / last row (g also shows the rows marked ↑ new)"),
-            ("tab / shift+tab", "Next / previous pane"),
+            ("↑ ↓ / j k", N_("Move the cursor")),
+            ("pgup pgdn / ctrl+b ctrl+f", N_("Move a page")),
+            ("home end / g G", N_("First / last row (g also shows the rows marked ↑ new)")),
+            ("tab / shift+tab", N_("Next / previous pane")),
         ),
     ),
     (
-        "App",
+        N_("App"),
         (
-            ("ctrl+p", "Command palette: every action, server and profile by name"),
-            ("? / f1", "This help"),
-            ("q / ctrl+q", "Quit"),
+            ("ctrl+p", N_("Command palette: every action, server and profile by name")),
+            ("? / f1", N_("This help")),
+            ("q / ctrl+q", N_("Quit")),
         ),
     ),
 )
@@ -62,7 +62,7 @@ class HelpScreen(ModalScreen[None]):
     """Lists every key binding; any of Esc, q, ? or F1 closes it."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,f1,enter", "dismiss", "Close"),
+        Binding("escape,q,question_mark,f1,enter", "dismiss", N_("Close")),
     ]
 
     # Toasts wait while the help is open (they covered its last lines); those not yet
@@ -81,11 +81,11 @@ class HelpScreen(ModalScreen[None]):
         table.add_column(style="bold cyan", no_wrap=True)
         table.add_column()
         for section, keys in KEYS:
-            table.add_row(Text(section, style="bold underline"), "")
+            table.add_row(Text(_(section), style="bold underline"), "")
             for key, what in keys:
-                table.add_row(key, _(what))
+                table.add_row(_(key), _(what))
             table.add_row("", "")
-        table.add_row("", Text("esc closes this help.", style="dim"))
+        table.add_row("", Text(_("esc closes this help."), style="dim"))
         with VerticalScroll():
             yield Static(table)
 

@@ -24,6 +24,7 @@ from vpstui.api.errors import ApiError, AuthenticationError, NotFoundError, Rate
 from vpstui.api.models import Backup, Server
 from vpstui.cache import ListingCache
 from vpstui.format import safe_text
+from vpstui.i18n import _
 from vpstui.operations import Follower, RefreshSchedule, WaitPolicy, follow_restore
 from vpstui.server_lookup import account_servers
 from vpstui.summary import AccountOverview, ServerSummary, summarize
@@ -181,7 +182,9 @@ class LiveScreen(PollingScreen):
         if isinstance(error, AuthenticationError) and error.status == 401:
             self.app.token_rejected(str(error))
             return
-        self.notify(f"Server list unavailable: {error}", severity="warning", timeout=8)
+        self.notify(
+            _("Server list unavailable: {why}").format(why=error), severity="warning", timeout=8
+        )
         self._preselect_failed(error)
 
     # --- the listing cache ------------------------------------------------------------------
@@ -247,7 +250,7 @@ class LiveScreen(PollingScreen):
             self._announce_changes(
                 message.diff.changed if message.diff else message.backups, was_running
             )
-        table.empty_text = "No backups here yet. Press n to create one."
+        table.empty_text = _("No backups here yet. Press n to create one.")
         if message.diff is not None:
             table.apply_diff(message.diff)
         else:
@@ -288,11 +291,14 @@ class LiveScreen(PollingScreen):
         state.skipped = message.skipped
         if message.skipped:
             self.notify(
-                f"{message.skipped} item(s) from the API could not be read and are not shown.",
+                _("{n} item(s) from the API could not be read and are not shown.").format(
+                    n=message.skipped
+                ),
                 severity="warning",
             )
         if message.problems and message.problems != self._last_problems:
-            self.notify("The API's answer was odd: " + "; ".join(message.problems[:3]), timeout=10)
+            odd = "; ".join(message.problems[:3])
+            self.notify(_("The API's answer was odd: {problems}").format(problems=odd), timeout=10)
         self._last_problems = message.problems
         self._scope_gone = False
         self.schedule.succeeded(now, table.in_progress > 0 or self.watcher.active)
@@ -313,19 +319,23 @@ class LiveScreen(PollingScreen):
         reason = str(error)
         source = self.app.settings.token_source
         if isinstance(error, AuthenticationError) and error.status == 401 and source:
-            reason += f" Check the token from {safe_text(source, 200)}."
+            reason = _("{reason} Check the token from {source}.").format(
+                reason=reason, source=safe_text(source, 200)
+            )
         if isinstance(error, NotFoundError) and self.scope[0] is not None:
             self._scope_gone = True
-            reason = (
-                f"{self._scope_name()} no longer exists (404): it may have been deleted. "
+            reason = _(
+                "{server} no longer exists (404): it may have been deleted. "
                 "Press Esc to show All servers."
-            )
+            ).format(server=self._scope_name())
             self.notify(reason, severity="error", timeout=15)
         retry_after = error.retry_after if isinstance(error, RateLimitedError) else None
         state.error = reason
         state.retry_at = self.schedule.failed(self._now(), retry_after)
         if state.last_ok is None:
-            self.table.empty_text = f"Could not load backups. {safe_text(str(error), 200)}"
+            self.table.empty_text = _("Could not load backups. {why}").format(
+                why=safe_text(str(error), 200)
+            )
             self.table.refresh()
         self._show_status()
 
@@ -405,12 +415,12 @@ class LiveScreen(PollingScreen):
         """Say what the API showed: an end (bell) only on evidence, else what is known."""
         end = message.end
         incident = self.follower.restore_ended(message.server_id, end)
-        name = incident.server_name if incident else f"server {message.server_id}"
+        name = incident.server_name if incident else _("server {id}").format(id=message.server_id)
         accepted = incident.started_at if incident else self._now()
         title, text, evidence = end.notice(name, accepted)
         if evidence:
             self.app.bell()  # only on an end the API showed
-            text += " Press I to copy the incident summary."
+            text = _("{text} Press I to copy the incident summary.").format(text=text)
         unsettled = end.changed and not end.ended
         self.notify(
             text, title=title, severity="warning" if unsettled else "information", timeout=30

@@ -12,8 +12,8 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Input
 
-from vpstui.format import safe_text
-from vpstui.i18n import N_
+from vpstui.format import safe_text, type_text
+from vpstui.i18n import N_, _
 from vpstui.loading import initial_scope
 from vpstui.operations import Follower, Mutations, RefreshSchedule
 from vpstui.ui.messages import BackupsPageLoaded, UnsettledChecked
@@ -41,22 +41,22 @@ class MainScreen(MarkingActions):
     AUTO_FOCUS = "#backups"
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("n", "create", "New"),
-        Binding("delete,ctrl+d", "delete", "Delete"),
-        Binding("R", "restore", "Restore"),
+        Binding("n", "create", N_("New")),
+        Binding("delete,ctrl+d", "delete", N_("Delete")),
+        Binding("R", "restore", N_("Restore")),
         Binding("space", "toggle_mark", N_("Mark for deletion"), show=False),
-        Binding("ctrl+r,f5", "refresh", "Refresh", show=False),
+        Binding("ctrl+r,f5", "refresh", N_("Refresh"), show=False),
         # Priority: handled as the key arrives, so keys typed right behind it (type-ahead
         # over a slow link, a paste) already go to the field it focuses.
-        Binding("slash", "filter", "Filter", priority=True),
-        Binding("t", "cycle_type", "Type", show=False),
-        Binding("i", "toggle_insight", "Insight", show=False),
-        Binding("s", "servers", "Servers", priority=True),
-        Binding("c", "copy_id", "Copy", show=False),
-        Binding("C", "copy_summary", "Copy summary", show=False),
-        Binding("I", "copy_incident", "Copy incident summary", show=False),
-        Binding("escape", "escape", "Clear filter", show=False),
-        Binding("question_mark,f1", "app.help", "Help"),
+        Binding("slash", "filter", N_("Filter"), priority=True),
+        Binding("t", "cycle_type", N_("Type"), show=False),
+        Binding("i", "toggle_insight", N_("Insight"), show=False),
+        Binding("s", "servers", N_("Servers"), priority=True),
+        Binding("c", "copy_id", N_("Copy"), show=False),
+        Binding("C", "copy_summary", N_("Copy summary"), show=False),
+        Binding("I", "copy_incident", N_("Copy incident summary"), show=False),
+        Binding("escape", "escape", N_("Clear filter"), show=False),
+        Binding("question_mark,f1", "app.help", N_("Help")),
     ]
 
     # --- layout -----------------------------------------------------------------------------
@@ -71,7 +71,7 @@ class MainScreen(MarkingActions):
             with Vertical(id="table-area"):
                 yield ScopeBar(id="scope-bar")
                 yield InsightPanel(id="insight")
-                yield Input(placeholder="Filter by id, server or description…", id="filter")
+                yield Input(placeholder=_("Filter by id, server or description…"), id="filter")
                 yield BackupTable(now=self.app.clock.now, id="backups")
         yield KeysFooter()
 
@@ -110,7 +110,7 @@ class MainScreen(MarkingActions):
         ledger = self.app.ledger
         if ledger is not None:
             for problem in ledger.take_problems():
-                self.notify(problem, title="Operations ledger", severity="warning", timeout=15)
+                self.notify(problem, title=_("Operations ledger"), severity="warning", timeout=15)
             if ledger.pending("sending", "unknown"):
                 self._check_unsettled()
         restores, creates = self.follower.resume()
@@ -118,14 +118,22 @@ class MainScreen(MarkingActions):
             self.follow_restore(op.server_id)
         if restores or creates:
             names = ", ".join(safe_text(op.server_name, 30) for op in restores + creates)
-            parts = []
-            if restores:
-                parts.append(f"{len(restores)} restore(s)")
-            if creates:
-                parts.append(f"{len(creates)} backup(s)")
+            if restores and creates:
+                following = _(
+                    "Following {restores} restore(s) and {creates} backup(s) started in an "
+                    "earlier session: {names}."
+                )
+            elif restores:
+                following = _(
+                    "Following {restores} restore(s) started in an earlier session: {names}."
+                )
+            else:
+                following = _(
+                    "Following {creates} backup(s) started in an earlier session: {names}."
+                )
             self.notify(
-                f"Following {' and '.join(parts)} started in an earlier session: {names}.",
-                title="Picked up where you left off",
+                following.format(restores=len(restores), creates=len(creates), names=names),
+                title=_("Picked up where you left off"),
                 timeout=15,
             )
 
@@ -141,11 +149,23 @@ class MainScreen(MarkingActions):
     def _unsettled_checked(self, message: UnsettledChecked) -> None:
         for sent in message.results:
             op = sent.operation
-            said = sent.check.text if sent.check else f"Could not re-check: {sent.check_error}"
+            said = (
+                sent.check.text
+                if sent.check
+                else _("Could not re-check: {why}").format(why=sent.check_error)
+            )
+            kinds = {"create": N_("create"), "delete": N_("delete"), "restore": N_("restore")}
             self.notify(
-                f"An earlier session's {op.kind} on {safe_text(op.server_name, 30)} "
-                f"({op.started_at[:16]} UTC) was cut off after sending. {said}",
-                title="Checked an unsettled operation",
+                _(
+                    "An earlier session's {kind} on {server} ({started} UTC) was cut off after "
+                    "sending. {said}"
+                ).format(
+                    kind=_(kinds.get(op.kind, op.kind)),
+                    server=safe_text(op.server_name, 30),
+                    started=op.started_at[:16],
+                    said=said,
+                ),
+                title=_("Checked an unsettled operation"),
                 severity="warning",
                 timeout=30,
             )
@@ -172,7 +192,7 @@ class MainScreen(MarkingActions):
         self.leave_cache()
         self.table.set_backups(cached)
         self.table.action_first()  # another server's list starts at its newest backup
-        self.table.empty_text = "Loading backups…"
+        self.table.empty_text = _("Loading backups…")
         self._loaded_scope = None
         self.picker.select(server_id)
         self.load_backups(progressive=not cached)
@@ -191,7 +211,9 @@ class MainScreen(MarkingActions):
     def action_cycle_type(self) -> None:
         index = (TYPE_CYCLE.index(self.scope[1]) + 1) % len(TYPE_CYCLE)
         self.set_scope(self.scope[0], TYPE_CYCLE[index])
-        self.notify(f"Showing {TYPE_CYCLE[index] or 'all'} backups", timeout=1.5)
+        wanted = TYPE_CYCLE[index]
+        shown = _("Showing {type} backups").format(type=type_text(wanted)) if wanted else ""
+        self.notify(shown or _("Showing all backups"), timeout=1.5)
 
     def action_toggle_insight(self) -> None:
         """i: hide or show the insight panel over the table."""

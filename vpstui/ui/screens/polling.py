@@ -15,7 +15,8 @@ from textual import on, work
 
 from vpstui.api.errors import ApiError, RateLimitedError
 from vpstui.api.models import Backup
-from vpstui.format import human_size, safe_text, status_word
+from vpstui.format import human_size, safe_text, status_text
+from vpstui.i18n import _
 from vpstui.operations import RefreshSchedule
 from vpstui.summary import summarize
 from vpstui.ui.messages import BackupsPolled, Scope
@@ -127,9 +128,14 @@ class PollingScreen(ServersView):
         for backup in self.follower.creates_settled(self.table.backups, covers):
             if backup.id not in was_running:  # not already announced by this session
                 self.notify(
-                    f"Backup {backup.id} on {safe_text(backup.server_name, 40)}, started in an "
-                    f"earlier session, is {status_word(backup.status)}.",
-                    title="Earlier backup",
+                    _(
+                        "Backup {id} on {server}, started in an earlier session, is {status}."
+                    ).format(
+                        id=backup.id,
+                        server=safe_text(backup.server_name, 40),
+                        status=status_text(backup.status),
+                    ),
+                    title=_("Earlier backup"),
                 )
 
     def _announce_changes(self, new: Iterable[Backup], was_running: set[int]) -> None:
@@ -139,14 +145,19 @@ class PollingScreen(ServersView):
         for backup in new:
             if backup.id not in was_running or backup.in_progress:
                 continue
-            where = f"Backup {backup.id} on {safe_text(backup.server_name, 40)}"
+            server = safe_text(backup.server_name, 40)
             if backup.is_completed:
                 self.notify(
-                    f"{where} completed — {human_size(backup.size_mb)}", title="Backup done"
+                    _("Backup {id} on {server} completed — {size}").format(
+                        id=backup.id, server=server, size=human_size(backup.size_mb)
+                    ),
+                    title=_("Backup done"),
                 )
             else:
                 self.notify(
-                    f"{where} {status_word(backup.status)}.",
-                    title="Backup failed",
+                    _("Backup {id} on {server} {status}.").format(
+                        id=backup.id, server=server, status=status_text(backup.status)
+                    ),
+                    title=_("Backup failed"),
                     severity="error",
                 )

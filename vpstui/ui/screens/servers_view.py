@@ -14,6 +14,7 @@ from textual.screen import Screen
 from vpstui.api.errors import ApiError
 from vpstui.api.models import MANUAL_BACKUP_LIMIT, Backup, Server
 from vpstui.format import safe_text
+from vpstui.i18n import _
 from vpstui.operations import Follower
 from vpstui.server_lookup import AmbiguousServer, ServerLookupError, find_server
 from vpstui.summary import AccountOverview, ServerSummary, account_overview, servers_from_backups
@@ -125,8 +126,9 @@ class ServersView(Screen[None]):
     def _scope_name(self) -> str:
         server_id = self.scope[0]
         if server_id is None:
-            return "All servers"
-        return next((s.name for s in self.servers if s.id == server_id), f"server {server_id}")
+            return _("All servers")
+        unnamed = _("server {id}").format(id=server_id)
+        return next((s.name for s in self.servers if s.id == server_id), unnamed)
 
     def _preselected_server(self) -> Server | None:
         """`--server NAME` (asked once, when the server names are known): the server with
@@ -139,14 +141,21 @@ class ServersView(Screen[None]):
         except ServerLookupError as error:
             if isinstance(error, AmbiguousServer):
                 title, advice = (
-                    "Which server?",
-                    "Pick one in the server list (s), or start with --server ID.",
+                    _("Which server?"),
+                    _("Pick one in the server list (s), or start with --server ID."),
                 )
             else:
-                title, advice = "No such server", "Showing all servers."
+                title, advice = _("No such server"), _("Showing all servers.")
                 if self.servers_derived:
-                    advice = "Server names come from the backups listing here; " + advice.lower()
-            self.notify(f"--server: {error} {advice}", title=title, severity="error", timeout=30)
+                    advice = _(
+                        "Server names come from the backups listing here; showing all servers."
+                    )
+            self.notify(
+                _("--server: {why} {advice}").format(why=error, advice=advice),
+                title=title,
+                severity="error",
+                timeout=30,
+            )
         return None
 
     def _preselect_failed(self, error: ApiError) -> None:
@@ -154,8 +163,10 @@ class ServersView(Screen[None]):
         wanted, self._preselect = self._preselect, None
         if wanted:
             self.notify(
-                f"--server {safe_text(wanted, 60)!r} could not be looked up ({error}). "
-                "Showing all servers; press ctrl+r to try again.",
+                _(
+                    "--server {wanted} could not be looked up ({why}). "
+                    "Showing all servers; press ctrl+r to try again."
+                ).format(wanted=repr(safe_text(wanted, 60)), why=error),
                 severity="error",
                 timeout=30,
             )
@@ -170,7 +181,7 @@ class ServersView(Screen[None]):
             self.servers = self.servers + extra
         total = None
         if self._all_cache:
-            total = ServerSummary(0, "All servers")
+            total = ServerSummary(0, _("All servers"))
             for summary in self._summaries.values():
                 total.backups += summary.backups
                 total.total_mb += summary.total_mb
@@ -198,13 +209,18 @@ class ServersView(Screen[None]):
         if not new:
             return
         self._warned_overdue.update(s.server_id for s in new)
-        named = ", ".join(f"{safe_text(s.name, 30)} ({overdue_text(s, now)})" for s in new[:5])
-        more = f" and {len(new) - 5:,} more" if len(new) > 5 else ""
+        named = ", ".join(
+            _("{server} ({age})").format(server=safe_text(s.name, 30), age=overdue_text(s, now))
+            for s in new[:5]
+        )
+        if len(new) > 5:
+            named = _("{named} and {more} more").format(named=named, more=f"{len(new) - 5:,}")
         limit = self.app.settings.stale_after_hours
         self.notify(
-            f"No completed backup from the last {limit:g} h: {named}{more}. Marked ⚠ in the "
-            "server list.",
-            title="Backups overdue",
+            _(
+                "No completed backup from the last {limit} h: {named}. Marked ⚠ in the server list."
+            ).format(limit=f"{limit:g}", named=named),
+            title=_("Backups overdue"),
             severity="warning",
             timeout=10,
         )

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import ClassVar
 
-from rich.cells import set_cell_size
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -26,6 +26,7 @@ from textual.strip import Strip
 
 from vpstui.api.models import Backup
 from vpstui.format import safe_text
+from vpstui.i18n import N_, _
 from vpstui.ui.widgets.columns import (
     COLUMN_KEYS,
     COLUMNS,
@@ -46,15 +47,15 @@ class BackupTable(CursorRows, can_focus=True):
     """The backups, one row each, sorted and filtered, with a cursor that sticks to its backup."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("pageup,ctrl+b", "page_up", "Page up", show=False),
-        Binding("pagedown,ctrl+f", "page_down", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("enter", "select", "Details", show=False),
-        Binding("o", "next_sort", "Sort", show=False),
-        Binding("O", "reverse_sort", "Reverse sort", show=False),
+        Binding("up,k", "cursor_up", N_("Up"), show=False),
+        Binding("down,j", "cursor_down", N_("Down"), show=False),
+        Binding("pageup,ctrl+b", "page_up", N_("Page up"), show=False),
+        Binding("pagedown,ctrl+f", "page_down", N_("Page down"), show=False),
+        Binding("home,g", "first", N_("First"), show=False),
+        Binding("end,G", "last", N_("Last"), show=False),
+        Binding("enter", "select", N_("Details"), show=False),
+        Binding("o", "next_sort", N_("Sort"), show=False),
+        Binding("O", "reverse_sort", N_("Reverse sort"), show=False),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -127,7 +128,7 @@ class BackupTable(CursorRows, can_focus=True):
         self._widths: list[int] = [c.width for c in COLUMNS]
         self._server_width = COLUMNS[1].width
         self._spin = 0
-        self.empty_text = "Loading backups…"
+        self.empty_text = _("Loading backups…")
         #: Ids of the backups marked for deletion (drawn with a mark left of the id).
         self.marks: set[int] = set()
         #: What is left of a running backup ("~6m left"), or None: set by the screen.
@@ -173,7 +174,8 @@ class BackupTable(CursorRows, can_focus=True):
         index = (COLUMN_KEYS.index(self.sort_column) + 1) % len(COLUMN_KEYS)
         column = COLUMN_KEYS[index]
         self.sort_by(column, column in DESCENDING_FIRST)
-        self.notify(f"Sorted by {COLUMNS[index].label.lower()}", timeout=1.5)
+        heading = _(COLUMNS[index].label).lower()
+        self.notify(_("Sorted by {column}").format(column=heading), timeout=1.5)
 
     def action_reverse_sort(self) -> None:
         self.sort_by(self.sort_column, not self.sort_reverse)
@@ -227,7 +229,11 @@ class BackupTable(CursorRows, can_focus=True):
                 text = f"  {self.empty_text}"
                 if self._store.filter_text and self._store.rows:
                     needle = safe_text(self._store.filter_text, 40)
-                    text = f"  No backups match “{needle}”. Esc clears the filter."
+                    text = "  " + _("No backups match “{text}”. Esc clears the filter.").format(
+                        text=needle
+                    )
+                if cell_len(text) > width:  # cut on a cell boundary, and say so
+                    text = set_cell_size(text, max(width - 1, 0)) + "…"
                 return Strip([Segment(set_cell_size(text, width), style)], width)
             return Strip.blank(width, base)
         backup_id = self._order[row]

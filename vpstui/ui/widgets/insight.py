@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.widgets import Static
 
 from vpstui.api.models import MANUAL_BACKUP_LIMIT
 from vpstui.format import EXPIRING_SOON_HOURS, duration, human_size, safe_text
+from vpstui.i18n import _, ngettext
 from vpstui.summary import AccountOverview, ServerSummary
 
 __all__ = ["InsightPanel", "age_text", "meter", "overdue_text", "sparkline"]
@@ -64,11 +66,24 @@ def age_text(hours: float) -> str:
 def overdue_text(summary: ServerSummary, now: datetime) -> str:
     """How a server needing attention is marked: "37h" old, or "none" completed."""
     hours = summary.age_hours(now)
-    return "none" if hours is None else age_text(hours)
+    return _("none") if hours is None else age_text(hours)
 
 
 def _limit(hours: float) -> str:
-    return f"{hours:g} h"
+    return _("{n} h").format(n=f"{hours:g}")
+
+
+def _label(word: str) -> str:
+    """A line's label ("trend", "manual"), padded to the same 8 cells in any language."""
+    return word + " " * max(1, 8 - cell_len(word))
+
+
+def _backups(count: int) -> str:
+    return ngettext("{n} backup", "{n} backups", count).format(n=f"{count:,}")
+
+
+def _servers(count: int) -> str:
+    return ngettext("{n} server", "{n} servers", count).format(n=f"{count:,}")
 
 
 def _trend_change(values: Sequence[float]) -> str:
@@ -114,7 +129,8 @@ class InsightPanel(Static):
         """What `summary` says about the server called `name`; None: not known yet."""
         self._redraw = lambda: self.show_server(summary, name, now, stale_after_hours)
         if summary is None:
-            self._put(Text(f"{safe_text(name, 40)}: gathering backup facts…", style="dim"))
+            gathering = _("{server}: gathering backup facts…").format(server=safe_text(name, 40))
+            self._put(Text(gathering, style="dim"))
             return
         if self._compact():
             self._put(self._server_line(summary, now, stale_after_hours))
@@ -124,57 +140,70 @@ class InsightPanel(Static):
     def _verdict(self, text: Text, summary: ServerSummary, now: datetime, limit: float) -> None:
         hours = summary.age_hours(now)
         if hours is None:
-            text.append("⚠ no completed backup", style="bold red")
+            text.append(_("⚠ no completed backup"), style="bold red")
         elif summary.freshness == "stale":
             text.append(
-                f"⚠ newest completed backup {age_text(hours)} ago, over the {_limit(limit)} limit",
+                _("⚠ newest completed backup {age} ago, over the {limit} limit").format(
+                    age=age_text(hours), limit=_limit(limit)
+                ),
                 style="bold yellow",
             )
         else:
             text.append("✓ ", style="green")
-            text.append(f"newest completed backup {age_text(hours)} ago")
+            text.append(_("newest completed backup {age} ago").format(age=age_text(hours)))
 
     def _server_lines(self, summary: ServerSummary, now: datetime, limit: float) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         self._verdict(text, summary, now, limit)
-        count = "1 backup" if summary.backups == 1 else f"{summary.backups:,} backups"
-        text.append(f" · {count} · {human_size(summary.total_mb)} in all", style="dim")
-        text.append("\ntrend   ", style="bold")
+        in_all = _("{backups} · {size} in all").format(
+            backups=_backups(summary.backups), size=human_size(summary.total_mb)
+        )
+        text.append(f" · {in_all}", style="dim")
+        text.append("\n" + _label(_("trend")), style="bold")
         trend = summary.trend_mb
         if not trend:
-            text.append("no completed automatic backups yet", style="dim")
+            text.append(_("no completed automatic backups yet"), style="dim")
         elif len(trend) == 1:
-            text.append(f"{human_size(trend[0])} (one automatic backup)")
+            text.append(_("{size} (one automatic backup)").format(size=human_size(trend[0])))
         else:
             text.append(sparkline(trend), style="cyan")
             text.append(
-                f"  {human_size(trend[0])} → {human_size(trend[-1])} "
-                f"({_trend_change(trend)}) · last {len(trend)} automatic"
+                "  "
+                + _("{first} → {last} ({change}) · last {n} automatic").format(
+                    first=human_size(trend[0]),
+                    last=human_size(trend[-1]),
+                    change=_trend_change(trend),
+                    n=len(trend),
+                )
             )
-        text.append("\nmanual  ", style="bold")
+        text.append("\n" + _label(_("manual")), style="bold")
         self._quota(text, summary)
-        self._expiring(text, summary, f"expire within {EXPIRING_SOON_HOURS} h")
+        self._expiring(text, summary, compact=False)
         if summary.failed:
-            text.append(f" · ✗ {summary.failed} failed", style="red")
+            failed = _("✗ {n} failed").format(n=summary.failed)
+            text.append(f" · {failed}", style="red")
         return text
 
     def _server_line(self, summary: ServerSummary, now: datetime, limit: float) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis")
         hours = summary.age_hours(now)
         if hours is None:
-            text.append("⚠ no completed backup", style="bold red")
+            text.append(_("⚠ no completed backup"), style="bold red")
         elif summary.freshness == "stale":
-            text.append(f"⚠ {age_text(hours)} old (over {_limit(limit)})", style="bold yellow")
+            text.append(
+                _("⚠ {age} old (over {limit})").format(age=age_text(hours), limit=_limit(limit)),
+                style="bold yellow",
+            )
         else:
             text.append("✓ ", style="green")
-            text.append(f"{age_text(hours)} ago")
+            text.append(_("{amount} ago").format(amount=age_text(hours)))
         if len(summary.trend_mb) > 1:
             text.append(" · ")
             text.append(sparkline(summary.trend_mb, COMPACT_TREND), style="cyan")
             text.append(f" {_trend_change(summary.trend_mb[-COMPACT_TREND:])}")
-        text.append(" · manual ")
+        text.append(" · " + _("manual") + " ")
         self._quota(text, summary)
-        self._expiring(text, summary, f"expire <{EXPIRING_SOON_HOURS}h")
+        self._expiring(text, summary, compact=True)
         return text
 
     def _quota(self, text: Text, summary: ServerSummary) -> None:
@@ -182,15 +211,19 @@ class InsightPanel(Static):
         style = "bold red" if full else ("yellow" if summary.manual >= 8 else "")
         text.append(meter(summary.manual), style=style)
         if full:
-            text.append(" full", style="bold red")
+            text.append(" " + _("full"), style="bold red")
         if summary.manual_in_progress:
-            text.append(f" ({summary.manual_in_progress} in progress)", style="yellow")
+            running = _(" ({n} in progress)").format(n=summary.manual_in_progress)
+            text.append(running, style="yellow")
 
-    def _expiring(self, text: Text, summary: ServerSummary, words: str) -> None:
-        if summary.expiring_soon:
-            text.append(f" · {summary.expiring_soon} {words}", style="yellow")
+    def _expiring(self, text: Text, summary: ServerSummary, *, compact: bool) -> None:
+        count = summary.expiring_soon
+        if compact:
+            words = _("{n} expire <{hours}h") if count else _("none expire <{hours}h")
         else:
-            text.append(f" · none {words}", style="dim")
+            words = _("{n} expire within {hours} h") if count else _("none expire within {hours} h")
+        line = words.format(n=count, hours=EXPIRING_SOON_HOURS)
+        text.append(f" · {line}", style="yellow" if count else "dim")
 
     # --- the account ----------------------------------------------------------------------
 
@@ -201,11 +234,23 @@ class InsightPanel(Static):
         waits for the last page (a server's completed backup may be on a later one)."""
         self._redraw = lambda: self.show_loading(loaded, expected, servers, total_mb)
         text = Text(no_wrap=True, overflow="ellipsis")
-        of = f" of {expected:,}" if expected else ""
-        where = "1 server" if servers == 1 else f"{servers:,} servers"
-        text.append(f"So far {loaded:,}{of} backups on {where} · {human_size(total_mb)}")
+        so_far = (
+            _("So far {loaded} of {expected} backups on {where} · {size}")
+            if expected
+            else _("So far {loaded} backups on {where} · {size}")
+        )
+        text.append(
+            so_far.format(
+                loaded=f"{loaded:,}",
+                expected=f"{expected or 0:,}",
+                where=_servers(servers),
+                size=human_size(total_mb),
+            )
+        )
         if not self._compact():
-            text.append("\nwhich servers need attention: once every page is in", style="dim")
+            text.append(
+                "\n" + _("which servers need attention: once every page is in"), style="dim"
+            )
         self._put(text)
 
     def show_account(
@@ -214,34 +259,48 @@ class InsightPanel(Static):
         """Totals and the servers needing attention; None: nothing loaded yet."""
         self._redraw = lambda: self.show_account(overview, now, stale_after_hours)
         if overview is None:
-            self._put(Text("Gathering backup facts…", style="dim"))
+            self._put(Text(_("Gathering backup facts…"), style="dim"))
             return
         compact = self._compact()
         text = Text(no_wrap=True, overflow="ellipsis")
-        servers = "1 server" if overview.servers == 1 else f"{overview.servers:,} servers"
-        text.append(f"{servers} · {human_size(overview.total_mb)}")
-        if not compact:
-            text.append(f" in {overview.backups:,} backups")
-            text.append(f" · {overview.expiring_soon:,} expire within {EXPIRING_SOON_HOURS} h")
-            if overview.in_progress:
-                text.append(f" · {overview.in_progress:,} in progress", style="yellow")
-            text.append("\n")
+        size = human_size(overview.total_mb)
+        if compact:
+            text.append(f"{_servers(overview.servers)} · {size} · ")
         else:
-            text.append(" · ")
+            text.append(
+                _("{servers} · {size} in {n} backups").format(
+                    servers=_servers(overview.servers), size=size, n=f"{overview.backups:,}"
+                )
+            )
+            expiring = _("{n} expire within {hours} h").format(
+                n=f"{overview.expiring_soon:,}", hours=EXPIRING_SOON_HOURS
+            )
+            text.append(f" · {expiring}")
+            if overview.in_progress:
+                running = _("{n} in progress").format(n=f"{overview.in_progress:,}")
+                text.append(f" · {running}", style="yellow")
+            text.append("\n")
         attention = overview.attention
         if not attention:
             text.append("✓ ", style="green")
             text.append(
-                f"every server has a completed backup from the last {_limit(stale_after_hours)}"
+                _("every server has a completed backup from the last {limit}").format(
+                    limit=_limit(stale_after_hours)
+                )
             )
         else:
             count = len(attention)
             if compact:
-                text.append(f"⚠ {count:,} overdue: ", style="bold yellow")
+                overdue = _("⚠ {n} overdue: ").format(n=f"{count:,}")
+                text.append(overdue, style="bold yellow")
             else:
-                who = "1 server has" if count == 1 else f"{count:,} servers have"
+                who = ngettext(
+                    "⚠ {n} server has no completed backup from the last {limit}: ",
+                    "⚠ {n} servers have no completed backup from the last {limit}: ",
+                    count,
+                )
                 text.append(
-                    f"⚠ {who} no completed backup from the last {_limit(stale_after_hours)}: ",
+                    who.format(n=f"{count:,}", limit=_limit(stale_after_hours)),
                     style="bold yellow",
                 )
             named = ", ".join(
@@ -251,6 +310,7 @@ class InsightPanel(Static):
         if overview.quota_full and not compact:
             names = ", ".join(safe_text(name, 30) for name in overview.quota_full[:NAMED])
             more = ", …" if len(overview.quota_full) > NAMED else ""
-            text.append(f"\nmanual quota full ({MANUAL_BACKUP_LIMIT}/{MANUAL_BACKUP_LIMIT}): ")
+            full = _("manual quota full ({limit}/{limit}): ").format(limit=MANUAL_BACKUP_LIMIT)
+            text.append(f"\n{full}")
             text.append(names + more, style="red")
         self._put(text)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import ClassVar
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -20,7 +21,8 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 from vpstui.api.models import Server
-from vpstui.format import human_size, safe_text
+from vpstui.format import human_size, safe_text, status_text
+from vpstui.i18n import N_, _, ngettext
 from vpstui.summary import ServerSummary
 from vpstui.ui.widgets.insight import age_text
 
@@ -38,7 +40,7 @@ class ServerSearch(Input):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("down", "move(1)", show=False),
         Binding("up", "move(-1)", show=False),
-        Binding("escape", "leave", "Back"),
+        Binding("escape", "leave", N_("Back")),
     ]
 
     def action_move(self, delta: int) -> None:
@@ -80,7 +82,7 @@ class ServerPicker(Vertical):
         self.selected: int | None = None
 
     def compose(self) -> ComposeResult:
-        yield ServerSearch(placeholder="Search servers…", id="server-search")
+        yield ServerSearch(placeholder=_("Search servers…"), id="server-search")
         yield OptionList(id="server-options")
 
     def on_mount(self) -> None:
@@ -125,27 +127,31 @@ class ServerPicker(Vertical):
         text.append(safe_text(name, 40), style="bold")
         if status and status != "active":
             style = "red" if status in ("stopped", "suspended") else "yellow"
-            text.append(f" {safe_text(status, 12)}", style=style)
+            text.append(f" {safe_text(status_text(status), 12)}", style=style)
         text.append("\n")
         if summary is None:
-            text.append("  backups: …", style="dim")
+            text.append("  " + _("backups: …"), style="dim")
         else:
             if not summary.backups:
-                text.append("  no backups", style="dim")
+                text.append("  " + _("no backups"), style="dim")
             else:
-                count = "1 backup" if summary.backups == 1 else f"{summary.backups:,} backups"
+                count = ngettext("{n} backup", "{n} backups", summary.backups).format(
+                    n=f"{summary.backups:,}"
+                )
                 facts = f"  {count} · {human_size(summary.total_mb)}"
-                if len(facts) > FACTS_WIDTH:  # "10,000 backups · 194.8 TiB" would wrap
+                if cell_len(facts) > FACTS_WIDTH:  # "10,000 backups · 194.8 TiB" would wrap
                     facts = f"  {summary.backups:,} · {human_size(summary.total_mb)}"
                 text.append(facts, style="dim")
             if summary.in_progress:
-                text.append(f"\n  {summary.in_progress} in progress", style="yellow")
+                running = _("{n} in progress").format(n=summary.in_progress)
+                text.append(f"\n  {running}", style="yellow")
             if server and summary.freshness == "none":
-                text.append("\n  ⚠ no completed backup", style="bold red")
+                text.append("\n  " + _("⚠ no completed backup"), style="bold red")
             elif server and summary.freshness == "stale" and self._now is not None:
                 hours = summary.age_hours(self._now)
                 age = age_text(hours) if hours is not None else "?"
-                text.append(f"\n  ⚠ newest backup {age} old", style="bold yellow")
+                old = _("⚠ newest backup {age} old").format(age=age)
+                text.append(f"\n  {old}", style="bold yellow")
         return text
 
     def _rebuild(self) -> None:
@@ -154,8 +160,9 @@ class ServerPicker(Vertical):
         options = self.query_one(OptionList)
         needle = self.query_one(ServerSearch).value.strip().lower()
         items: list[Option] = []
-        if not needle or needle in "all servers":
-            all_servers = self._label("All servers", None, self._total, server=False)
+        everything = _("All servers")
+        if not needle or needle in "all servers" or needle in everything.lower():
+            all_servers = self._label(everything, None, self._total, server=False)
             items.append(Option(all_servers, id=ALL))
         hidden = 0
         for server in self._servers:
@@ -169,11 +176,13 @@ class ServerPicker(Vertical):
                 Option(self._label(server.name, server.status, summary), id=str(server.id))
             )
         if hidden:
-            more = Text(f"… {hidden:,} more: type to search", style="dim italic")
+            more = Text(_("… {n} more: type to search").format(n=f"{hidden:,}"), style="dim italic")
             items.append(Option(more, id="more", disabled=True))
         if not items:
             nothing = Text(
-                f"No server matches “{safe_text(needle, 30)}”. Esc clears the search.",
+                _("No server matches “{text}”. Esc clears the search.").format(
+                    text=safe_text(needle, 30)
+                ),
                 style="dim italic",
             )
             items.append(Option(nothing, id="more", disabled=True))

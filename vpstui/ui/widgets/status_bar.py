@@ -10,8 +10,8 @@ from rich.style import Style
 from rich.text import Text
 from textual.widgets import Static
 
-from vpstui.format import duration, relative_time, safe_text
-from vpstui.i18n import _
+from vpstui.format import duration, relative_time, safe_text, type_text
+from vpstui.i18n import _, ngettext
 
 
 class Connection(msgspec.Struct):
@@ -110,40 +110,47 @@ class StatusBar(Static):
             )
             text.append(" ")
         if state.read_only:
-            text.append(" READ-ONLY ", style="bold black on cyan")
+            text.append(" " + _("READ-ONLY") + " ", style="bold black on cyan")
             text.append(" ")
         if state.demo:
-            text.append(" DEMO ", style="bold black on yellow")
+            text.append(" " + _("DEMO") + " ", style="bold black on yellow")
             if "simulated backend" not in dropped:
-                text.append(" simulated backend ", style="dim")
+                text.append(" " + _("simulated backend") + " ", style="dim")
         else:
             text.append(safe_text(state.host, 60), style="bold")
         text.append("  ")
         if state.error:
-            text.append("⚠ stale", style="bold red")
+            text.append(_("⚠ stale"), style="bold red")
         elif state.slow:
-            text.append("◌ waiting", style="bold yellow")
+            text.append(_("◌ waiting"), style="bold yellow")
         elif cached is not None:
-            text.append(f"◷ cached {cached}", style="bold yellow")
+            text.append(_("◷ cached {age}").format(age=cached), style="bold yellow")
         elif state.loading and state.last_ok is None:
-            text.append("◌ connecting", style="yellow")
+            text.append(_("◌ connecting"), style="yellow")
         elif state.last_ok is not None:
-            text.append("● live", style="green")
+            text.append(_("● live"), style="green")
         if state.last_ok is not None:
-            text.append(f" · {'' if 'updated' in dropped else 'updated '}{age}", style="dim")
+            updated = age if "updated" in dropped else _("updated {age}").format(age=age)
+            text.append(f" · {updated}", style="dim")
         if state.slow:  # instead of "refreshing…": the rows stay, ctrl+r tries again now
-            text.append(f" · {safe_text(state.slow, 80)} (ctrl+r: now)", style="bold yellow")
+            slow = _("{why} (ctrl+r: now)").format(why=safe_text(state.slow, 80))
+            text.append(f" · {slow}", style="bold yellow")
         elif state.loading:
             if state.expected:
-                text.append(f" · loaded {state.loaded:,} of {state.expected:,}", style="yellow")
+                loaded = _("loaded {loaded} of {expected}").format(
+                    loaded=f"{state.loaded:,}", expected=f"{state.expected:,}"
+                )
+                text.append(f" · {loaded}", style="yellow")
             else:
-                text.append(" · refreshing…", style="dim")
+                text.append(" · " + _("refreshing…"), style="dim")
         if state.restoring:
             names = ", ".join(safe_text(name, 30) for name in state.restoring)
             # The API accepted a restore; it does not say one is running (see README).
-            text.append(f" · restore accepted: {names}", style="bold magenta")
+            accepted = _("restore accepted: {names}").format(names=names)
+            text.append(f" · {accepted}", style="bold magenta")
         if state.skipped:
-            text.append(f" · {state.skipped} unreadable", style="red")
+            unreadable = _("{n} unreadable").format(n=state.skipped)
+            text.append(f" · {unreadable}", style="red")
         return text
 
 
@@ -155,18 +162,22 @@ class ScopeBar(Static):
     def show(self, state: Connection) -> None:
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(" " + safe_text(state.scope, 40), style="bold")
-        text.append(f" · {state.shown:,}")
         if state.shown != state.total:
-            text.append(f" of {state.total:,}")
-        text.append(" backup" if state.total == 1 else " backups")
+            count = ngettext("{shown} of {total} backup", "{shown} of {total} backups", state.total)
+        else:
+            count = ngettext("{total} backup", "{total} backups", state.total)
+        text.append(" · " + count.format(shown=f"{state.shown:,}", total=f"{state.total:,}"))
         if state.type_filter:
-            text.append(f" · {state.type_filter} only", style="cyan")
+            only = _("{type} only").format(type=type_text(state.type_filter))
+            text.append(f" · {only}", style="cyan")
         if state.text_filter:
-            text.append(" · filter “")
+            before, _sep, after = _("filter “{text}”").partition("{text}")
+            text.append(f" · {before}")
             text.append(safe_text(state.text_filter, 30), style="cyan")
-            text.append("”")
+            text.append(after)
         if state.in_progress:
-            text.append(f" · {state.in_progress} in progress", style="yellow")
+            running = _("{n} in progress").format(n=state.in_progress)
+            text.append(f" · {running}", style="yellow")
         if state.marked:
             text.append(" · ")
             text.append(_("{n} marked").format(n=state.marked), style="bold red")
@@ -190,10 +201,13 @@ class StaleBanner(Static):
         # cut with "…" on its own, so a long error never hides the retry.
         text = Text(no_wrap=True, overflow="ellipsis")
         if state.last_ok is not None:
-            text.append(f"Showing data from {relative_time(state.last_ok, now)}.", style="bold")
+            age = relative_time(state.last_ok, now)
+            text.append(_("Showing data from {age}.").format(age=age), style="bold")
         if state.retry_at is not None:
-            text.append(f" Retrying in {_seconds_until(state.retry_at, now)}", style="bold")
-            text.append(" (ctrl+r: now).")
+            wait = _seconds_until(state.retry_at, now)
+            # The separating spaces are the language's: Chinese sets none before "（".
+            text.append(_(" Retrying in {wait}").format(wait=wait), style="bold")
+            text.append(_(" (ctrl+r: now)."))
         if text.plain:
             text.append("\n")
         text.append(safe_text(state.error, 400))
