@@ -26,11 +26,39 @@ def safety_posts(backend: DemoBackend) -> int:
     return backend.count("POST", "/api/v1/backups/")
 
 
-async def step_through_the_restore(pilot: object, clock: FakeClock) -> None:
-    """Move the clock so the follow-up reads the server while it restores, then twice after."""
-    for seconds in (6, 60, 6, 6):
+async def step_through_the_restore(
+    pilot: object, clock: FakeClock, backend: DemoBackend, following: Callable[[], bool]
+) -> None:
+    """Move the clock so the follow-up reads the server while it restores (the demo's
+    restore takes 45 s), then past its end, until the follow-up has seen it settle.
+
+    Each move waits for the follow-up's next read of the server (not a fixed pause: under
+    load the follow-up may start its wait after the clock moved, and a jump could carry the
+    clock past the restore before anyone looked)."""
+
+    def reads() -> int:
+        return backend.count("GET", f"/api/v1/servers/{MAIL}/")
+
+    async def move(seconds: float) -> None:
+        before = reads()
         clock.advance(seconds)
-        await pilot.pause(0.3)  # type: ignore[attr-defined]
+        for _ in range(100):
+            if reads() > before or not following():
+                return
+            await pilot.pause(0.05)  # type: ignore[attr-defined]
+
+    before = reads()
+    for _ in range(8):  # a read while it restores: 8 x 3 s stays inside the 45 s
+        await move(3)
+        if reads() > before:
+            break
+    assert reads() > before, "the follow-up never read the server while it restored"
+    await move(60)  # past the end
+    for _ in range(10):  # then read until the status has settled and the follow-up ended
+        if not following():
+            return
+        await move(3)
+    raise AssertionError("the follow-up did not see the restore end")
 
 
 async def open_restore(app: VpsApp, pilot: object) -> RestoreDialog:
@@ -71,7 +99,9 @@ async def test_safety_backup_completes_before_the_restore_is_sent(
         pending = json.loads(ops.read_text())
         assert [op["kind"] for op in pending] == ["restore"]
         # the restore ends: bell, incident summary on I, the ledger is emptied
-        await step_through_the_restore(pilot, clock)
+        await step_through_the_restore(
+            pilot, clock, backend, lambda: bool(main_of(app).follower.restoring)
+        )
         await wait_until(pilot, lambda: main_of(app).follower.last_incident is not None)
         await pilot.press("I")
         assert app.clipboard.startswith("Restore of mail-relay (server id 13210)")
@@ -150,7 +180,9 @@ async def test_a_restore_left_running_is_followed_in_the_next_session(
         await settle(second, pilot)
         assert any("earlier session" in n.message for n in second._notifications)
         assert main_of(second).follower.restoring == {MAIL: "mail-relay"}
-        await step_through_the_restore(pilot, clock)
+        await step_through_the_restore(
+            pilot, clock, backend, lambda: bool(main_of(second).follower.restoring)
+        )
         await wait_until(pilot, lambda: not main_of(second).follower.restoring)
         assert any("finished" in n.message for n in second._notifications)
     assert json.loads(ops.read_text()) == []
