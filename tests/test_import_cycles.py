@@ -10,11 +10,6 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "vpstui"
 
-#: Cycles other pieces of work are removing (issue 11), tolerated here until they land:
-#: each entry is a set of modules; a cycle inside one of them is not reported.
-ELSEWHERE: list[frozenset[str]] = [
-    frozenset({"vpstui.demo.state", "vpstui.demo.seed", "vpstui.demo.bulk"}),
-]
 
 
 def module_name(path: Path) -> str:
@@ -101,7 +96,7 @@ def cycles(graph: dict[str, set[str]]) -> list[set[str]]:
 
 def test_no_import_cycles() -> None:
     graph = import_graph()
-    reported = [c for c in cycles(graph) if not any(c <= known for known in ELSEWHERE)]
+    reported = cycles(graph)
     assert reported == [], reported
 
 

@@ -1,4 +1,5 @@
-"""The live half of the main screen: loading, polling, following restores.
+"""The live half of the main screen: loading and polling (following restores is
+`restores.RestoreFollowing`, its base).
 
 `LiveScreen` fetches the backup list in workers (progressively the first time, as a
 diff worked out off the event loop after that), schedules refreshes (fast while a
@@ -14,7 +15,7 @@ import asyncio
 import gc
 import time
 from collections.abc import Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import TypeVar
 
 from textual import on, work
@@ -25,20 +26,18 @@ from vpstui.api.models import Backup, Server
 from vpstui.cache import ListingCache
 from vpstui.format import safe_text
 from vpstui.i18n import _
-from vpstui.operations import Follower, RefreshSchedule, WaitPolicy, follow_restore
+from vpstui.operations import Follower, RefreshSchedule
 from vpstui.server_lookup import account_servers
 from vpstui.summary import AccountOverview, ServerSummary, summarize
 from vpstui.ui.messages import (
     BackupsFailed,
     BackupsLoaded,
     BackupsPageLoaded,
-    RestoreFollowed,
     Scope,
-    ServerFollowed,
     ServersFailed,
     ServersLoaded,
 )
-from vpstui.ui.screens.polling import PollingScreen
+from vpstui.ui.screens.restores import RestoreFollowing
 from vpstui.ui.watch import Watcher
 from vpstui.ui.widgets.backup_table import THREADED_ROWS
 from vpstui.ui.widgets.rows import diff_rows
@@ -58,7 +57,7 @@ async def _call(threaded: bool, function: Callable[..., T], *args: object) -> T:
     return await asyncio.to_thread(function, *args) if threaded else function(*args)
 
 
-class LiveScreen(PollingScreen):
+class LiveScreen(RestoreFollowing):
     """Keeps the backups on screen current. Subclassed by `MainScreen`."""
 
     def __init__(self) -> None:
@@ -367,63 +366,4 @@ class LiveScreen(PollingScreen):
                 self._poll(self.scope, targets)
             else:
                 self.load_backups()
-        self._show_status()
-
-    # --- following restores (the operations core's `follow_restore`, in a worker) -------------
-
-    def follow_restore(self, server_id: int) -> None:
-        """Follow `server_id`'s restore until the API shows its end or the window lapses."""
-        settings = self.app.settings
-        policy = WaitPolicy(settings.poll_interval, settings.restore_follow)
-        started = self.follower.started_at(server_id)
-        before = self.follower.status_before.get(server_id)
-
-        def seen(server: Server) -> None:
-            self.post_message(ServerFollowed(server))
-
-        async def follow() -> None:
-            end = await follow_restore(
-                self.app.api,
-                server_id,
-                before,
-                policy=policy,
-                clock=self.app.clock,
-                started=started,
-                sleep=self._sleep_on_clock,
-                seen=seen,
-            )
-            self.post_message(RestoreFollowed(server_id, end))
-
-        self.run_worker(follow(), group=f"follow-{server_id}", exclusive=True, exit_on_error=False)
-
-    async def _sleep_on_clock(self, seconds: float) -> None:
-        """Wait until the app's clock has moved `seconds` on, looking once a tick (so a test's
-        fake clock drives following, as it drives polling)."""
-        until = self._now() + timedelta(seconds=seconds)
-        while self._now() < until:  # noqa: ASYNC110 - an injected clock, no event to await
-            await asyncio.sleep(self.app.tick_seconds)
-
-    @on(ServerFollowed)
-    def _server_followed(self, message: ServerFollowed) -> None:
-        server = message.server
-        self.servers = [server if s.id == server.id else s for s in self.servers]
-        self._update_picker()
-        self._show_status()
-
-    @on(RestoreFollowed)
-    def _restore_followed(self, message: RestoreFollowed) -> None:
-        """Say what the API showed: an end (bell) only on evidence, else what is known."""
-        end = message.end
-        incident = self.follower.restore_ended(message.server_id, end)
-        name = incident.server_name if incident else _("server {id}").format(id=message.server_id)
-        accepted = incident.started_at if incident else self._now()
-        title, text, evidence = end.notice(name, accepted)
-        if evidence:
-            self.app.bell()  # only on an end the API showed
-            text = _("{text} Press I to copy the incident summary.").format(text=text)
-        unsettled = end.changed and not end.ended
-        self.notify(
-            text, title=title, severity="warning" if unsettled else "information", timeout=30
-        )
-        self._update_picker()
         self._show_status()
