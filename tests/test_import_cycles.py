@@ -11,7 +11,6 @@ from pathlib import Path
 PACKAGE = Path(__file__).resolve().parents[1] / "vpstui"
 
 
-
 def module_name(path: Path) -> str:
     parts = list(path.relative_to(PACKAGE.parent).with_suffix("").parts)
     if parts[-1] == "__init__":
@@ -26,25 +25,29 @@ def is_type_checking(node: ast.If) -> bool:
     )
 
 
-def run_imports(tree: ast.AST) -> Iterator[ast.Import | ast.ImportFrom]:
+def run_imports(
+    tree: ast.AST, type_checking: bool = False
+) -> Iterator[ast.Import | ast.ImportFrom]:
     """Every import statement that runs (anywhere, functions included), skipping the
-    bodies of `if TYPE_CHECKING:`."""
+    bodies of `if TYPE_CHECKING:` unless `type_checking`."""
     for node in ast.iter_child_nodes(tree):
-        if isinstance(node, ast.If) and is_type_checking(node):
+        if not type_checking and isinstance(node, ast.If) and is_type_checking(node):
             for child in node.orelse:
                 yield from run_imports(child)
             continue
         if isinstance(node, ast.Import | ast.ImportFrom):
             yield node
-        yield from run_imports(node)
+        yield from run_imports(node, type_checking)
 
 
-def import_graph() -> dict[str, set[str]]:
+def import_graph(type_checking: bool = False) -> dict[str, set[str]]:
+    """Module → the vpstui modules it imports anywhere in its source (with
+    `type_checking`, the imports under `if TYPE_CHECKING:` too)."""
     files = {module_name(p): p for p in PACKAGE.rglob("*.py")}
     graph: dict[str, set[str]] = {name: set() for name in files}
     for name, path in files.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
-        for node in run_imports(ast.parse(path.read_text("utf-8"))):
+        for node in run_imports(ast.parse(path.read_text("utf-8")), type_checking):
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
             else:
