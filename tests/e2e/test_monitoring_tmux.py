@@ -53,10 +53,16 @@ def test_check_in_a_terminal(
 def test_watch_in_a_pane_reports_a_backup_and_stops_on_ctrl_c(
     pane: Any, backend_url: str, api_token: str, empty_config: Path, tmp_path: Path
 ) -> None:
+    """...and hands the event to a notify_command that writes its stdin to a file."""
     state = tmp_path / "state"
+    received = tmp_path / "notified.jsonl"
+    hook = tmp_path / "hook.py"
+    hook.write_text(f"import sys\nopen({str(received)!r}, 'a').write(sys.stdin.read())\n")
+    config = tmp_path / "notify.toml"
+    config.write_text(f"notify_command = {json.dumps([sys.executable, str(hook)])}\n")
     pane.start(
         [sys.executable, "-m", "vpstui", "watch", "--api-url", backend_url, "--config",
-         str(empty_config), "--server", "web-server-02", "--poll-interval", "0.5",
+         str(config), "--server", "web-server-02", "--poll-interval", "0.5",
          "--idle-refresh", "2"],
         {"VPS_API_TOKEN": api_token, "VPSTUI_STATE_DIR": str(state)},
     )  # fmt: skip
@@ -85,3 +91,6 @@ def test_watch_in_a_pane_reports_a_backup_and_stops_on_ctrl_c(
     pane.wait_for(lambda s: pane.exit_status() is not None, timeout=15, what="watch to stop")
     assert pane.exit_status() == 0
     assert "stopped watching" in pane.capture() and not pane.tracebacks()
+    notified = [json.loads(line) for line in received.read_text().splitlines()]
+    assert any(n["backup_id"] == new_id and n["event"] == "backup_completed" for n in notified)
+    assert api_token not in received.read_text()
