@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import sys
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -159,6 +160,18 @@ async def test_notifier_hands_each_event_on_stdin(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in out.read_text().splitlines()]
     assert [line["message"] for line in lines] == ["#1 done", "#2 done", "#3 done"]
     assert notifier.delivered == 3 and said == []
+
+
+async def test_notifier_runs_the_command_outside_our_process_group(tmp_path: Path) -> None:
+    """A terminal's Ctrl-C (SIGINT to the foreground group) must not reach a delivery."""
+    out = tmp_path / "ids.txt"
+    script = f"import os, sys; sys.stdin.read(); open({str(out)!r}, 'w').write(str(os.getpgid(0)))"
+    notifier = Notifier([sys.executable, "-c", script], report=[].append)
+    notifier.send(event())
+    await notifier.drain()
+    await notifier.aclose()
+    assert notifier.delivered == 1
+    assert int(out.read_text()) != os.getpgid(0)
 
 
 async def test_notifier_failures_are_said_once_and_bounded(tmp_path: Path) -> None:

@@ -214,6 +214,10 @@ class Notifier:
                 stdin=asyncio.subprocess.PIPE,
                 stdout=asyncio.subprocess.DEVNULL,
                 stderr=asyncio.subprocess.PIPE,
+                # Its own session: the Ctrl-C that stops `vpstui watch` in a terminal goes
+                # to the whole foreground process group, and must not kill a delivery that
+                # is under way (watch drains the queue before it exits).
+                start_new_session=True,
             )
         except OSError as error:
             self.failed += 1
