@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help="do not show (or keep) the last listing at start (also: cache = false)",
+        help=_("do not show (or keep) the last listing at start (also: cache = false)"),
     )
     parser.add_argument(
         "--audit-log",

@@ -40,6 +40,7 @@ from vpstui.api.client import DEFAULT_API_URL
 from vpstui.api.secret import Secret
 from vpstui.config_values import LIMITS, ConfigError, check_number, parse_colour
 from vpstui.i18n import N_, _
+from vpstui.os_reasons import os_reason
 from vpstui.tokens import (
     TokenSourceError,
     permission_warning,
@@ -159,7 +160,7 @@ def _read_config(path: Path, explicit: bool) -> dict[str, Any]:
         return {}
     except OSError as exc:
         raise ConfigError(
-            _("Cannot read config file {path}: {why}.").format(path=path, why=exc.strerror)
+            _("Cannot read config file {path}: {why}.").format(path=path, why=os_reason(exc))
         ) from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
@@ -321,11 +322,17 @@ def load_settings(
     ):
         count = data.get(key, default)
         if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 100:
-            raise ConfigError(f"{key} in {path} must be a whole number from 1 to 100.")
+            raise ConfigError(
+                _("{key} in {path} must be a whole number from 1 to 100.").format(
+                    key=key, path=path
+                )
+            )
         setattr(settings, key, count)
     cache = data.get("cache", True)
     if not isinstance(cache, bool):
-        raise ConfigError(f"cache in {path} must be true or false.")
+        raise ConfigError(
+            _("{key} in {path} must be true or false.").format(key="cache", path=path)
+        )
     settings.cache = cache
 
     if demo or not resolve_token:
@@ -368,10 +375,10 @@ def _resolve_token(
         settings.token_source = ENV_TOKEN
     elif isinstance(data.get("token"), str) and data["token"].strip():
         settings.token = Secret(data["token"].strip())
-        settings.token_source = f"token in {origin}"
+        settings.token_source = _("{key} in {origin}").format(key="token", origin=origin)
     elif isinstance(data.get("token_file"), str) and data["token_file"].strip():
         settings.token = read_token_file(Path(data["token_file"]), settings.warnings)
-        settings.token_source = f"token_file in {origin}"
+        settings.token_source = _("{key} in {origin}").format(key="token_file", origin=origin)
     elif isinstance(data.get("token_command"), str) and data["token_command"].strip():
         settings.token = run_token_command(data["token_command"], TOKEN_COMMAND_TIMEOUT)
-        settings.token_source = f"token_command in {origin}"
+        settings.token_source = _("{key} in {origin}").format(key="token_command", origin=origin)

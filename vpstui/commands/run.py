@@ -228,13 +228,15 @@ async def _run(
         if not ended:
             raise
         name = signal.Signals(ended[0]).name
-        return _fail(f"ended by {name}; anything in flight is checked next time.", 128 + ended[0])
+        stopped = i18n._("ended by {signal}; anything in flight is checked next time.")
+        return _fail(stopped.format(signal=name), 128 + ended[0])
     except (CommandError, ApiError) as error:
         if plugin:
             return unknown(safe_text(error), getattr(args, "json", False))
         if isinstance(error, CommandError):
             return _fail(error.message, error.code)
         if isinstance(error, AuthenticationError) and error.status == 401 and session.token_source:
-            return _fail(f"{safe_text(error)} Check the token from {session.token_source}.", 1)
+            check = i18n._("{error} Check the token from {source}.")
+            return _fail(check.format(error=safe_text(error), source=session.token_source), 1)
         code = EXIT_NOT_FOUND if isinstance(error, NotFoundError) else EXIT_FAILED
         return _fail(safe_text(error), code)
