@@ -17,6 +17,7 @@ import httpx
 import pytest
 
 from vpstui import cli, i18n
+from vpstui.commands import run_command
 from vpstui.commands.exits import (
     EXIT_FAILED,
     EXIT_NOT_FOUND,
@@ -104,7 +105,7 @@ def english_left(text: str, api: list[str] = (), allowed: frozenset[str] = ALLOW
     """The English words in `text` once the allowlist is taken out."""
     text = RESTORE_STARTED.sub(" ", text)
     for sent in sorted(api, key=len, reverse=True):
-        text = re.sub(rf"(?<![\w-]){re.escape(sent)}(?![\w-])", " ", text)
+        text = re.sub(rf"(?<![A-Za-z0-9_-]){re.escape(sent)}(?![A-Za-z0-9_-])", " ", text)
         for cut in range(len(sent) - 1, 8, -1):  # cut to fit, ending in "…"
             text = text.replace(sent[:cut] + "…", " ")
     text = NOT_WORDS.sub(" ", text)
@@ -310,6 +311,26 @@ def test_api_failures_read_in_chinese(
     runtime = make_runtime(httpx.MockTransport(bad_link))
     assert run("backups", "list", *ZH, runtime=runtime) == EXIT_FAILED
     assert_chinese(capsys.readouterr().err)
+
+
+def test_a_rejected_token_names_its_source_in_chinese(
+    tmp_path: Path,
+    backend: DemoBackend,
+    make_runtime: Callable[..., Runtime],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """ "Check the token from token in <config>": the source is said in Chinese too."""
+    path = tmp_path / "config.toml"
+    path.write_text('token = "not-the-demo-token"\n')
+    path.chmod(0o600)
+    backend.token = "another-token-entirely"
+    argv = ["backups", "list", "--config", str(path)]
+    assert run_command(argv, runtime=make_runtime()) == EXIT_FAILED
+    assert f"Check the token from token in {path}." in capsys.readouterr().err
+    assert run_command([*argv, *ZH], runtime=make_runtime()) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert f"：Invalid token. 请检查来自 {path} 中的 token 的令牌。" in err
+    assert_chinese(err, ["Invalid token."])
 
 
 @pytest.mark.parametrize(
