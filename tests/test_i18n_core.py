@@ -16,6 +16,7 @@ import pytest
 from vpstui import i18n
 from vpstui.api.errors import BadResponseError
 from vpstui.api.paging import same_origin
+from vpstui.config import ConfigError, load_settings
 from vpstui.operations import OperationLedger, RestoreEnd, RestoreWatch, path_text
 from vpstui.operations.incident import Incident
 from vpstui.os_reasons import os_reason
@@ -122,3 +123,22 @@ def test_the_ledgers_problems_read_in_the_language_in_use(tmp_path: Path) -> Non
     path.write_text("{}")
     problems = OperationLedger.load(path, "admin.vps.org").take_problems()
     assert len(problems) == 1 and "不是列表" in problems[0]
+
+
+def test_the_configs_language_speaks_its_errors_and_warnings(tmp_path: Path) -> None:
+    """`language = "zh-CN"` in the config (an English locale): what the settings say after
+    choosing the language is Chinese, and the language in use is left as it was."""
+    config = tmp_path / "config.toml"
+    config.write_text('language = "zh-CN"\npage_concurrency = 0\n')
+    with pytest.raises(ConfigError) as error:
+        load_settings(config=str(config), demo=True, environ={"LANG": "C.UTF-8"})
+    assert str(error.value) == f"{config} 中的 page_concurrency 必须是 1 到 100 之间的整数。"
+    assert i18n.current() == "en"
+    config.write_text('language = "zh-CN"\ntoken = "tok-0123456789"\n')
+    config.chmod(0o644)
+    settings = load_settings(config=str(config), environ={"LANG": "C.UTF-8"})
+    assert settings.language == "zh-CN" and i18n.current() == "en"
+    assert settings.warnings == [
+        f"{config} 存放着令牌，且其他用户可以读取；请运行：chmod 600 {config}"
+    ]
+    assert settings.token_source == f"{config} 中的 token"
