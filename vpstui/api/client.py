@@ -145,7 +145,8 @@ class VpsClient(Sending):
         try:
             return parse_server(data)
         except UnreadableItem as exc:
-            raise BadResponseError(L_("Could not read the server: {why}.", why=exc.args[0])) from exc
+            why = exc.args[0]
+            raise BadResponseError(L_("Could not read the server: {why}.", why=why)) from exc
 
     # --- backups ----------------------------------------------------------------------------
 
@@ -275,7 +276,7 @@ class VpsClient(Sending):
                 yield tally.page(decoded, done=following is None and index == last)
             if following is None:
                 return
-        for _ in range(MAX_PAGES):
+        for _page in range(MAX_PAGES):
             response = await self._exchange("GET", following, action=action)
             decoded = read_page(response, decode, action)
             current = response.request.url
