@@ -23,6 +23,7 @@ from vpstui.commands.exits import (
     EXIT_NOT_FOUND,
     EXIT_NOT_REPORTED,
     EXIT_OK,
+    EXIT_TIMED_OUT,
     EXIT_USAGE,
 )
 from vpstui.commands.output import JSON_FIELDS
@@ -249,6 +250,31 @@ def test_restore_wait_reads_in_chinese(
     assert code == (EXIT_OK if status else EXIT_NOT_REPORTED)
     out, err = capsys.readouterr()
     assert_chinese(out + err, [*api_text(backend), *([status] if status else [])])
+
+
+def test_restore_at_a_full_quota_and_prune_read_in_chinese(
+    run: Callable[..., int], backend: DemoBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """db-primary's manual quota is full: the restore goes without a safety backup (said
+    why); `prune --yes` deletes and says what it freed."""
+    server = server_named(backend, "db-primary")
+    backup_id = completed_backup(backend, server, "automatic")
+    sent = api_text(backend)  # before the deletes
+    assert run("restore", "db-primary", str(backup_id), "--yes", *ZH) == EXIT_OK
+    assert run("backups", "prune", "db-primary", "--keep", "8", "--yes", *ZH) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert "最早的：#2401（2024-09-20 10:28 UTC）、#2402（" in err
+    assert_chinese(out + err, sent)
+    assert backend.count("DELETE") == 2
+
+
+def test_create_wait_giving_up_reads_in_chinese(
+    run: Callable[..., int], backend: DemoBackend, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = run("backups", "create", "web-server-01", "--wait", "--wait-timeout", "12", *ZH)
+    assert code == EXIT_TIMED_OUT
+    out, err = capsys.readouterr()
+    assert_chinese(out + err, api_text(backend))
 
 
 def test_restore_of_another_servers_backup_reads_in_chinese(
