@@ -124,9 +124,19 @@ def english_after(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     i18n.use("en")
 
 
+#: ASCII punctuation touching Chinese text, where full-width belongs ("备份 #1: 进行中",
+#: "最早的：#1 (2025-…)"): Chinese sets ，：；（） itself. (The "vpstui: " that starts a
+#: message is the tool's prefix, as in GNU tools' Chinese messages.)
+HALF_WIDTH = re.compile(
+    r"[\u4e00-\u9fff][,:;!?]|[,:;] ?[\u4e00-\u9fff]|[\u4e00-\u9fff] ?\(|\) ?[\u4e00-\u9fff]"
+)
+
+
 def assert_chinese(text: str, api: list[str] = ()) -> None:  # type: ignore[assignment]
     left = english_left(text, api)
     assert not left, f"English left in zh-CN output: {sorted(set(left))}\n---\n{text}"
+    half = HALF_WIDTH.findall(text.replace("vpstui: ", "vpstui "))  # the tool's prefix
+    assert not half, f"half-width punctuation in Chinese: {half}\n---\n{text}"
     assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
 
 
@@ -437,6 +447,8 @@ def test_refusals_read_in_chinese(
     assert run(*argv, *ZH) != EXIT_OK
     out, err = capsys.readouterr()
     assert_chinese(out + err, [*api_text(backend), "no-such-server", "web-server-1"])
+    if "web-server-1" in argv:  # the names it may mean, listed the Chinese way
+        assert "'web-server-01'、'web-server-02'？" in err
 
 
 # --- --help -------------------------------------------------------------------------------------

@@ -233,7 +233,7 @@ def load_settings(
     origin = str(path)  # where the token keys come from, for `token_source`
     if name is not None:
         if name not in tables:
-            known = ", ".join(tables) if tables else _("none ([profiles.NAME] tables define them)")
+            known = _(", ").join(tables) or _("none ([profiles.NAME] tables define them)")
             raise ConfigError(
                 _("No profile {name!r} ({asked_by}) in {path}; known: {known}.").format(
                     name=name, asked_by=asked_by, path=path, known=known
