@@ -38,10 +38,13 @@ Punctuation
     never "(could not connect.).". Items listed in a sentence are joined by `list_text()`
     (", "; zh-CN "、"), and Chinese text uses full-width brackets and colons (（）：).
 Words
-    Statuses read as words through `status_word()` ("in progress", "completed", "failed";
+    Statuses read as words through `status_text()` ("in progress", "completed", "failed";
     in zh-CN 进行中, 已完成, 失败; a status the API invents is shown as it sent it) and
-    types through `type_word()` (manual 手动, automatic 自动). Only human text is worded:
-    JSON and CSV carry the API's values, in English, whatever the language.
+    types through `type_text()` (manual 手动, automatic 自动), on screen and in the CLI's
+    human output. `status_word()` / `type_word()` are the same words as English `Term`s:
+    for records, and as parameters of a Lazy message (which renders them translated).
+    Only human text is worded: JSON and CSV carry the API's values, in English, whatever
+    the language.
 Language
     Everything here that is words goes through `vpstui.i18n` (zh-CN or English); numbers,
     ids, units (GiB/MiB) and UTC times stay as they are. Text is measured in terminal
