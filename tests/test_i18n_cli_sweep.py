@@ -8,6 +8,7 @@ Reuses the scripting tests' fixtures (a seeded demo backend on a fake clock): F8
 
 from __future__ import annotations
 
+import asyncio
 import re
 import tomllib
 from collections.abc import Callable, Iterator
@@ -285,6 +286,30 @@ def test_create_wait_giving_up_reads_in_chinese(
     assert code == EXIT_TIMED_OUT
     out, err = capsys.readouterr()
     assert_chinese(out + err, api_text(backend))
+
+
+def test_watch_says_what_it_watches_in_chinese_and_its_events_stay_english(
+    run: Callable[..., int],
+    backend: DemoBackend,
+    make_runtime: Callable[..., Runtime],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`vpstui watch` (stopped after its first look, as SIGTERM would): stderr in Chinese,
+    the JSON events on stdout in English."""
+
+    async def stop(seconds: float) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        task.cancel()
+        await asyncio.sleep(0)
+
+    runtime = make_runtime(sleep=stop)
+    argv = ("watch", "--server", "web-server-01", "--server", "db-primary", *ZH)
+    assert run(*argv, runtime=runtime) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert "web-server-01、db-primary" in err
+    assert_chinese(err, api_text(backend))
+    assert all(not any("\u4e00" <= ch <= "\u9fff" for ch in line) for line in out.splitlines())
 
 
 def test_restore_of_another_servers_backup_reads_in_chinese(
