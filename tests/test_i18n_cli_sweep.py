@@ -30,6 +30,7 @@ from vpstui.commands.exits import (
 from vpstui.commands.output import JSON_FIELDS
 from vpstui.commands.session import Runtime
 from vpstui.demo import DemoBackend
+from vpstui.operations import Operation, OperationLedger
 
 from .test_scripting import (
     FakeTty,
@@ -336,6 +337,40 @@ def test_a_lost_answer_reads_in_chinese(
         backup_id = completed_backup(backend, server_named(backend, "web-server-01"))
         run("backups", "delete", str(backup_id), "--yes", *ZH, runtime=runtime)
     out, err = capsys.readouterr()
+    assert_chinese(out + err, api_text(backend))
+
+
+def test_an_earlier_unsettled_operation_is_rechecked_in_chinese(
+    tmp_path: Path,
+    run: Callable[..., int],
+    backend: DemoBackend,
+    make_runtime: Callable[..., Runtime],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """An earlier vpstui was cut off after sending a delete and a restore: the next command
+    re-checks both with the API and says what it found."""
+    ops = tmp_path / "operations.json"
+    ledger = OperationLedger.load(ops, "demo.invalid")
+    server = server_named(backend, "web-server-01")
+    kept = completed_backup(backend, server)
+    for kind, backup_id in (("delete", kept), ("restore", None)):
+        ledger.add(
+            Operation(
+                kind=kind,  # type: ignore[arg-type]
+                host="demo.invalid",
+                server_id=server,
+                server_name="web-server-01",
+                backup_id=backup_id,
+                started_at="2025-01-16T15:00:00+00:00",
+                state="unknown",
+                status_before="active",
+            )
+        )
+    other = completed_backup(backend, server_named(backend, "web-server-02"))
+    runtime = make_runtime(ops_path=ops)
+    assert run("backups", "delete", str(other), "--yes", *ZH, runtime=runtime) == EXIT_OK
+    out, err = capsys.readouterr()
+    assert err.count("之前") >= 2, err
     assert_chinese(out + err, api_text(backend))
 
 
