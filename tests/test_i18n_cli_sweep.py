@@ -127,8 +127,7 @@ def english_after(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 #: ASCII punctuation touching Chinese text, where full-width belongs ("备份 #1: 进行中",
-#: "最早的：#1 (2025-…)"): Chinese sets ，：；（） itself. (The "vpstui: " that starts a
-#: message is the tool's prefix, as in GNU tools' Chinese messages.)
+#: "最早的：#1 (2025-…)"): Chinese sets ，：；（） itself, "vpstui：" included.
 HALF_WIDTH = re.compile(
     r"[\u4e00-\u9fff][,:;!?]|[,:;] ?[\u4e00-\u9fff]|[\u4e00-\u9fff] ?\(|\) ?[\u4e00-\u9fff]"
 )
@@ -137,7 +136,7 @@ HALF_WIDTH = re.compile(
 def assert_chinese(text: str, api: list[str] = ()) -> None:  # type: ignore[assignment]
     left = english_left(text, api)
     assert not left, f"English left in zh-CN output: {sorted(set(left))}\n---\n{text}"
-    half = HALF_WIDTH.findall(text.replace("vpstui: ", "vpstui "))  # the tool's prefix
+    half = HALF_WIDTH.findall(text)
     assert not half, f"half-width punctuation in Chinese: {half}\n---\n{text}"
     assert any("\u4e00" <= ch <= "\u9fff" for ch in text), text
 
