@@ -226,7 +226,7 @@ def test_config_error_in_zh_cn(
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     assert cli.main(argv) == EXIT_USAGE
     err = capsys.readouterr().err
-    assert err.startswith("vpstui: poll_interval 必须是在 ") and "秒之间的数字（现为 0.001）" in err
+    assert err.startswith("vpstui：poll_interval 必须是在 ") and "秒之间的数字（现为 0.001）" in err
     # the same in a subcommand, with the flag instead of the locale
     monkeypatch.setenv("LANG", "C.UTF-8")
     assert cli.main(["backups", "list", *argv, *ZH]) == EXIT_USAGE
@@ -252,7 +252,7 @@ def test_missing_token_in_zh_cn(
     monkeypatch.setenv("LANG", "zh_CN.UTF-8")
     assert cli.main(["backups", "list"]) == EXIT_USAGE
     err = capsys.readouterr().err
-    assert err.startswith("vpstui: 没有 API 令牌。") and "VPS_API_TOKEN" in err
+    assert err.startswith("vpstui：没有 API 令牌。") and "VPS_API_TOKEN" in err
     assert "vpstui --demo" in err and "no API token" in english
     assert err == cli.missing_token_message()  # the TUI's words, in the same language
 
@@ -420,7 +420,7 @@ def test_api_failures_keep_exit_1_and_read_in_zh_cn(
     backend.token = "another-token-entirely"
     assert run("backups", "list", "--json", *ZH) == EXIT_FAILED
     out, err = capsys.readouterr()
-    assert out == "" and err.startswith("vpstui: API 拒绝了令牌（401）")
+    assert out == "" and err.startswith("vpstui：API 拒绝了令牌（401）")
 
 
 def test_prune_preview_reads_in_zh_cn(

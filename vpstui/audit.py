@@ -29,6 +29,7 @@ from typing import Any, Literal
 
 from vpstui import i18n
 from vpstui.api.secret import redact
+from vpstui.os_reasons import os_reason
 from vpstui.statefiles import open_private
 
 __all__ = [
@@ -157,7 +158,7 @@ class AuditLog:
             write_private(self.path, line + "\n", append=True)
         except OSError as exc:
             self.error = i18n._("Could not write the audit log {path}: {why}.").format(
-                path=self.path, why=exc.strerror or exc
+                path=self.path, why=os_reason(exc)
             )
             return False
         return True

@@ -22,6 +22,7 @@ import msgspec
 
 from vpstui.api.models import Backup
 from vpstui.i18n import _
+from vpstui.os_reasons import os_reason
 
 __all__ = ["CACHE_FORMAT", "MAX_ROWS", "CachedListing", "ListingCache", "cache_dir"]
 
@@ -79,7 +80,7 @@ class ListingCache:
             return None
         except OSError as exc:
             self.note = _("The listing cache could not be read ({why}); ignored.").format(
-                why=exc.strerror
+                why=os_reason(exc)
             )
             return None
         try:

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from vpstui import __version__
 from vpstui.commands.language import HelpFormatter
-from vpstui.connection import build_client, missing_token_message
+from vpstui.connection import build_client, missing_token_message, said
 from vpstui.i18n import _
 
 # Everything else is imported where it is used: `main` turns the garbage collector off
@@ -117,7 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--no-cache",
         action="store_true",
-        help="do not show (or keep) the last listing at start (also: cache = false)",
+        help=_("do not show (or keep) the last listing at start (also: cache = false)"),
     )
     parser.add_argument(
         "--audit-log",
@@ -205,7 +205,7 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
         if args.timeout is not None:
             check_number(args.timeout, "--timeout", LIMITS["timeout"])
     except ConfigError as error:
-        print(f"vpstui: {error}", file=sys.stderr)
+        print(said(error), file=sys.stderr)
         return EXIT_USAGE
     from vpstui import i18n
 
@@ -220,7 +220,7 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
 
         refusal = state_dir_refusal(state_dir())
         if refusal is not None:
-            print(f"vpstui: {refusal}", file=sys.stderr)
+            print(said(refusal), file=sys.stderr)
             return EXIT_USAGE
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not settings.demo and settings.token is None and not interactive:
@@ -278,7 +278,7 @@ def run_app(
     try:
         api = build_client(settings, timeout)
     except ApiError as error:
-        print(f"vpstui: {error}", file=sys.stderr)
+        print(said(error), file=sys.stderr)
         return EXIT_USAGE
     from vpstui.ui.app import VpsApp
 

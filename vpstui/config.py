@@ -40,6 +40,7 @@ from vpstui.api.client import DEFAULT_API_URL
 from vpstui.api.secret import Secret
 from vpstui.config_values import LIMITS, ConfigError, check_number, parse_colour
 from vpstui.i18n import N_, _
+from vpstui.os_reasons import os_reason
 from vpstui.tokens import (
     TokenSourceError,
     permission_warning,
@@ -159,7 +160,7 @@ def _read_config(path: Path, explicit: bool) -> dict[str, Any]:
         return {}
     except OSError as exc:
         raise ConfigError(
-            _("Cannot read config file {path}: {why}.").format(path=path, why=exc.strerror)
+            _("Cannot read config file {path}: {why}.").format(path=path, why=os_reason(exc))
         ) from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
@@ -232,7 +233,7 @@ def load_settings(
     origin = str(path)  # where the token keys come from, for `token_source`
     if name is not None:
         if name not in tables:
-            known = ", ".join(tables) if tables else _("none ([profiles.NAME] tables define them)")
+            known = _(", ").join(tables) or _("none ([profiles.NAME] tables define them)")
             raise ConfigError(
                 _("No profile {name!r} ({asked_by}) in {path}; known: {known}.").format(
                     name=name, asked_by=asked_by, path=path, known=known
@@ -250,7 +251,7 @@ def load_settings(
         raise ConfigError(_("api_url in {path} must be a string.").format(path=path))
     settings.api_url = url.strip()
 
-    from vpstui.i18n import LanguageError, choose_language
+    from vpstui.i18n import LanguageError, choose_language, speaking
 
     try:
         in_profile = name is not None and "language" in tables[name]
@@ -263,93 +264,104 @@ def load_settings(
     except LanguageError as error:
         raise ConfigError(str(error)) from None
 
-    colour = data.get("colour", data.get("color"))
-    if colour is not None:
-        where = (
-            _("[profiles.{name}] of {path}").format(name=name, path=path)
-            if name is not None
-            else str(path)
-        )
-        settings.colour = parse_colour(colour, where)
-
-    configured_read_only = data.get("read_only", False)
-    if not isinstance(configured_read_only, bool):
-        raise ConfigError(_("read_only in {path} must be true or false.").format(path=path))
-    if read_only:
-        settings.read_only, settings.read_only_reason = True, "--read-only"
-    elif configured_read_only:
-        settings.read_only = True
-        from_profile = name is not None and tables[name].get("read_only") is True
-        settings.read_only_reason = (
-            _("profile {name}").format(name=name)
-            if from_profile
-            else _("read_only in {path}").format(path=path)
-        )
-
-    def number(flag: float | None, key: str, default: float, unit: str, off: bool = False) -> float:
-        """A flag if given, else the config file's value, else the default; validated."""
-        value = flag if flag is not None else data.get(key, default)
-        name = f"--{key.replace('_', '-')}" if flag is not None else key
-        return check_number(value, name, LIMITS[key], unit, off=off)
-
-    settings.poll_interval = number(
-        poll_interval, "poll_interval", DEFAULT_POLL_INTERVAL, "seconds"
-    )
-    settings.idle_refresh = number(
-        idle_refresh, "idle_refresh", DEFAULT_IDLE_REFRESH, "seconds", off=True
-    )
-    settings.stale_after_hours = number(
-        stale_after_hours, "stale_after_hours", DEFAULT_STALE_AFTER_HOURS, "hours"
-    )
-    settings.restore_follow = number(None, "restore_follow", DEFAULT_RESTORE_FOLLOW, "seconds")
-
-    if "notify_command" in data:  # (imported only when used: start-up stays lean)
-        from vpstui.notify import parse_notify_command
-
-        try:
+    # Errors and warnings from here on speak the language just chosen (the config's
+    # `language` too); the language in use is left as it was.
+    with speaking(settings.language):
+        colour = data.get("colour", data.get("color"))
+        if colour is not None:
             where = (
                 _("[profiles.{name}] of {path}").format(name=name, path=path)
                 if name is not None
                 else str(path)
             )
-            settings.notify_command = parse_notify_command(data["notify_command"], where)
-        except ValueError as error:
+            settings.colour = parse_colour(colour, where)
+
+        configured_read_only = data.get("read_only", False)
+        if not isinstance(configured_read_only, bool):
+            raise ConfigError(_("read_only in {path} must be true or false.").format(path=path))
+        if read_only:
+            settings.read_only, settings.read_only_reason = True, "--read-only"
+        elif configured_read_only:
+            settings.read_only = True
+            from_profile = name is not None and tables[name].get("read_only") is True
+            settings.read_only_reason = (
+                _("profile {name}").format(name=name)
+                if from_profile
+                else _("read_only in {path}").format(path=path)
+            )
+
+        def number(
+            flag: float | None, key: str, default: float, unit: str, off: bool = False
+        ) -> float:
+            """A flag if given, else the config file's value, else the default; validated."""
+            value = flag if flag is not None else data.get(key, default)
+            name = f"--{key.replace('_', '-')}" if flag is not None else key
+            return check_number(value, name, LIMITS[key], unit, off=off)
+
+        settings.poll_interval = number(
+            poll_interval, "poll_interval", DEFAULT_POLL_INTERVAL, "seconds"
+        )
+        settings.idle_refresh = number(
+            idle_refresh, "idle_refresh", DEFAULT_IDLE_REFRESH, "seconds", off=True
+        )
+        settings.stale_after_hours = number(
+            stale_after_hours, "stale_after_hours", DEFAULT_STALE_AFTER_HOURS, "hours"
+        )
+        settings.restore_follow = number(None, "restore_follow", DEFAULT_RESTORE_FOLLOW, "seconds")
+
+        if "notify_command" in data:  # (imported only when used: start-up stays lean)
+            from vpstui.notify import parse_notify_command
+
+            try:
+                where = (
+                    _("[profiles.{name}] of {path}").format(name=name, path=path)
+                    if name is not None
+                    else str(path)
+                )
+                settings.notify_command = parse_notify_command(data["notify_command"], where)
+            except ValueError as error:
+                raise ConfigError(str(error)) from None
+        for key, default in (
+            ("page_concurrency", DEFAULT_PAGE_CONCURRENCY),
+            ("poll_requests", DEFAULT_POLL_REQUESTS),
+        ):
+            count = data.get(key, default)
+            if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 100:
+                raise ConfigError(
+                    _("{key} in {path} must be a whole number from 1 to 100.").format(
+                        key=key, path=path
+                    )
+                )
+            setattr(settings, key, count)
+        cache = data.get("cache", True)
+        if not isinstance(cache, bool):
+            raise ConfigError(
+                _("{key} in {path} must be true or false.").format(key="cache", path=path)
+            )
+        settings.cache = cache
+
+        if demo or not resolve_token:
+            return settings
+
+        every_table = (file_data, *tables.values())
+        if any(key in table for table in every_table for key in (*TOKEN_KEYS, "api_url")):
+            refusal = tamper_refusal(path, N_("names a token source or the API URL"))
+            if refusal is not None:
+                raise ConfigError(refusal)
+        holds_token = any(
+            isinstance(table.get("token"), str) and table["token"].strip() for table in every_table
+        )
+        if holds_token and readable_by_others(path):
+            # Warn even when another source or profile wins: the file still exposes a token.
+            settings.warnings.append(permission_warning(path))
+
+        try:
+            _resolve_token(settings, data, token_file, env, origin)
+        except TokenSourceError as error:
+            if isinstance(error, ConfigError):
+                raise
             raise ConfigError(str(error)) from None
-    for key, default in (
-        ("page_concurrency", DEFAULT_PAGE_CONCURRENCY),
-        ("poll_requests", DEFAULT_POLL_REQUESTS),
-    ):
-        count = data.get(key, default)
-        if isinstance(count, bool) or not isinstance(count, int) or not 1 <= count <= 100:
-            raise ConfigError(f"{key} in {path} must be a whole number from 1 to 100.")
-        setattr(settings, key, count)
-    cache = data.get("cache", True)
-    if not isinstance(cache, bool):
-        raise ConfigError(f"cache in {path} must be true or false.")
-    settings.cache = cache
-
-    if demo or not resolve_token:
         return settings
-
-    every_table = (file_data, *tables.values())
-    if any(key in table for table in every_table for key in (*TOKEN_KEYS, "api_url")):
-        refusal = tamper_refusal(path, N_("names a token source or the API URL"))
-        if refusal is not None:
-            raise ConfigError(refusal)
-    holds_token = any(
-        isinstance(table.get("token"), str) and table["token"].strip() for table in every_table
-    )
-    if holds_token and readable_by_others(path):
-        # Warn even when another source or profile wins: the file still exposes a token.
-        settings.warnings.append(permission_warning(path))
-
-    try:
-        _resolve_token(settings, data, token_file, env, origin)
-    except TokenSourceError as error:
-        if isinstance(error, ConfigError):
-            raise
-        raise ConfigError(str(error)) from None
-    return settings
 
 
 def _resolve_token(
@@ -368,10 +380,10 @@ def _resolve_token(
         settings.token_source = ENV_TOKEN
     elif isinstance(data.get("token"), str) and data["token"].strip():
         settings.token = Secret(data["token"].strip())
-        settings.token_source = f"token in {origin}"
+        settings.token_source = _("{key} in {origin}").format(key="token", origin=origin)
     elif isinstance(data.get("token_file"), str) and data["token_file"].strip():
         settings.token = read_token_file(Path(data["token_file"]), settings.warnings)
-        settings.token_source = f"token_file in {origin}"
+        settings.token_source = _("{key} in {origin}").format(key="token_file", origin=origin)
     elif isinstance(data.get("token_command"), str) and data["token_command"].strip():
         settings.token = run_token_command(data["token_command"], TOKEN_COMMAND_TIMEOUT)
-        settings.token_source = f"token_command in {origin}"
+        settings.token_source = _("{key} in {origin}").format(key="token_command", origin=origin)

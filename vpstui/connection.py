@@ -13,20 +13,30 @@ if TYPE_CHECKING:
     from vpstui.api.client import VpsClient
     from vpstui.config import Settings
 
-__all__ = ["build_client", "missing_token_message"]
+__all__ = ["build_client", "missing_token_message", "said"]
 
 
-def missing_token_message() -> str:
-    """What to print when no token was found (and how to try vpstui without one)."""
+def said(message: object) -> str:
+    """A line vpstui prints on stderr, after the program's name: "vpstui: …" (zh-CN
+    "vpstui：…", as argparse's own "vpstui：错误：")."""
+    from vpstui.i18n import _
+
+    return _("vpstui: {message}").format(message=message)
+
+
+def missing_token_message(prefixed: bool = True) -> str:
+    """What to print when no token was found (and how to try vpstui without one);
+    `prefixed` starts it with "vpstui: " (`said`)."""
     from vpstui.config import ENV_TOKEN, default_config_path
     from vpstui.i18n import _
 
-    return "vpstui: " + _(
+    text = _(
         "no API token.\n"
         "  Pass --token-file PATH, set {token}, or put token, token_file or\n"
         "  token_command in {config}\n"
         "  To try vpstui without an account: vpstui --demo\n"
     ).format(token=ENV_TOKEN, config=default_config_path())
+    return said(text) if prefixed else text
 
 
 def build_client(

@@ -35,12 +35,16 @@ Cut text
     the header's optional words).
 Punctuation
     An error quoted inside a sentence goes in `parenthetical()`: "(could not connect)",
-    never "(could not connect.).".
+    never "(could not connect.).". Items listed in a sentence are joined by `list_text()`
+    (", "; zh-CN "、"), and Chinese text uses full-width brackets and colons (（）：).
 Words
-    Statuses read as words through `status_word()` ("in progress", "completed", "failed";
+    Statuses read as words through `status_text()` ("in progress", "completed", "failed";
     in zh-CN 进行中, 已完成, 失败; a status the API invents is shown as it sent it) and
-    types through `type_word()` (manual 手动, automatic 自动). Only human text is worded:
-    JSON and CSV carry the API's values, in English, whatever the language.
+    types through `type_text()` (manual 手动, automatic 自动), on screen and in the CLI's
+    human output. `status_word()` / `type_word()` are the same words as English `Term`s:
+    for records, and as parameters of a Lazy message (which renders them translated).
+    Only human text is worded: JSON and CSV carry the API's values, in English, whatever
+    the language.
 Language
     Everything here that is words goes through `vpstui.i18n` (zh-CN or English); numbers,
     ids, units (GiB/MiB) and UTC times stay as they are. Text is measured in terminal
@@ -51,6 +55,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from vpstui.api.models import Backup
@@ -66,6 +71,7 @@ __all__ = [
     "expires_text",
     "expiring_soon",
     "human_size",
+    "list_text",
     "parenthetical",
     "relative_time",
     "safe_text",
@@ -151,6 +157,11 @@ def parenthetical(value: object) -> str:
     """An error or remark inside a sentence: "(could not connect)", its own full stop
     dropped so that the sentence's does not double it ("(could not connect.).")."""
     return f"({safe_text(value).rstrip().removesuffix('.')})"
+
+
+def list_text(items: Iterable[str]) -> str:
+    """Items listed in a sentence: "#2401, #2402" (zh-CN "#2401、#2402")."""
+    return _(", ").join(items)
 
 
 def backup_ref(backup_id: int) -> str:

@@ -23,6 +23,7 @@ import msgspec
 from vpstui.api.models import Backup
 from vpstui.format import safe_text
 from vpstui.i18n import _
+from vpstui.os_reasons import os_reason
 from vpstui.summary import ServerSummary
 
 __all__ = [
@@ -223,7 +224,7 @@ class Notifier:
             self.failed += 1
             self._say(
                 _("notify_command {name!r} could not run: {why}.").format(
-                    name=name, why=error.strerror or error
+                    name=name, why=os_reason(error)
                 )
             )
             return

@@ -12,7 +12,7 @@ import difflib
 from collections.abc import Awaitable, Iterable
 
 from vpstui.api import ApiError, AuthenticationError, NotFoundError, Server, VpsClient
-from vpstui.format import safe_text
+from vpstui.format import list_text, safe_text
 from vpstui.i18n import _, ngettext
 from vpstui.summary import servers_from_backups
 
@@ -91,7 +91,7 @@ def find_server(servers: Iterable[Server], wanted: str) -> Server:
         return named[0]
     shown = safe_text(wanted, 60)
     if named:
-        ids = ", ".join(str(s.id) for s in named)
+        ids = list_text(str(s.id) for s in named)
         raise AmbiguousServer(
             ngettext(
                 "{count} server is named {name!r} (ids {ids}).",
@@ -102,7 +102,7 @@ def find_server(servers: Iterable[Server], wanted: str) -> Server:
             named,
         )
     close = difflib.get_close_matches(wanted, [s.name for s in servers], n=3, cutoff=0.6)
-    names = ", ".join(repr(safe_text(n, 60)) for n in close)
+    names = list_text(repr(safe_text(n, 60)) for n in close)
     message = (
         _("No server has the id or name {name!r}. Did you mean {names}?")
         if close

@@ -32,6 +32,7 @@ from pathlib import Path
 from vpstui.api.secret import Secret, redact
 from vpstui.format import safe_text
 from vpstui.i18n import N_, _
+from vpstui.os_reasons import os_reason
 
 __all__ = [
     "OUTPUT_CAP",
@@ -103,7 +104,7 @@ def read_token_file(path: Path, warnings: list[str]) -> Secret:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
         raise TokenSourceError(
-            _("Cannot read the token file {path}: {why}.").format(path=path, why=exc.strerror)
+            _("Cannot read the token file {path}: {why}.").format(path=path, why=os_reason(exc))
         ) from None
     except UnicodeDecodeError:
         raise TokenSourceError(_("The token file {path} is not text.").format(path=path)) from None
@@ -149,7 +150,7 @@ def run_token_command(command: str, timeout: float) -> Secret:
         ) from None
     except OSError as exc:
         raise TokenSourceError(
-            _("token_command {name} could not run: {why}.").format(name=name, why=exc.strerror)
+            _("token_command {name} could not run: {why}.").format(name=name, why=os_reason(exc))
         ) from None
     run = _collect(process, timeout)
     if run.stopped is not None:

@@ -50,6 +50,7 @@ from vpstui.api.retry import RetryPolicy
 from vpstui.api.secret import Secret
 from vpstui.api.sending import Sending
 from vpstui.api.transport import build_http_client
+from vpstui.i18n import L_, _
 
 __all__ = ["DEFAULT_API_URL", "DEFAULT_TIMEOUT", "Page", "VpsClient"]
 
@@ -144,7 +145,8 @@ class VpsClient(Sending):
         try:
             return parse_server(data)
         except UnreadableItem as exc:
-            raise BadResponseError(f"Could not read the server: {exc}.") from exc
+            why = exc.args[0]
+            raise BadResponseError(L_("Could not read the server: {why}.", why=why)) from exc
 
     # --- backups ----------------------------------------------------------------------------
 
@@ -182,7 +184,11 @@ class VpsClient(Sending):
             backup = parse_backup(data)
         except UnreadableItem as exc:
             error = BadResponseError(
-                f"The backup may have been created, but the API's answer could not be read ({exc})."
+                L_(
+                    "The backup may have been created, but the API's answer could not be "
+                    "read ({why}).",
+                    why=exc.args[0],
+                )
             )
             error.outcome_unknown = True
             raise error from exc
@@ -270,7 +276,7 @@ class VpsClient(Sending):
                 yield tally.page(decoded, done=following is None and index == last)
             if following is None:
                 return
-        for _ in range(MAX_PAGES):
+        for _page in range(MAX_PAGES):
             response = await self._exchange("GET", following, action=action)
             decoded = read_page(response, decode, action)
             current = response.request.url
@@ -279,7 +285,13 @@ class VpsClient(Sending):
             yield tally.page(decoded, done=following is None)
             if following is None:
                 return
-        raise BadResponseError(f"Could not {action}: the API sent more than {MAX_PAGES} pages.")
+        raise BadResponseError(
+            L_(
+                "Could not {action}: the API sent more than {pages} pages.",
+                action=L_(action),
+                pages=MAX_PAGES,
+            )
+        )
 
     def _next_url(
         self, next_url: Any, current: httpx.URL, seen: set[str], problems: list[str]
@@ -288,18 +300,18 @@ class VpsClient(Sending):
         if not next_url:
             return None
         if not isinstance(next_url, str):
-            problems.append("the API's next-page link was not text; stopped there")
+            problems.append(_("the API's next-page link was not text; stopped there"))
             return None
         try:
             target = current.join(next_url)
             target.host  # noqa: B018 - decodes an xn-- name, which may fail
         except (httpx.InvalidURL, UnicodeError):
             raise BadResponseError(
-                "The API's next-page link is not a valid URL; not followed."
+                L_("The API's next-page link is not a valid URL; not followed.")
             ) from None
         target = same_origin(self.base_url, target)
         if str(target) in seen:
-            problems.append("the API's next-page link pointed back to a page already read")
+            problems.append(_("the API's next-page link pointed back to a page already read"))
             return None
         return target
 

@@ -18,6 +18,7 @@ import msgspec
 
 from vpstui.api.errors import ApiError, BadResponseError, RateLimitedError
 from vpstui.api.models import DecodedPage
+from vpstui.i18n import L_, _
 
 __all__ = [
     "DEFAULT_PAGE_CONCURRENCY",
@@ -201,8 +202,11 @@ def same_origin(base: httpx.URL, target: httpx.URL) -> httpx.URL:
     otherwise `BadResponseError`: the token is never sent anywhere else."""
     if target.host != base.host:
         raise BadResponseError(
-            f"The API's next-page link points to another host ({target.host}); "
-            "not followed, so the token is not sent there."
+            L_(
+                "The API's next-page link points to another host ({host}); "
+                "not followed, so the token is not sent there.",
+                host=target.host,
+            )
         )
     if target.scheme != base.scheme or target.port != base.port:
         if target.scheme == "http" and base.scheme == "https" and target.port in (None, 80):
@@ -210,8 +214,11 @@ def same_origin(base: httpx.URL, target: httpx.URL) -> httpx.URL:
             target = target.copy_with(scheme=base.scheme, port=base.port)
         else:
             raise BadResponseError(
-                f"The API's next-page link points to another address ({target.scheme}://"
-                f"{target.host}:{target.port}); not followed, so the token is not sent there."
+                L_(
+                    "The API's next-page link points to another address ({address}); "
+                    "not followed, so the token is not sent there.",
+                    address=f"{target.scheme}://{target.host}:{target.port}",
+                )
             )
     return target
 
@@ -236,7 +243,7 @@ class Tally:
             item_id: int = getattr(item, "id")  # noqa: B009 - every model has an id
             if item_id in self.seen_ids:
                 if len(problems) < 20:
-                    problems.append(f"item {item_id} was listed twice; shown once")
+                    problems.append(_("item {id} was listed twice; shown once").format(id=item_id))
                 continue
             self.seen_ids.add(item_id)
             items.append(item)

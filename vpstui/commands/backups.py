@@ -7,7 +7,7 @@ import json
 import sys
 
 from vpstui.api import MANUAL_BACKUP_LIMIT, Backup, NotFoundError
-from vpstui.format import backup_summary, safe_text, status_word
+from vpstui.format import backup_summary, safe_text, status_text
 from vpstui.i18n import _
 
 from .exits import EXIT_FAILED, EXIT_NOT_FOUND, EXIT_OK, CommandError
@@ -80,7 +80,7 @@ async def create_backup(session: Session, args: argparse.Namespace) -> int:
         assert sent.check is not None and sent.check.backup is not None  # settled() said so
         backup = sent.check.backup
     started = _("Created backup #{id} of {name} ({status}).").format(
-        id=backup.id, name=name, status=status_word(backup.status)
+        id=backup.id, name=name, status=status_text(backup.status)
     )
     if args.wait:
         note(started)
@@ -104,7 +104,7 @@ async def delete_backup(session: Session, args: argparse.Namespace) -> int:
     if backup.in_progress:
         raise CommandError(
             _("Backup #{id} is still {status} and cannot be deleted yet. Nothing was sent.").format(
-                id=backup.id, status=status_word(backup.status)
+                id=backup.id, status=status_text(backup.status)
             ),
             EXIT_FAILED,
         )

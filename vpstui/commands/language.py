@@ -112,6 +112,8 @@ def speak_from_argv(argv: Sequence[str], environ: Mapping[str, str]) -> None:
 # and may end a line; closing punctuation never starts one.
 _UNIT = re.compile(r"\s+|[\x21-\x7e]+|.", re.DOTALL)
 _NO_LINE_START = frozenset("，。；：、）」』！？…")
+#: A section heading argparse ended with ":" after a CJK character ("选项:").
+_CJK_HEADING = re.compile(r"^( *\S[^\n]*[^\x00-\x7f]):$", re.MULTILINE)
 
 
 def wrap_cells(text: str, width: int) -> list[str]:
@@ -156,6 +158,11 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
             return text
         first, *rest = text.split("\n")
         return "\n".join([first, *(extra + line if line[:1] == " " else line for line in rest)])
+
+    def format_help(self) -> str:
+        """argparse's help; a translated section heading ends in a full-width colon
+        (argparse writes "%s:" itself)."""
+        return _CJK_HEADING.sub(r"\1：", super().format_help())
 
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         if text.isascii() or "\n" in text:  # English, or laid out by hand (the epilog)

@@ -22,7 +22,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from vpstui.api.models import Backup
-from vpstui.format import DASH, absolute_time, human_size, safe_text, status_word
+from vpstui.format import DASH, absolute_time, human_size, safe_text, status_text, type_text
 from vpstui.i18n import N_, _
 
 __all__ = [
@@ -60,7 +60,7 @@ def completed_text(backup: Backup, server_name: str) -> str:
     return _("Backup #{id} of {name} is {status}: {size}, created {created}.").format(
         id=backup.id,
         name=server_name,
-        status=status_word(backup.status),
+        status=status_text(backup.status),
         size=human_size(backup.size_mb),
         created=absolute_time(backup.created_at),
     )
@@ -164,8 +164,8 @@ def table_rows(backups: Iterable[Backup]) -> list[tuple[str, ...]]:
         (
             str(b.id),
             _("{name} (id {id})").format(name=safe_text(b.server_name, 40), id=b.server_id),
-            safe_text(b.backup_type or DASH, 12),
-            status_word(b.status),
+            type_text(b.backup_type) if b.backup_type else DASH,
+            status_text(b.status),
             human_size(b.size_mb),
             absolute_time(b.created_at),
             _expires(b),

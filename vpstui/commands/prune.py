@@ -15,7 +15,7 @@ import re
 from typing import Any
 
 from vpstui.api import ApiError, Backup
-from vpstui.format import absolute_time, human_size, safe_text
+from vpstui.format import absolute_time, human_size, list_text, safe_text
 from vpstui.i18n import N_, _, ngettext
 from vpstui.pruning import PrunePlan, plan_prune
 
@@ -149,12 +149,12 @@ async def prune_backups(session: Session, args: argparse.Namespace) -> int:
             text = error.message if isinstance(error, CommandError) else safe_text(error)
             left = [f"#{b.id}" for b in plan.delete[position:]]
             note(_("Stopped at #{id}: {why}").format(id=backup.id, why=text))
-            done = ", ".join(f"#{b.id}" for b in deleted)
+            done = list_text(f"#{b.id}" for b in deleted)
             note(_("Deleted: {ids}.").format(ids=done) if done else _("Deleted: none."))
             if left:
                 note(
                     _("Not deleted: #{id} (see above), {ids}.").format(
-                        id=backup.id, ids=", ".join(left)
+                        id=backup.id, ids=list_text(left)
                     )
                 )
             else:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import argparse
 
 from vpstui.api import ApiError, AuthenticationError, Server
-from vpstui.format import backup_summary, safe_text, status_word
+from vpstui.format import backup_summary, safe_text, status_text
 from vpstui.i18n import N_, _
 from vpstui.operations import (
     SafetyStopped,
     WaitPolicy,
-    not_reported_text,
+    path_text,
     quota_verdict,
     restore_with_safety,
 )
@@ -72,7 +72,7 @@ async def restore_server(session: Session, args: argparse.Namespace) -> int:
             _(
                 "Backup #{id} is {status}: only completed backups can be restored. "
                 "Nothing was sent."
-            ).format(id=backup.id, status=status_word(backup.status)),
+            ).format(id=backup.id, status=status_text(backup.status)),
             EXIT_FAILED,
         )
     if server.status == "restoring":  # only when the API itself shows one
@@ -131,12 +131,12 @@ async def restore_server(session: Session, args: argparse.Namespace) -> int:
         if end.status in BAD_ENDINGS:
             raise CommandError(
                 _("The restore of {name} ended with the server {status}.").format(
-                    name=name, status=end.status
+                    name=name, status=status_text(end.status)
                 )
             )
         say(
             _("Restore of {name} from backup #{id} finished: {path}.").format(
-                name=name, id=backup.id, path=end.path
+                name=name, id=backup.id, path=path_text(end.path)
             )
         )
         return EXIT_OK
@@ -145,8 +145,7 @@ async def restore_server(session: Session, args: argparse.Namespace) -> int:
             _(
                 "Gave up waiting: {name}'s status changed ({path}) but did not settle. "
                 "Check the server."
-            ).format(name=name, path=end.path),
+            ).format(name=name, path=path_text(end.path)),
             EXIT_TIMED_OUT,
         )
-    why = f" ({end.reason})" if end.reason else ""
-    raise CommandError(f"{not_reported_text(server.name, accepted)}{why}", EXIT_NOT_REPORTED)
+    raise CommandError(end.not_reported(server.name, accepted), EXIT_NOT_REPORTED)

@@ -22,7 +22,7 @@ from vpstui.api import (
 )
 from vpstui.audit import AuditLog, default_audit_path, state_dir
 from vpstui.config import ConfigError, Settings, load_settings
-from vpstui.connection import build_client, missing_token_message
+from vpstui.connection import build_client, missing_token_message, said
 from vpstui.format import safe_text
 from vpstui.operations import OPS_FILE, OperationLedger, abandon_in_flight
 from vpstui.statefiles import state_dir_refusal
@@ -82,7 +82,7 @@ def _write_refusal(settings: Settings) -> str | None:
 
 
 def _fail(message: str, code: int) -> int:
-    print(f"vpstui: {message}", file=sys.stderr, flush=True)
+    print(said(message), file=sys.stderr, flush=True)
     return code
 
 
@@ -163,7 +163,7 @@ def _open_session(
     for warning in settings.warnings:
         warn(warning)
     if not settings.demo and settings.token is None:
-        message = missing_token_message().removeprefix("vpstui: ").rstrip("\n")
+        message = missing_token_message(prefixed=False).rstrip("\n")
         raise CommandError(message, EXIT_USAGE)
     refusal = _write_refusal(settings) if key in DESTRUCTIVE else None
     if refusal is not None:
@@ -228,13 +228,15 @@ async def _run(
         if not ended:
             raise
         name = signal.Signals(ended[0]).name
-        return _fail(f"ended by {name}; anything in flight is checked next time.", 128 + ended[0])
+        stopped = i18n._("ended by {signal}; anything in flight is checked next time.")
+        return _fail(stopped.format(signal=name), 128 + ended[0])
     except (CommandError, ApiError) as error:
         if plugin:
             return unknown(safe_text(error), getattr(args, "json", False))
         if isinstance(error, CommandError):
             return _fail(error.message, error.code)
         if isinstance(error, AuthenticationError) and error.status == 401 and session.token_source:
-            return _fail(f"{safe_text(error)} Check the token from {session.token_source}.", 1)
+            check = i18n._("{error} Check the token from {source}.")
+            return _fail(check.format(error=safe_text(error), source=session.token_source), 1)
         code = EXIT_NOT_FOUND if isinstance(error, NotFoundError) else EXIT_FAILED
         return _fail(safe_text(error), code)

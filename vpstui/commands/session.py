@@ -20,6 +20,7 @@ from vpstui.api import Backup, Server, VpsClient
 from vpstui.audit import AuditLog
 from vpstui.clock import Clock, SystemClock
 from vpstui.config import Settings
+from vpstui.connection import said
 from vpstui.format import safe_text
 from vpstui.i18n import N_, _
 from vpstui.operations import Mutations, OperationLedger, Sent
@@ -192,7 +193,7 @@ class Session:
         effect, end the command (1 if it did not, 5 if nobody can tell)."""
         if sent.lost is None:
             return
-        note(f"vpstui: {safe_text(sent.lost)}")
+        note(said(safe_text(sent.lost)))
         note(_("The answer was lost; re-read the API to see what happened."))
         if sent.check is None:
             raise CommandError(

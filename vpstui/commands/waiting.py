@@ -12,7 +12,7 @@ import asyncio
 from datetime import datetime
 
 from vpstui.api import ApiError, Backup, Server
-from vpstui.format import safe_text, status_word
+from vpstui.format import safe_text, status_text
 from vpstui.i18n import _
 from vpstui.operations import GaveUp, RestoreEnd, WaitPolicy, follow_restore, wait_until
 from vpstui.operations.waiting import DEFAULT_GIVE_UP_AFTER, elapsed_text
@@ -43,7 +43,11 @@ class _Progress:
         quiet = (now - self.last_said).total_seconds()
         if status != self.last_status or quiet >= HEARTBEAT:
             waited = (now - self.start).total_seconds()
-            note(f"[{elapsed_text(waited)}] {self.what}: {status}")
+            note(
+                _("[{elapsed}] {what}: {status}").format(
+                    elapsed=elapsed_text(waited), what=self.what, status=status
+                )
+            )
             self.last_status = status
             self.last_said = now
 
@@ -56,7 +60,7 @@ async def wait_for_backup(session: Session, backup: Backup, give_up_after: float
     """Wait until `backup` is completed (returned) or failed (exit 1); exit 4 after
     `give_up_after` seconds."""
     progress = _Progress(session, _("backup #{id}").format(id=backup.id))
-    progress.show(status_word(backup.status))
+    progress.show(status_text(backup.status))
     if backup.is_completed:
         return backup
 
@@ -66,7 +70,7 @@ async def wait_for_backup(session: Session, backup: Backup, give_up_after: float
 
     def finished(current: Backup | None) -> bool:
         if current is not None:
-            progress.show(status_word(current.status))
+            progress.show(status_text(current.status))
         return current is None or not current.in_progress
 
     try:
@@ -97,7 +101,7 @@ async def wait_for_backup(session: Session, backup: Backup, give_up_after: float
     if not current.is_completed:
         raise CommandError(
             _("Backup #{id} ended {status}.").format(
-                id=backup.id, status=status_word(current.status)
+                id=backup.id, status=status_text(current.status)
             ),
             EXIT_FAILED,
         )
@@ -121,7 +125,7 @@ async def wait_for_restore(
             policy=WaitPolicy(session.poll_interval, give_up_after),
             clock=session.runtime.clock,
             sleep=session.runtime.sleep,
-            seen=lambda now: progress.show(status_word(now.status)),
+            seen=lambda now: progress.show(status_text(now.status)),
             failed=_failed,
         )
     except asyncio.CancelledError:

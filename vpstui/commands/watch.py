@@ -13,6 +13,7 @@ import contextlib
 import signal
 import sys
 
+from vpstui.format import list_text, safe_text
 from vpstui.i18n import _
 from vpstui.notify import Notifier
 from vpstui.watching import Watcher
@@ -43,7 +44,7 @@ async def watch_backups(session: Session, args: argparse.Namespace) -> int:
     started = (
         _(
             "vpstui: watching {servers}; events as JSON lines on stdout. Ctrl-C or SIGTERM stops."
-        ).format(servers=", ".join(s.name for s in servers))
+        ).format(servers=list_text(safe_text(s.name, 60) for s in servers))
         if servers
         else _(
             "vpstui: watching every server; events as JSON lines on stdout. Ctrl-C or SIGTERM "

@@ -15,7 +15,7 @@ Layering: `vpstui.api` ← `vpstui.operations` ← `vpstui.ui` / `vpstui.command
 
 from .checks import Recheck
 from .follower import Follower
-from .following import RestoreEnd, RestoreWatch, follow_restore, not_reported_text
+from .following import RestoreEnd, RestoreWatch, follow_restore, not_reported_text, path_text
 from .incident import Incident, who_am_i
 from .ledger import OPS_FILE, Operation, OperationLedger
 from .mutations import Mutations, Sent, abandon_in_flight, in_flight
@@ -44,6 +44,7 @@ __all__ = [
     "follow_restore",
     "in_flight",
     "not_reported_text",
+    "path_text",
     "quota_verdict",
     "restore_with_safety",
     "wait_until",

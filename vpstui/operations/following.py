@@ -19,12 +19,19 @@ import msgspec
 
 from vpstui.api import ApiError, AuthenticationError, NotFoundError, Server, VpsClient
 from vpstui.clock import Clock
-from vpstui.format import safe_text
+from vpstui.format import safe_text, status_word
 from vpstui.i18n import _
 
 from .waiting import GaveUp, WaitPolicy, wait_until
 
-__all__ = ["STEADY_STATUSES", "RestoreEnd", "RestoreWatch", "follow_restore", "not_reported_text"]
+__all__ = [
+    "STEADY_STATUSES",
+    "RestoreEnd",
+    "RestoreWatch",
+    "follow_restore",
+    "not_reported_text",
+    "path_text",
+]
 
 #: The statuses the API documents for a server: where a restore can be seen to settle.
 STEADY_STATUSES = frozenset({"active", "stopped", "suspended"})
@@ -65,8 +72,19 @@ class RestoreWatch:
         return self.changed and self._steady_reads >= SETTLED_READS
 
     def path(self) -> str:
-        """ "active → restoring → active"."""
-        return " → ".join(safe_text(s, 20) if s else _("unknown") for s in self.seen)
+        """ "active → restoring → active", in English (records, events); `path_text()`
+        says it in the language in use."""
+        return PATH_ARROW.join(status_word(s) for s in self.seen)
+
+
+#: Between the statuses of a `RestoreWatch.path()`.
+PATH_ARROW = " → "
+
+
+def path_text(path: str) -> str:
+    """A `RestoreWatch.path()` in the language in use: "active → restoring → active" reads
+    "运行中 → restoring → 运行中" (a status the API invents stays as it sent it)."""
+    return PATH_ARROW.join(_(word) for word in path.split(PATH_ARROW))
 
 
 class RestoreEnd(msgspec.Struct, frozen=True):
@@ -84,20 +102,27 @@ class RestoreEnd(msgspec.Struct, frozen=True):
         """(title, text, whether it claims an end) — what the TUI says when following ends;
         an end is claimed only on the API's evidence."""
         name = safe_text(server_name, 40)
+        path = path_text(self.path)
         if self.ended:
             done = _("Restore of {name} finished: the server went {path}.")
-            return _("Restore done"), done.format(name=name, path=self.path), True
+            return _("Restore done"), done.format(name=name, path=path), True
         if self.changed:
             return (
                 _("Restore: no end seen"),
                 _(
                     "Restore of {name}: the server's status changed ({path}) but did not "
                     "settle while followed. Check the server."
-                ).format(name=name, path=self.path),
+                ).format(name=name, path=path),
                 False,
             )
-        why = f" ({self.reason})" if self.reason else ""
-        return _("Restore accepted"), f"{not_reported_text(server_name, accepted_at)}{why}", False
+        return _("Restore accepted"), self.not_reported(server_name, accepted_at), False
+
+    def not_reported(self, server_name: str, accepted_at: datetime) -> str:
+        """`not_reported_text()`, with why following stopped when it stopped early."""
+        text = not_reported_text(server_name, accepted_at)
+        if not self.reason:
+            return text
+        return _("{text} ({reason})").format(text=text, reason=self.reason)
 
 
 async def follow_restore(

@@ -9,7 +9,7 @@ from datetime import datetime
 
 import msgspec
 
-from vpstui.format import absolute_time, safe_text
+from vpstui.format import absolute_time, safe_text, status_text
 from vpstui.i18n import N_, _
 
 __all__ = ["NOT_REPORTED", "Incident", "who_am_i"]
@@ -48,8 +48,9 @@ class Incident(msgspec.Struct, frozen=True):
     not_reported: bool = False
 
     def summary(self) -> str:
-        """The summary in the language in use: its labels are translated; ids, names, the
-        server's status (the API's word) and UTC times stay as they are."""
+        """The summary in the language in use: its labels and the server's status are
+        translated (a status the API invents stays as sent); ids, names and UTC times stay
+        as they are."""
         name = safe_text(self.server_name, 80)
         created = absolute_time(self.backup_created_at)
         lines = [
@@ -66,7 +67,7 @@ class Incident(msgspec.Struct, frozen=True):
         accepted = _("accepted by the API {when}").format(when=absolute_time(self.started_at))
         lines.append(f"  {accepted}")
         if self.finished_at is not None:
-            status = safe_text(self.final_status, 30) if self.final_status else _("unknown")
+            status = status_text(self.final_status)
             finished = _("finished {when} (server {status})").format(
                 when=absolute_time(self.finished_at), status=status
             )

@@ -36,6 +36,7 @@ from typing import Any, Literal
 import msgspec
 
 from vpstui.i18n import _
+from vpstui.os_reasons import os_reason
 
 __all__ = ["OPS_FILE", "Kind", "Operation", "OperationLedger", "State"]
 
@@ -78,10 +79,14 @@ def _parse(item: Any) -> Operation:
     """An entry from the file; raises ValueError (or TypeError) for anything unreadable."""
     operation = msgspec.convert(item, Operation)
     if operation.kind not in KINDS or operation.state not in STATES:
-        raise ValueError(f"unknown kind or state {operation.kind!r}/{operation.state!r}")
+        raise ValueError(
+            _("unknown kind or state {kind!r}/{state!r}").format(
+                kind=operation.kind, state=operation.state
+            )
+        )
     for stamp in (operation.started_at, operation.sent_at):
         if stamp is not None and datetime.fromisoformat(stamp).tzinfo is None:
-            raise ValueError(f"time without a time zone: {stamp!r}")
+            raise ValueError(_("time without a time zone: {stamp!r}").format(stamp=stamp))
     return operation
 
 
@@ -167,7 +172,7 @@ class OperationLedger:
             fcntl.flock(fd, fcntl.LOCK_EX)
         except OSError as exc:
             self.error = _("Could not lock {path}: {why}").format(
-                path=self.path, why=exc.strerror or exc
+                path=self.path, why=os_reason(exc)
             )
         try:
             yield
@@ -184,7 +189,7 @@ class OperationLedger:
             return []
         except OSError as exc:
             self.error = _("Could not read {path}: {why}").format(
-                path=self.path, why=exc.strerror or exc
+                path=self.path, why=os_reason(exc)
             )
             return []
         with os.fdopen(fd, "rb") as file:
@@ -192,7 +197,7 @@ class OperationLedger:
         try:
             raw = json.loads(data) if data.strip() else []
             if not isinstance(raw, list):
-                raise ValueError("not a list")
+                raise ValueError(_("not a list"))
         except (ValueError, UnicodeDecodeError) as exc:
             aside = self.path.with_name(f"{self.path.name}.bad-{int(time.time())}")
             with contextlib.suppress(OSError):
@@ -255,7 +260,7 @@ class OperationLedger:
             with contextlib.suppress(OSError):
                 temp.unlink()
             self.error = _("Could not write {path}: {why}").format(
-                path=self.path, why=exc.strerror or exc
+                path=self.path, why=os_reason(exc)
             )
         else:
             self.error = None

@@ -10,7 +10,7 @@ import asyncio
 from collections.abc import Awaitable, Callable
 
 from vpstui.api import MANUAL_BACKUP_LIMIT, ApiError, Backup, RestoreResult
-from vpstui.format import absolute_time, status_word
+from vpstui.format import absolute_time, backup_ref, list_text, status_word
 from vpstui.i18n import L_, Lazy, _
 
 from .mutations import Mutations, Sent
@@ -41,7 +41,10 @@ def quota_verdict(manual: list[Backup]) -> tuple[bool, str]:
             "({used} of {limit} manual backups in use)."
         ).format(used=used, limit=MANUAL_BACKUP_LIMIT)
     oldest = sorted(manual, key=lambda b: (b.created_at is None, b.created_at or 0))[:3]
-    names = ", ".join(f"#{b.id} ({absolute_time(b.created_at)})" for b in oldest)
+    names = list_text(
+        _("{ref} ({created})").format(ref=backup_ref(b.id), created=absolute_time(b.created_at))
+        for b in oldest
+    )
     return False, _(
         "No safety backup possible: {used} of {limit} manual backups in use. "
         "Oldest: {names}. Nothing is deleted automatically; delete one first if you want one."
