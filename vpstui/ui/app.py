@@ -119,9 +119,13 @@ class VpsApp(VpsAppBase):
         return screen
 
     def on_load(self) -> None:
-        # Before any widget exists: the main screen's first requests get a head start.
+        # Before any widget exists: the main screen's first requests get a head start,
+        # unless the listing cache has rows for its first frame: then they leave right
+        # after that frame (building the HTTPS client is no part of it; issue 13).
         if self._api is not None:
             scope = initial_scope(self.settings.server)
+            if self.read_listing_cache(scope):
+                return
             self.prefetch = StartupPrefetch(self._api, scope, self.request_watch)
 
     def on_mount(self) -> None:

@@ -96,12 +96,16 @@ class MainScreen(MarkingActions):
         self.set_interval(self.app.tick_seconds, self._tick)
         prefetch = self.app.prefetch
         first = prefetch.first_page(self.scope) if prefetch else None
-        self.load_servers()
-        self.load_backups(progressive=True)
+        if first is None and self.show_cached():
+            # The last session's rows, marked cached, are the first frame; the requests
+            # leave right after it (building the HTTPS client is no part of it).
+            self.call_after_refresh(self.load_servers)
+            self.load_backups(progressive=True, after_refresh=True)
+        else:
+            self.load_servers()
+            self.load_backups(progressive=True)
         if first is not None:  # here already: in the first frame (the loader adds it again)
             self._page_loaded(BackupsPageLoaded(self.scope, first.items, first.loaded, first.count))
-        else:
-            self.show_cached()  # the last session's rows, marked cached, until live ones come
         self._show_status()
 
     def _resume_operations(self) -> None:
