@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -66,6 +66,7 @@ class VpsApp(VpsAppBase):
         open_profile: ProfileOpener | None = None,
         ops_path: Path | None = None,
         slow_after: float = SLOW_AFTER,
+        on_first_frame: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(
             settings,
@@ -78,6 +79,8 @@ class VpsApp(VpsAppBase):
         )
         #: Resolves another profile for "Switch to profile NAME" (None: not offered).
         self._open_profile = open_profile
+        #: Called once the first screen has been drawn (`vpstui.cli`: start-up is over).
+        self._on_first_frame = on_first_frame
         #: Where a crash report was written, once the app has crashed.
         self.crash_report: Path | None = None
         self._crash_notice = ""
@@ -129,6 +132,8 @@ class VpsApp(VpsAppBase):
             self.prefetch = StartupPrefetch(self._api, scope, self.request_watch)
 
     def on_mount(self) -> None:
+        if self._on_first_frame is not None:
+            self.call_after_refresh(self._on_first_frame)
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=15)
         loop = asyncio.get_running_loop()
