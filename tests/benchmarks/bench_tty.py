@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from common import REPO, Result, check, child_env, format_table, median, now, ratio_bound
@@ -127,11 +128,20 @@ def _time_to(command: list[str], env: dict[str, str], shows: object, within: flo
     """Start `command` in a fresh session; seconds until `shows(screen)`; then end it."""
     _tmux("kill-server", check=False)
     variables = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
-    started = now()
-    _tmux(
-        "new-session", "-d", "-s", "bench", "-x", str(WIDTH), "-y", str(HEIGHT),
-        *variables, " ".join(_quote(part) for part in command),
-    )  # fmt: skip
+    for attempt in (1, 2):
+        started = now()
+        try:
+            _tmux(
+                "new-session", "-d", "-s", "bench", "-x", str(WIDTH), "-y", str(HEIGHT),
+                *variables, " ".join(_quote(part) for part in command),
+            )  # fmt: skip
+            break
+        except subprocess.CalledProcessError as error:
+            # Seen once under heavy load: the last run's server was still going away.
+            if attempt == 2:
+                raise RuntimeError(f"tmux new-session failed: {error.stderr.strip()}") from None
+            _tmux("kill-server", check=False)
+            time.sleep(0.2)
     watcher = _Watcher()
     try:
         seen = watcher.wait_for(shows, started, within)
