@@ -13,7 +13,9 @@ The screen is captured through one tmux control-mode client (`tmux -C`), at once
 each time the pane prints something: no polling loop that spawns a tmux client every few
 milliseconds (that took ~0.4 of a core on 2 shared cores, from both apps alike).
 bare and each vpstui kind alternate within pairs (ABBA order); the figure is the median,
-and the note gives the median of the per-pair ratios too. As a child:
+and the note gives the median of the per-pair ratios too. Beside it, the CPU time each app
+process had used when its screen was seen (from /proc): on 2 cores shared with other work
+the times move by tens of percent between runs, the CPU times much less. As a child:
 `python bench_tty.py --child bare`.
 """
 
@@ -124,17 +126,35 @@ class _Watcher:
             self.process.wait()
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    """CPU time used so far by process `pid`, all its threads (ns-precise schedstat)."""
+    try:
+        tasks = Path(f"/proc/{pid}/task").iterdir()
+        return sum(int((t / "schedstat").read_text().split()[0]) for t in tasks) / 1e9
+    except (OSError, ValueError, IndexError):
+        return None  # not Linux, or the process is gone
+
+
+#: CPU seconds the app had used when the last `_time_to` saw what it waited for.
+last_cpu: float | None = None
+
+
 def _time_to(command: list[str], env: dict[str, str], shows: object, within: float) -> float:
-    """Start `command` in a fresh session; seconds until `shows(screen)`; then end it."""
+    """Start `command` in a fresh session; seconds until `shows(screen)`; then end it.
+    `last_cpu` is then the CPU time the app had used by that moment."""
+    global last_cpu
+    last_cpu = None
     _tmux("kill-server", check=False)
     variables = [arg for key, value in env.items() for arg in ("-e", f"{key}={value}")]
     for attempt in (1, 2):
         started = now()
         try:
-            _tmux(
-                "new-session", "-d", "-s", "bench", "-x", str(WIDTH), "-y", str(HEIGHT),
-                *variables, " ".join(_quote(part) for part in command),
-            )  # fmt: skip
+            # bash runs the command with exec, so the pane's process is the app's.
+            pid = _tmux(
+                "new-session", "-d", "-P", "-F", "#{pane_pid}", "-s", "bench",
+                "-x", str(WIDTH), "-y", str(HEIGHT),
+                *variables, "exec " + " ".join(_quote(part) for part in command),
+            ).stdout  # fmt: skip
             break
         except subprocess.CalledProcessError as error:
             # Seen once under heavy load: the last run's server was still going away.
@@ -147,6 +167,7 @@ def _time_to(command: list[str], env: dict[str, str], shows: object, within: flo
         seen = watcher.wait_for(shows, started, within)
         if seen is None:
             raise RuntimeError(f"{command[-1]!r} showed nothing in {within} s:\n{watcher.last}")
+        last_cpu = _cpu_seconds(int(pid)) if pid.strip().isdigit() else None
         return seen
     finally:
         watcher.close()
@@ -195,9 +216,12 @@ def run(fast: bool) -> list[Result]:
             for kind in kinds:
                 _time_to(commands[kind], base, shows[kind], 30)
             times: dict[str, list[float]] = {kind: [] for kind in kinds}
+            cpu: dict[str, list[float]] = {kind: [] for kind in kinds}
             for index in range(pairs):
                 for kind in kinds if index % 2 == 0 else reversed(kinds):
                     times[kind].append(_time_to(commands[kind], base, shows[kind], 30))
+                    if last_cpu is not None:
+                        cpu[kind].append(last_cpu)
     baseline = median(times["bare"])
 
     def note(kind: str) -> str:
@@ -219,6 +243,20 @@ def run(fast: bool) -> list[Result]:
             f"{backups:,} backups cached",
         )
     ]
+    if len(cpu["cached"]) == len(cpu["bare"]) == pairs:
+        results.append(
+            Result(
+                "13 tty: CPU used until rows on screen, vpstui with a warm cache",
+                median(cpu["cached"]),
+                median(cpu["bare"]),
+                "s",
+                "",
+                None,
+                note=f"median of {pairs}: the app process's CPU time (all threads, from "
+                "/proc) when the rows were seen; baseline: the bare app's when its text "
+                "was; less moved by other load on the machine than the times above",
+            )
+        )
     if "demo" in times:
         results.append(
             Result(
