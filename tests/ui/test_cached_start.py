@@ -8,6 +8,7 @@ import asyncio
 import stat
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -201,4 +202,38 @@ async def test_control_without_a_cache_the_requests_leave_before_the_first_frame
         await settle(app, pilot)
         assert watch.at_first_frame is not None and watch.at_first_frame[0] >= 1
         assert app.prefetch is not None
+        await app.workers.wait_for_complete()
+
+
+async def test_a_deferred_load_gives_way_to_one_asked_for_after_it(
+    backend: DemoBackend, clock: FakeClock, directories: Path
+) -> None:
+    """A load held back until the screen is drawn does not start if another load was
+    asked for meanwhile (it would cancel that newer one: the loads share one worker group)."""
+    _seed_cache(backend, clock, directories)
+    app, held = _app(backend, clock)
+    held.release.set()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        main = main_of(app)
+        deferred: list[Any] = []
+        fetched: list[tuple[object, bool]] = []
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(main, "call_after_refresh", lambda *call: deferred.append(call))
+            patch.setattr(
+                main,
+                "_fetch_backups",
+                lambda scope, progressive: fetched.append((scope, progressive)),
+            )
+            main.load_backups(progressive=True, after_refresh=True)
+            assert fetched == [] and len(deferred) == 1  # held back
+            main.load_backups()  # asked for before the held-back one started
+            assert fetched == [(main.scope, False)]
+            callback, *args = deferred[0]
+            callback(*args)  # the screen has been drawn: the held-back load is stale
+            assert fetched == [(main.scope, False)]
+            main.load_backups(progressive=True, after_refresh=True)
+            callback, *args = deferred[1]
+            callback(*args)  # nothing asked for since: it starts
+            assert fetched == [(main.scope, False), (main.scope, True)]
         await app.workers.wait_for_complete()
