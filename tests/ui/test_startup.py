@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual import events
 
 from vpstui.api import VpsClient
 from vpstui.clock import FakeClock
@@ -121,3 +122,28 @@ async def test_on_first_frame_is_called_once_after_the_first_frame(
         await settle(app, pilot)
         await pilot.pause()
     assert len(calls) == 1 and calls[0] >= 1, (calls, len(frames))
+
+
+async def test_the_first_resume_does_not_restyle_what_mount_just_styled(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual restyles a screen's every node when it becomes active; right after the main
+    screen mounted (every widget styled then) that is skipped. A later resume that asks
+    for it (as `switch_screen` back to it would) restyles as usual."""
+    restyles: list[bool] = []
+    original = MainScreen.update_node_styles
+
+    def update_node_styles(self: MainScreen, animate: bool = True) -> None:
+        restyles.append(animate)
+        original(self, animate)
+
+    monkeypatch.setattr(MainScreen, "update_node_styles", update_node_styles)
+    app: VpsApp = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        assert restyles == []
+        main = app.main
+        assert main is not None and app.screen is main
+        main.post_message(events.ScreenResume())
+        await pilot.pause()
+        assert restyles == [False]

@@ -10,6 +10,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import Input
 
 from vpstui.format import safe_text, type_text
@@ -74,6 +75,19 @@ class MainScreen(MarkingActions):
                 yield Input(placeholder=_("Filter by id, server or description…"), id="filter")
                 yield BackupTable(now=self.app.clock.now, id="backups")
         yield KeysFooter()
+
+    #: Until its first ScreenResume: every widget was styled as it mounted, a moment ago.
+    _styled_at_mount = True
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Textual restyles every node of a screen when it becomes active. The first time,
+        right after this screen's widgets were mounted (and styled), that is the same work
+        twice (~25 ms before the first frame, issue 13): skipped then, as Textual does for
+        a screen over a transparent one. Later resumes (a dialog closed) restyle as usual."""
+        if self._styled_at_mount:
+            self._styled_at_mount = False
+            event.prevent_default()  # Screen's own handler runs here, without the restyle
+            Screen._on_screen_resume(self, events.ScreenResume(refresh_styles=False))
 
     def on_mount(self) -> None:
         settings = self.app.settings
