@@ -20,6 +20,7 @@ import pytest
 from vpstui.api import VpsClient
 from vpstui.api.errors import InsecureUrlError
 from vpstui.api.secret import Secret
+from vpstui.api.transport import LazyTransport
 from vpstui.clock import FakeClock
 from vpstui.config import Settings
 from vpstui.crash import format_report, redact_report
@@ -154,7 +155,9 @@ def test_tls_verification_is_on_and_cannot_be_configured_off(
     for name in ("PYTHONHTTPSVERIFY", "CURL_CA_BUNDLE", "REQUESTS_CA_BUNDLE", "SSL_CERT_FILE"):
         monkeypatch.setenv(name, "0" if name == "PYTHONHTTPSVERIFY" else "")
     client = VpsClient(token=TOKEN, base_url="https://admin.vps.org")
-    transport = client._http._transport
+    lazy = client._http._transport
+    assert isinstance(lazy, LazyTransport) and not lazy.built  # built by the first request
+    transport = lazy.inner
     assert isinstance(transport, httpx.AsyncHTTPTransport)
     context = transport._pool._ssl_context
     assert context is not None

@@ -97,22 +97,27 @@ def test_scripting_commands_run_with_the_collector_on(
     assert seen == [True]
 
 
-def test_the_app_runs_with_the_collector_on_and_start_up_frozen(
+def test_the_collector_stays_off_until_the_first_frame_then_start_up_is_frozen(
     collector_restored: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """While the modules load the collector is off; when the app runs it is on again, and
-    what start-up left alive is frozen out of its way."""
+    """While the modules load and the first screen is built the collector is off; once the
+    app has drawn its first frame (it calls `on_first_frame`, tests/ui/test_startup.py) it
+    is on again, and what start-up left alive is frozen out of its way."""
     from vpstui.ui.app import VpsApp
 
     seen: dict[str, Any] = {}
 
     def run(self: VpsApp, *args: object, **kwargs: object) -> None:
+        seen["enabled_at_run"] = gc.isenabled()
+        assert self._on_first_frame is not None
+        self._on_first_frame()  # as the app does after its first frame
         seen["enabled"] = gc.isenabled()
         seen["frozen"] = gc.get_freeze_count()
 
     monkeypatch.setattr(VpsApp, "run", run)
     gc.unfreeze()
     assert cli.main(["--demo"]) == 0
+    assert seen["enabled_at_run"] is False
     assert seen["enabled"] is True
     assert seen["frozen"] > 1000
     assert gc.isenabled()

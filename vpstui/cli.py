@@ -73,11 +73,20 @@ events as JSON lines and notify_command, until SIGTERM:
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """The epilog (where the config file and the audit log are: platformdirs, both
+    modules) is worked out only when the help is printed, not at every start."""
+
+    def format_help(self) -> str:
+        if self.epilog is None:
+            self.epilog = _epilog()
+        return super().format_help()
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="vpstui",
         description=_("Browse, create, delete and restore VPS.org server backups."),
-        epilog=_epilog(),
         formatter_class=HelpFormatter,
     )
     parser.add_argument("--demo", action="store_true", help=_("use a simulated account (no token)"))
@@ -165,7 +174,8 @@ def _startup_done() -> None:
     While Python imports a few hundred modules, full collections keep walking the same
     long-lived objects (classes, functions, CSS rules) and find nothing to free: about a
     tenth of vpstui's start-up time (issue 4). So `main` turns the collector off until the
-    app is about to run, and `gc.freeze()` here moves everything alive so far out of later
+    app has drawn its first frame (building the screen made ~40 young collections more,
+    issue 13), and `gc.freeze()` here moves everything alive so far out of later
     collections' way. Only start-up's own garbage waits: nothing a session allocates does.
     """
     gc.freeze()
@@ -283,7 +293,6 @@ def run_app(
     from vpstui.ui.app import VpsApp
 
     opener = profile_opener(args) if args is not None and not settings.demo else None
-    app = VpsApp(settings, api, open_profile=opener)
-    _startup_done()
+    app = VpsApp(settings, api, open_profile=opener, on_first_frame=_startup_done)
     app.run()
     return app.return_code or 0

@@ -281,12 +281,18 @@ def run_child(args: Sequence[str], timeout: float = 600.0) -> dict[str, Any]:
 
 
 def child_env() -> dict[str, str]:
-    return dict(
+    """The environment of a benchmark's child: this repository first on the path, and
+    bytecode caching on. With PYTHONDONTWRITEBYTECODE set (some shells and CI set it) the
+    warm-up runs wrote no .pyc files, so every timed start compiled each vpstui module it
+    had changed (Textual's come compiled from pip): not what an installed vpstui does."""
+    env = dict(
         os.environ,
         PYTHONPATH=os.pathsep.join(
             filter(None, [str(REPO), str(HERE), os.environ.get("PYTHONPATH")])
         ),
     )
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    return env
 
 
 def emit(data: dict[str, Any]) -> None:

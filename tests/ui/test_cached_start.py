@@ -8,6 +8,7 @@ import asyncio
 import stat
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -142,3 +143,97 @@ async def test_a_corrupt_cache_is_a_note_not_a_crash(
         held.release.set()
         await settle(app, pilot)
         await wait_until(pilot, lambda: bool(main_of(app).table.backups))
+
+
+class FrameWatch:
+    """Counts the requests sent by the time the app draws its first frame, and the rows
+    that frame had."""
+
+    def __init__(self, app: VpsApp, held: HeldTransport) -> None:
+        self.sent: list[str] = []
+        self.at_first_frame: tuple[int, int] | None = None  # (requests sent, rows)
+        inner = held.handle_async_request
+        display = app._display
+
+        async def handle(request: httpx.Request) -> httpx.Response:
+            self.sent.append(request.url.path)
+            return await inner(request)
+
+        def first_frame(screen: object, renderable: object) -> None:
+            display(screen, renderable)  # type: ignore[arg-type]
+            if renderable is not None and self.at_first_frame is None:
+                main = app.main
+                rows = main.table.row_count if main is not None else 0
+                self.at_first_frame = (len(self.sent), rows)
+
+        held.handle_async_request = handle  # type: ignore[method-assign]
+        app._display = first_frame  # type: ignore[method-assign]
+
+
+async def test_with_cached_rows_the_requests_leave_after_the_first_frame(
+    backend: DemoBackend, clock: FakeClock, directories: Path
+) -> None:
+    """The cached rows are the first frame, drawn before any request is sent (so building
+    the HTTPS client is no part of it); the live listing still follows at once."""
+    cached = _seed_cache(backend, clock, directories)
+    app, held = _app(backend, clock)
+    watch = FrameWatch(app, held)
+    held.release.set()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        assert watch.at_first_frame == (0, len(cached))
+        assert app.prefetch is None  # no head start: the cache is the head start
+        assert "/api/v1/servers/" in watch.sent and "/api/v1/backups/" in watch.sent
+        main = main_of(app)
+        assert set(main.table.backups) == set(backend.state.backups)
+        assert not main.cached_ids and main.connection.cached_at is None
+        await app.workers.wait_for_complete()
+
+
+async def test_control_without_a_cache_the_requests_leave_before_the_first_frame(
+    backend: DemoBackend, clock: FakeClock, directories: Path
+) -> None:
+    """Control for the test above: with nothing cached, the head start sends the first
+    requests while the screen is built, before its first frame."""
+    app, held = _app(backend, clock)
+    watch = FrameWatch(app, held)
+    held.release.set()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        assert watch.at_first_frame is not None and watch.at_first_frame[0] >= 1
+        assert app.prefetch is not None
+        await app.workers.wait_for_complete()
+
+
+async def test_a_deferred_load_gives_way_to_one_asked_for_after_it(
+    backend: DemoBackend, clock: FakeClock, directories: Path
+) -> None:
+    """A load held back until the screen is drawn does not start if another load was
+    asked for meanwhile (it would cancel that newer one: the loads share one worker group)."""
+    _seed_cache(backend, clock, directories)
+    app, held = _app(backend, clock)
+    held.release.set()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        main = main_of(app)
+        deferred: list[Any] = []
+        fetched: list[tuple[object, bool]] = []
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(main, "call_after_refresh", lambda *call: deferred.append(call))
+            patch.setattr(
+                main,
+                "_fetch_backups",
+                lambda scope, progressive: fetched.append((scope, progressive)),
+            )
+            main.load_backups(progressive=True, after_refresh=True)
+            assert fetched == [] and len(deferred) == 1  # held back
+            main.load_backups()  # asked for before the held-back one started
+            assert fetched == [(main.scope, False)]
+            callback, *args = deferred[0]
+            callback(*args)  # the screen has been drawn: the held-back load is stale
+            assert fetched == [(main.scope, False)]
+            main.load_backups(progressive=True, after_refresh=True)
+            callback, *args = deferred[1]
+            callback(*args)  # nothing asked for since: it starts
+            assert fetched == [(main.scope, False), (main.scope, True)]
+        await app.workers.wait_for_complete()

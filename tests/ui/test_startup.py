@@ -7,11 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from textual import events
 
-from vpstui.demo import DemoBackend
+from vpstui.api import VpsClient
+from vpstui.clock import FakeClock
+from vpstui.config import Settings
+from vpstui.demo import DEMO_BASE_URL, DemoBackend
 from vpstui.ui.app import VpsApp
 from vpstui.ui.screens.main import MainScreen
 
+from .conftest import TICK
 from .test_main_screen import settle
 
 AppFactory = Any
@@ -88,3 +93,57 @@ async def test_a_server_id_is_fetched_for_that_server_only(
         assert queries and all(q.get("server_id") == str(server_id) for q in queries)
         assert app.main is not None and app.main.scope == (server_id, None)
         assert {b.server_id for b in app.main.table.backups.values()} == {server_id}
+
+
+async def test_on_first_frame_is_called_once_after_the_first_frame(
+    clock: FakeClock, backend: DemoBackend
+) -> None:
+    """`on_first_frame` (the CLI turns the garbage collector back on there) runs once,
+    after the app has drawn its first frame, not before."""
+    frames: list[int] = []
+    calls: list[int] = []
+    api = VpsClient(token="t", base_url=DEMO_BASE_URL, transport=backend.transport())
+    app = VpsApp(
+        Settings(demo=True),
+        api,
+        clock=clock,
+        tick_seconds=TICK,
+        on_first_frame=lambda: calls.append(len(frames)),
+    )
+    display = app._display
+
+    def counted(screen: Any, renderable: Any) -> None:
+        display(screen, renderable)
+        if renderable is not None:
+            frames.append(1)
+
+    app._display = counted  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.pause()
+    assert len(calls) == 1 and calls[0] >= 1, (calls, len(frames))
+
+
+async def test_the_first_resume_does_not_restyle_what_mount_just_styled(
+    make_app: AppFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual restyles a screen's every node when it becomes active; right after the main
+    screen mounted (every widget styled then) that is skipped. A later resume that asks
+    for it (as `switch_screen` back to it would) restyles as usual."""
+    restyles: list[bool] = []
+    original = MainScreen.update_node_styles
+
+    def update_node_styles(self: MainScreen, animate: bool = True) -> None:
+        restyles.append(animate)
+        original(self, animate)
+
+    monkeypatch.setattr(MainScreen, "update_node_styles", update_node_styles)
+    app: VpsApp = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        assert restyles == []
+        main = app.main
+        assert main is not None and app.screen is main
+        main.post_message(events.ScreenResume())
+        await pilot.pause()
+        assert restyles == [False]

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import signal
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -66,6 +66,7 @@ class VpsApp(VpsAppBase):
         open_profile: ProfileOpener | None = None,
         ops_path: Path | None = None,
         slow_after: float = SLOW_AFTER,
+        on_first_frame: Callable[[], None] | None = None,
     ) -> None:
         super().__init__(
             settings,
@@ -78,6 +79,8 @@ class VpsApp(VpsAppBase):
         )
         #: Resolves another profile for "Switch to profile NAME" (None: not offered).
         self._open_profile = open_profile
+        #: Called once the first screen has been drawn (`vpstui.cli`: start-up is over).
+        self._on_first_frame = on_first_frame
         #: Where a crash report was written, once the app has crashed.
         self.crash_report: Path | None = None
         self._crash_notice = ""
@@ -119,12 +122,18 @@ class VpsApp(VpsAppBase):
         return screen
 
     def on_load(self) -> None:
-        # Before any widget exists: the main screen's first requests get a head start.
+        # Before any widget exists: the main screen's first requests get a head start,
+        # unless the listing cache has rows for its first frame: then they leave right
+        # after that frame (building the HTTPS client is no part of it; issue 13).
         if self._api is not None:
             scope = initial_scope(self.settings.server)
+            if self.read_listing_cache(scope):
+                return
             self.prefetch = StartupPrefetch(self._api, scope, self.request_watch)
 
     def on_mount(self) -> None:
+        if self._on_first_frame is not None:
+            self.call_after_refresh(self._on_first_frame)
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=15)
         loop = asyncio.get_running_loop()

@@ -15,11 +15,12 @@ from textual.notifications import SeverityLevel
 
 from vpstui.api.client import VpsClient
 from vpstui.audit import AuditLog, default_audit_path, state_dir
+from vpstui.cache import CachedListing, ListingCache
 from vpstui.clock import Clock, SystemClock
 from vpstui.config import Settings
 from vpstui.format import safe_text
 from vpstui.i18n import _
-from vpstui.loading import SLOW_AFTER, RequestWatch, StartupPrefetch
+from vpstui.loading import SLOW_AFTER, RequestWatch, Scope, StartupPrefetch
 from vpstui.operations import OPS_FILE, OperationLedger
 from vpstui.ui.screens.first_run import FirstRunScreen
 
@@ -49,6 +50,8 @@ class VpsAppBase(App[None]):
         self._past_secrets: list[str] = []
         #: The first screen's requests, started early (`on_load`); None once it has them.
         self.prefetch: StartupPrefetch | None = None
+        #: The listing cache as read at start (`read_listing_cache`): scope, file, listing.
+        self.startup_cache: tuple[Scope, ListingCache, CachedListing | None] | None = None
         #: How the backup list's requests are getting on: the header says when one is slow.
         self.request_watch = RequestWatch(self.clock.now, slow_after)
         #: The record of destructive actions (none for the demo unless a path is given).
@@ -63,6 +66,26 @@ class VpsAppBase(App[None]):
             ops_path = state_dir() / OPS_FILE
         if ops_path is not None and api is not None:
             self.ledger = OperationLedger.load(ops_path, api.host)
+
+    def read_listing_cache(self, scope: Scope) -> bool:
+        """Read this account's listing cache for `scope` now (the first screen takes it
+        with `take_listing_cache`); True if it holds rows to show. Nothing is read for the
+        demo, with `cache = false`, or without a client."""
+        if not self.settings.cache or self.settings.demo or self._api is None:
+            return False
+        cache = ListingCache(self._api.host, self.settings.profile)
+        found = cache.load(scope)
+        self.startup_cache = (scope, cache, found)
+        return found is not None
+
+    def take_listing_cache(self, scope: Scope) -> tuple[ListingCache, CachedListing | None]:
+        """The listing cache of this account and what it holds for `scope`: as read at
+        start if that was `scope` (once), else read now."""
+        read, self.startup_cache = self.startup_cache, None
+        if read is not None and read[0] == scope:
+            return read[1], read[2]
+        cache = ListingCache(self.api.host, self.settings.profile)
+        return cache, cache.load(scope)
 
     @property
     def api(self) -> VpsClient:

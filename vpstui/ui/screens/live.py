@@ -74,6 +74,8 @@ class LiveScreen(RestoreFollowing):
         self._all_cache: dict[int, Backup] = {}
         self._loaded_scope: Scope | None = None
         self._loading = False
+        #: How many loads were asked for (a deferred one starts only if it is the last).
+        self._loads = 0
         self.follower = Follower()
         self._ticks = 0
         self.schedule = RefreshSchedule()
@@ -105,14 +107,24 @@ class LiveScreen(RestoreFollowing):
             return
         self.post_message(ServersLoaded(found.servers, found.derived))
 
-    def load_backups(self, *, progressive: bool = False) -> None:
-        """Fetch the current scope; cancels a load that is no longer wanted."""
+    def load_backups(self, *, progressive: bool = False, after_refresh: bool = False) -> None:
+        """Fetch the current scope; cancels a load that is no longer wanted. With
+        `after_refresh`, the header says so at once but the requests leave once the screen
+        has been drawn (unless another load was asked for meanwhile)."""
         self._loading = True
         self.connection.loading = True
         self.connection.loaded = 0
         self.connection.expected = None
-        self._fetch_backups(self.scope, progressive)
+        self._loads += 1
+        if after_refresh:
+            self.call_after_refresh(self._fetch_unless_superseded, self._loads, progressive)
+        else:
+            self._fetch_backups(self.scope, progressive)
         self._show_status()
+
+    def _fetch_unless_superseded(self, load: int, progressive: bool) -> None:
+        if load == self._loads:
+            self._fetch_backups(self.scope, progressive)
 
     @work(group="backups", exclusive=True, exit_on_error=False)
     async def _fetch_backups(self, scope: Scope, progressive: bool) -> None:
@@ -188,21 +200,23 @@ class LiveScreen(RestoreFollowing):
 
     # --- the listing cache ------------------------------------------------------------------
 
-    def show_cached(self) -> None:
-        """Rows from the last session's listing, marked cached, until live data is here."""
+    def show_cached(self) -> bool:
+        """Rows from the last session's listing, marked cached, until live data is here.
+        True if there were rows to show."""
         settings = self.app.settings
         if not settings.cache or settings.demo:
-            return
-        self.listing_cache = cache = ListingCache(self.app.api.host, settings.profile)
-        found = cache.load(self.scope)
+            return False
+        cache, found = self.app.take_listing_cache(self.scope)
+        self.listing_cache = cache
         if found is None:
             if cache.note:
                 self.notify(cache.note, timeout=6)
-            return
+            return False
         self.table.set_backups(found.backups)
         self.cached_ids = set(self.table.backups)
         self.connection.cached_at = found.saved_at
         self.table.add_class("-cached")
+        return True
 
     def leave_cache(self) -> None:
         """Live data replaced the cached rows (or another scope is shown)."""

@@ -10,6 +10,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
 from textual.widgets import Input
 
 from vpstui.format import safe_text, type_text
@@ -75,6 +76,19 @@ class MainScreen(MarkingActions):
                 yield BackupTable(now=self.app.clock.now, id="backups")
         yield KeysFooter()
 
+    #: Until its first ScreenResume: every widget was styled as it mounted, a moment ago.
+    _styled_at_mount = True
+
+    def _on_screen_resume(self, event: events.ScreenResume) -> None:
+        """Textual restyles every node of a screen when it becomes active. The first time,
+        right after this screen's widgets were mounted (and styled), that is the same work
+        twice (~25 ms before the first frame, issue 13): skipped then, as Textual does for
+        a screen over a transparent one. Later resumes (a dialog closed) restyle as usual."""
+        if self._styled_at_mount:
+            self._styled_at_mount = False
+            event.prevent_default()  # Screen's own handler runs here, without the restyle
+            Screen._on_screen_resume(self, events.ScreenResume(refresh_styles=False))
+
     def on_mount(self) -> None:
         settings = self.app.settings
         self.connection = Connection(
@@ -96,12 +110,16 @@ class MainScreen(MarkingActions):
         self.set_interval(self.app.tick_seconds, self._tick)
         prefetch = self.app.prefetch
         first = prefetch.first_page(self.scope) if prefetch else None
-        self.load_servers()
-        self.load_backups(progressive=True)
+        if first is None and self.show_cached():
+            # The last session's rows, marked cached, are the first frame; the requests
+            # leave right after it (building the HTTPS client is no part of it).
+            self.call_after_refresh(self.load_servers)
+            self.load_backups(progressive=True, after_refresh=True)
+        else:
+            self.load_servers()
+            self.load_backups(progressive=True)
         if first is not None:  # here already: in the first frame (the loader adds it again)
             self._page_loaded(BackupsPageLoaded(self.scope, first.items, first.loaded, first.count))
-        else:
-            self.show_cached()  # the last session's rows, marked cached, until live ones come
         self._show_status()
 
     def _resume_operations(self) -> None:
