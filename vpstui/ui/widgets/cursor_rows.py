@@ -141,8 +141,15 @@ class CursorRows(ScrollView):
         if top == 0:
             self.new_above = 0
         elif old_rows:
-            self.new_above += sum(1 for bid in order[:top] if bid not in old_rows)
+            self.new_above += self._count_above(top, old_rows)
         self.refresh()
+
+    def _count_above(self, top: int, old_rows: dict[int, Backup]) -> int:
+        """Rows the last change added above row `top` (new ids only)."""
+        added = self._store.added
+        if len(added) < top:  # a batch of pages under a view scrolled far down
+            return self._store.count_above(added, top)
+        return sum(1 for bid in self._order[:top] if bid not in old_rows)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
