@@ -33,6 +33,7 @@ def test_newest_first_and_unknown_last_both_ways() -> None:
     assert store.order == [2, 1, 3]
     store.set_sort("created", reverse=False)
     assert store.order == [1, 2, 3]
+    assert store.added == []  # sorting adds nothing ("↑ N new" counts what `added` holds)
 
 
 def test_a_poll_changing_status_only_keeps_the_order_object() -> None:

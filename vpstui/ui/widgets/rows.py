@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import contextlib
 from collections.abc import Callable, Iterable
+from functools import partial
 
 import msgspec
 
@@ -167,14 +168,14 @@ class RowStore:
         self.version += 1
         key = self._key
         keys = self._keys
-        filtered = bool(self._filter)
+        needle = self._filter
         # Few changes against many rows (a batch of pages joining 100,000 rows, a poll):
-        # each moved row is taken out and put back by binary search, O(k log n) compares.
-        # Many changes: one sort (Timsort merges the runs) and a full refilter are cheaper.
+        # the rows that move are found by binary search and the lists rebuilt in one
+        # slice-by-slice copy. Many changes: one sort and one refilter are cheaper.
         few = len(changed) + len(removed) <= max(len(self._sorted) // FEW_DIVISOR, FEW_MIN)
-        placed: list[int] = []  # rows to (re)insert at their key's place
+        fresh: dict[int, SortKey] = {}  # new keys of rows that move (or arrive)
+        moved: list[int] = []  # rows already placed that must move
         self.added = added = []
-        touched: list[int] = []  # rows whose filter match may have changed
         for backup in changed:
             bid = backup.id
             self._haystacks.pop(bid, None)
@@ -184,52 +185,77 @@ class RowStore:
                 self.in_progress.discard(bid)
             new_key = key(backup)
             old_key = keys.get(bid)
-            if filtered:
-                touched.append(bid)
             if old_key == new_key:
                 continue
-            if old_key is not None and few:
-                self._take_out(self._sorted, bid)
-                if filtered:
-                    self._take_out(self.order, bid)
-            keys[bid] = new_key
-            placed.append(bid)
+            fresh[bid] = new_key
             if old_key is None:
                 added.append(bid)
-                if not few:
-                    self._sorted.append(bid)
+            else:
+                moved.append(bid)
+        gone = [bid for bid in removed if bid in keys]
         if not few:
-            for bid in removed:
-                keys.pop(bid, None)
-            if removed:
-                self._sorted = [bid for bid in self._sorted if bid not in removed]
-            if placed or removed:
-                self._sorted.sort(key=keys.__getitem__, reverse=self.reverse)
-            if placed or removed or filtered:
+            keys.update(fresh)
+            for bid in gone:
+                del keys[bid]
+            ids = [bid for bid in self._sorted if bid not in removed] if gone else self._sorted
+            if fresh or gone:
+                ids.extend(added)
+                ids.sort(key=keys.__getitem__, reverse=self.reverse)
+            self._sorted = ids
+            if fresh or gone or needle:
                 self._refilter()
             return
-        for bid in removed:
-            if bid in keys:
-                self._take_out(self._sorted, bid)
-                if filtered:
-                    self._take_out(self.order, bid)
-                del keys[bid]
-        for bid in placed:
-            self._sorted.insert(self._place(self._sorted, keys[bid]), bid)
-        if filtered:
-            needle, order = self._filter, self.order
-            for bid in touched:
-                self._take_out(order, bid)  # no-op when absent; back in if it matches
-                if needle in self._haystack(bid):
-                    order.insert(self._place(order, keys[bid]), bid)
-        # else: `order` is `_sorted`, already up to date
+        touched = [b.id for b in changed] if needle else []  # their match may have changed
+        # Out at their old places (while `keys` still holds the old keys), in at the new.
+        self._sorted = self._without(self._sorted, moved + gone)
+        if needle:
+            self.order = self._without(self.order, touched + gone)
+        keys.update(fresh)
+        for bid in gone:
+            del keys[bid]
+        self._sorted = self._with(self._sorted, list(fresh))
+        if needle:
+            haystack = self._haystack
+            self.order = self._with(self.order, [b for b in touched if needle in haystack(b)])
+        else:
+            self.order = self._sorted
 
-    def _place(self, ids: list[int], key: SortKey) -> int:
-        """Where a row with `key` goes in `ids` (sorted by `_keys`, in display order)."""
+    def _without(self, ids: list[int], out: list[int]) -> list[int]:
+        """`ids` less `out` (ids that are not in it are ignored); `ids` itself if none is."""
+        places = sorted(i for i in map(partial(self._find, ids), out) if i is not None)
+        if not places:
+            return ids
+        kept: list[int] = []
+        start = 0
+        for index in places:
+            kept += ids[start:index]
+            start = index + 1
+        kept += ids[start:]
+        return kept
+
+    def _with(self, ids: list[int], new: list[int]) -> list[int]:
+        """`ids` with `new` (ids not in it, keys in `_keys`) each at its key's place."""
+        if not new:
+            return ids
+        keys = self._keys
+        new.sort(key=keys.__getitem__, reverse=self.reverse)
+        merged: list[int] = []
+        start = 0
+        for bid in new:
+            index = self._place(ids, keys[bid], start)
+            merged += ids[start:index]
+            merged.append(bid)
+            start = index
+        merged += ids[start:]
+        return merged
+
+    def _place(self, ids: list[int], key: SortKey, low: int = 0) -> int:
+        """Where a row with `key` goes in `ids` (sorted by `_keys`, in display order),
+        at or after `low`."""
         keys = self._keys
         if not self.reverse:
-            return bisect.bisect_left(ids, key, key=keys.__getitem__)
-        low, high = 0, len(ids)
+            return bisect.bisect_left(ids, key, low, key=keys.__getitem__)
+        high = len(ids)
         while low < high:
             middle = (low + high) // 2
             if keys[ids[middle]] > key:
@@ -246,11 +272,6 @@ class RowStore:
         index = self._place(ids, key)
         return index if index < len(ids) and ids[index] == backup_id else None
 
-    def _take_out(self, ids: list[int], backup_id: int) -> None:
-        index = self._find(ids, backup_id)
-        if index is not None:
-            del ids[index]
-
     def sort_keys(self, column: str, reverse: bool) -> dict[int, SortKey]:
         """Every row's key for a sort: the slow half of `set_sort`, safe in a thread."""
         key = key_function(column, reverse)
@@ -260,6 +281,7 @@ class RowStore:
         """Sort by `column`; `keys` from `sort_keys` (possibly a little stale) saves time."""
         self.sort_column = column
         self.reverse = reverse
+        self.added = []  # a new order of the same rows: nothing arrived
         self._key = key = key_function(column, reverse)
         if keys is None:
             keys = self.sort_keys(column, reverse)
@@ -281,6 +303,7 @@ class RowStore:
         text = text.strip().lower()
         if text == self._filter:
             return False
+        self.added = []  # other rows shown, none arrived
         # Typing one more letter can only narrow the rows: search the shown ones only.
         narrowing = bool(self._filter) and self._filter in text
         self._filter = text
