@@ -103,3 +103,56 @@ def test_batches_of_rows_come_less_often_as_the_table_grows() -> None:
     assert progress_every(0) == progress_every(10_000) == 0.25
     assert 0.25 < progress_every(20_000) < progress_every(30_000) < 1.0
     assert progress_every(100_000) == progress_every(1_000_000) == 1.0
+
+
+async def test_rows_arriving_off_screen_are_announced_in_a_scrolled_header() -> None:
+    """While pages load under a view scrolled down, rows that join above it leave the
+    lines on screen as they were (no repaint of every line), but the header on screen
+    says so ("↑ 3 new"); and a sort that leaves the same rows there shows its arrow."""
+    from datetime import UTC, datetime, timedelta
+
+    from textual.app import App, ComposeResult
+
+    from vpstui.api.models import Backup
+    from vpstui.ui.widgets.backup_table import BackupTable
+
+    now = datetime(2025, 1, 16, tzinfo=UTC)
+
+    def backup(i: int) -> Backup:
+        return Backup(
+            id=i,
+            server_id=1,
+            server_name="web-01",
+            backup_type="automatic",
+            status="completed",
+            size_mb=float(i),
+            created_at=now - timedelta(hours=1000 - i),
+            expires_at=None,
+            description=None,
+        )
+
+    class Holder(App[None]):
+        def compose(self) -> ComposeResult:
+            yield BackupTable(now=lambda: now)
+
+    app = Holder()
+    async with app.run_test(size=(100, 12)) as pilot:
+        table = app.query_one(BackupTable)
+        table.set_backups(backup(i) for i in range(200))
+        table.focus()
+        await pilot.pause()
+        table.move_cursor_to(50)  # far down: the view scrolls
+        await pilot.pause()
+        assert table.scroll_y > 0
+        before = screen_text(app).splitlines()
+        table.add_backups([backup(i) for i in range(900, 903)])  # the newest: at the top
+        await pilot.pause()
+        after = screen_text(app).splitlines()
+        assert "↑ 3 new" in after[0], after[0]
+        rows = [line[:-2] for line in after[1:]]  # (less the scrollbar, which moved)
+        assert rows == [line[:-2] for line in before[1:]]  # the rows on screen stayed
+        # Sizes grow with age here: biggest first is the same order, the same lines on
+        # screen; only the header changes, and shows it.
+        table.sort_by("size", reverse=True)
+        await pilot.pause()
+        assert "Size ▼" in screen_text(app).splitlines()[0], screen_text(app)

@@ -171,7 +171,7 @@ class BackupTable(CursorRows, can_focus=True):
         if len(self._store.rows) < THREADED_ROWS:
             self._changing(lambda: self._store.set_sort(column, reverse))
         else:
-            self.refresh_line(0)  # the header shows the new sort at once
+            self.refresh_on_screen(0)  # the header shows the new sort at once
             self.run_worker(self._sort_in_thread(column, reverse), group="sort", exclusive=True)
 
     async def _sort_in_thread(self, column: str, reverse: bool) -> None:
@@ -225,7 +225,7 @@ class BackupTable(CursorRows, can_focus=True):
         for y, backup_id in enumerate(self._order[top : top + self._page_rows], start=1):
             backup = self._rows[backup_id]
             if backup.in_progress:
-                self.refresh_line(y)
+                self.refresh_on_screen(y)
 
     def refresh_times(self, now: datetime | None = None) -> None:
         """Redraw the rows on screen: their "5m ago" and "in 6d" move on with the clock.

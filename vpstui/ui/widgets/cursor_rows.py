@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 
 from vpstui.api.models import Backup
@@ -151,7 +151,7 @@ class CursorRows(ScrollView):
         if self._on_screen() == shown:
             # Rows joined or changed off screen (most batches of a long listing): only the
             # header ("↑ 1 new") and the scrollbar can differ; no repaint of every line.
-            self.refresh_line(0)
+            self.refresh_on_screen(0)
         else:
             self.refresh()
 
@@ -176,7 +176,12 @@ class CursorRows(ScrollView):
         super().watch_scroll_y(old, new)
         if round(new) == 0 and self.new_above:
             self.new_above = 0
-            self.refresh_line(0)
+            self.refresh_on_screen(0)
+
+    def refresh_on_screen(self, y: int) -> None:
+        """Repaint line `y` as on screen (0: the header), however far the rows are
+        scrolled (`refresh_line` takes a line of the scrolled rows instead)."""
+        self.refresh(Region(0, y, self.size.width, 1))
 
     # --- cursor -----------------------------------------------------------------------------
 
