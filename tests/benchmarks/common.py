@@ -187,11 +187,19 @@ class LoopGapMonitor:
     A gap much longer than the interval means something held the event loop: the UI
     could not draw or take a key press for that long. `mark()` starts a new phase and
     returns the longest gap (in seconds) of the phase it ends.
+
+    With `record=True` it also keeps every gap of the phase (`gaps`, for percentiles) and
+    `held`: the most CPU time the loop's thread spent within one gap. On a shared machine
+    a long gap with little CPU in it is the process waiting for a core, not the app's
+    work holding the loop.
     """
 
-    def __init__(self, interval: float = 0.001) -> None:
+    def __init__(self, interval: float = 0.001, *, record: bool = False) -> None:
         self.interval = interval
         self.longest = 0.0
+        self.record = record
+        self.gaps: list[float] = []
+        self.held = 0.0
         self._task: asyncio.Task[None] | None = None
 
     def start(self) -> LoopGapMonitor:
@@ -199,17 +207,34 @@ class LoopGapMonitor:
         return self
 
     async def _run(self) -> None:
-        last = now()
+        last, last_cpu = now(), time.thread_time()
         while True:
             await asyncio.sleep(self.interval)
             t = now()
             self.longest = max(self.longest, t - last)
+            if self.record:
+                cpu = time.thread_time()
+                self.gaps.append(t - last)
+                self.held = max(self.held, cpu - last_cpu)
+                last_cpu = cpu
             last = t
 
     def mark(self) -> float:
         """The longest gap since the last mark (or start); starts a new phase."""
         longest, self.longest = self.longest, 0.0
+        self.gaps, self.held = [], 0.0
         return longest
+
+    def percentile(self, fraction: float) -> float:
+        """The gap that `fraction` (0.99: p99) of this phase's wake-ups stayed within."""
+        if not self.gaps:
+            return 0.0
+        ordered = sorted(self.gaps)
+        return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+    def over(self, limit: float) -> int:
+        """How many of this phase's gaps were longer than `limit` seconds."""
+        return sum(1 for gap in self.gaps if gap > limit)
 
     async def stop(self) -> None:
         if self._task is not None:

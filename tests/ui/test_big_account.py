@@ -55,3 +55,104 @@ async def test_facts_so_far_while_loading_and_an_unwrapped_all_servers_line(
         lines = screen_text(app).splitlines()
         facts = next(line for line in lines if "10,000 · " in line)
         assert "TiB" in facts or "GiB" in facts, facts  # the size on the same line
+
+
+def test_a_size_never_touches_the_created_column() -> None:
+    """Sizes as wide as they come ("886.0 MiB", "1000.0 GiB") keep a blank between them
+    and the Created column, at 120 and at 80 columns."""
+    from datetime import UTC, datetime, timedelta
+
+    from rich.style import Style
+
+    from vpstui.api.models import Backup
+    from vpstui.format import human_size
+    from vpstui.ui.widgets.columns import COLUMN_KEYS, column_widths, render_row
+
+    now = datetime(2025, 1, 16, tzinfo=UTC)
+    for width in (120, 80):
+        widths = column_widths(width, 14)
+        size_at = COLUMN_KEYS.index("size")
+        start = sum(w + 1 for w in widths[:size_at])  # every shown cell: a space, then it
+        for size_mb in (886.0, 1000.0 * 1024, 0.5, 12_345_678.0):
+            backup = Backup(
+                id=123456,
+                server_id=1,
+                server_name="web-01",
+                backup_type="manual",
+                status="completed",
+                size_mb=size_mb,
+                created_at=now - timedelta(minutes=5),
+                expires_at=None,
+                description="x",
+            )
+            line = render_row(
+                backup, widths, now, 0, lambda _: Style(), Style(), bold_styled=False, width=width
+            ).text
+            size_cell = line[start + 1 : start + 1 + widths[size_at]]
+            assert size_cell.strip() == human_size(size_mb), (width, line)  # whole, not cut
+            after = line[start + 1 + widths[size_at] :]
+            assert after.startswith(" "), (width, size_mb, line)  # the blank before Created
+            assert after.lstrip().startswith("5m ago"), (width, size_mb, line)
+
+
+def test_batches_of_rows_come_less_often_as_the_table_grows() -> None:
+    """Each batch costs the loop a little per row already in the table: a quarter second
+    apart while the table is small, up to a second apart at 100,000 rows."""
+    from vpstui.ui.screens.live import progress_every
+
+    assert progress_every(0) == progress_every(10_000) == 0.25
+    assert 0.25 < progress_every(20_000) < progress_every(30_000) < 1.0
+    assert progress_every(100_000) == progress_every(1_000_000) == 1.0
+
+
+async def test_rows_arriving_off_screen_are_announced_in_a_scrolled_header() -> None:
+    """While pages load under a view scrolled down, rows that join above it leave the
+    lines on screen as they were (no repaint of every line), but the header on screen
+    says so ("↑ 3 new"); and a sort that leaves the same rows there shows its arrow."""
+    from datetime import UTC, datetime, timedelta
+
+    from textual.app import App, ComposeResult
+
+    from vpstui.api.models import Backup
+    from vpstui.ui.widgets.backup_table import BackupTable
+
+    now = datetime(2025, 1, 16, tzinfo=UTC)
+
+    def backup(i: int) -> Backup:
+        return Backup(
+            id=i,
+            server_id=1,
+            server_name="web-01",
+            backup_type="automatic",
+            status="completed",
+            size_mb=float(i),
+            created_at=now - timedelta(hours=1000 - i),
+            expires_at=None,
+            description=None,
+        )
+
+    class Holder(App[None]):
+        def compose(self) -> ComposeResult:
+            yield BackupTable(now=lambda: now)
+
+    app = Holder()
+    async with app.run_test(size=(100, 12)) as pilot:
+        table = app.query_one(BackupTable)
+        table.set_backups(backup(i) for i in range(200))
+        table.focus()
+        await pilot.pause()
+        table.move_cursor_to(50)  # far down: the view scrolls
+        await pilot.pause()
+        assert table.scroll_y > 0
+        before = screen_text(app).splitlines()
+        table.add_backups([backup(i) for i in range(900, 903)])  # the newest: at the top
+        await pilot.pause()
+        after = screen_text(app).splitlines()
+        assert "↑ 3 new" in after[0], after[0]
+        rows = [line[:-2] for line in after[1:]]  # (less the scrollbar, which moved)
+        assert rows == [line[:-2] for line in before[1:]]  # the rows on screen stayed
+        # Sizes grow with age here: biggest first is the same order, the same lines on
+        # screen; only the header changes, and shows it.
+        table.sort_by("size", reverse=True)
+        await pilot.pause()
+        assert "Size ▼" in screen_text(app).splitlines()[0], screen_text(app)

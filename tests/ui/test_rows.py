@@ -33,6 +33,7 @@ def test_newest_first_and_unknown_last_both_ways() -> None:
     assert store.order == [2, 1, 3]
     store.set_sort("created", reverse=False)
     assert store.order == [1, 2, 3]
+    assert store.added == []  # sorting adds nothing ("↑ N new" counts what `added` holds)
 
 
 def test_a_poll_changing_status_only_keeps_the_order_object() -> None:
@@ -107,10 +108,9 @@ def test_current_diff_touches_only_changed_rows() -> None:
     store = RowStore()
     store.replace([backup(i) for i in range(5)])
     diff = diff_rows(store.version, dict(store.rows), [backup(i) for i in range(1, 5)])
-    order = store.order
     assert store.apply(diff)
     assert 0 not in store.rows and store.order == [4, 3, 2, 1]
-    assert order is not store.order
+    assert store.index_of(0) is None and store.index_of(2) == 2
     assert not store.apply(diff_rows(store.version, dict(store.rows), store.rows.values()))
 
 
@@ -125,3 +125,69 @@ def test_typing_more_letters_narrows_and_deleting_widens() -> None:
     assert store.order == [29, 28, 27, 26, 25, 24, 23, 22, 21, 20, 2]
     store.set_filter("")
     assert len(store.order) == 30
+
+
+def _expected(store: RowStore) -> list[int]:
+    """The order a full sort and filter of the store's rows gives (the reference)."""
+    from vpstui.ui.widgets.rows import key_function
+
+    key = key_function(store.sort_column, store.reverse)
+    ids = sorted(store.rows, key=lambda bid: key(store.rows[bid]), reverse=store.reverse)
+    needle = store.filter_text
+    if needle:
+        ids = [i for i in ids if needle in store._haystack(i)]
+    return ids
+
+
+def test_rows_in_any_order_and_any_batch_size_stay_sorted() -> None:
+    """Pages in random order and sizes, moves, removals and filters: `order` is always what
+    a full sort gives, `index_of` finds every shown row (few-row and many-row paths), and
+    the rows a batch added above a row are counted right."""
+    import random
+
+    rng = random.Random(13)
+    for column, reverse, needle in [
+        ("created", True, ""),
+        ("created", False, "srv-1"),
+        ("size", True, "number 1"),
+        ("server", False, ""),
+        ("expires", True, "srv-2"),
+    ]:
+        store = RowStore(column, reverse)
+        store.set_filter(needle)
+        ids = list(range(3_000))
+        rng.shuffle(ids)
+        while ids:  # batches of 1 to 300 rows; some rows come again with another size
+            size = rng.randint(1, 300)
+            batch, ids = ids[:size], ids[size:]
+            if store.rows and rng.random() < 0.2:
+                batch += rng.sample(sorted(store.rows), min(20, len(store.rows)))
+            before = set(store.rows)
+            store.upsert([backup(i, size_mb=float(rng.randint(0, 50))) for i in batch])
+            assert store.order == _expected(store)
+            assert sorted(store.added) == sorted(set(batch) - before)
+            top = rng.randint(0, len(store.order) + 1)  # "↑ N new" above a scrolled view
+            above = sum(1 for bid in store.order[:top] if bid not in before)
+            assert store.count_above(store.added, top) == above
+        for _ in range(40):
+            picked = rng.sample(sorted(store.rows), rng.choice([1, 5, 200]))
+            if rng.random() < 0.3:
+                for bid in picked[:5]:
+                    store.remove(bid)
+            else:
+                store.upsert(
+                    [
+                        backup(
+                            i,
+                            size_mb=float(rng.randint(0, 50)),
+                            created_at=T0 + timedelta(minutes=rng.randint(0, 10_000)),
+                            description=rng.choice(["number 1", "other"]),
+                        )
+                        for i in picked
+                    ]
+                )
+            assert store.order == _expected(store)
+        for position, bid in enumerate(store.order):
+            assert store.index_of(bid) == position
+        hidden = store.rows.keys() - set(store.order)
+        assert all(store.index_of(bid) is None for bid in list(hidden)[:50])

@@ -102,7 +102,7 @@ class ServersView(Screen[None]):
     def _refresh_times(self, now: datetime) -> None:
         """Relative times ("5m ago") move on with the clock: the table's rows and an open
         dialog are redrawn with the same `now` as the header, so they never disagree."""
-        self.table.refresh_times()
+        self.table.refresh_times(now)
         dialog = self.app.screen  # a dialog's `refresh_times` (dialogs load lazily: no import)
         refresh = getattr(dialog, "refresh_times", None)
         if dialog is not self and dialog.is_mounted and callable(refresh):

@@ -128,11 +128,25 @@ class BackupTable(CursorRows, can_focus=True):
         self._widths: list[int] = [c.width for c in COLUMNS]
         self._server_width = COLUMNS[1].width
         self._spin = 0
-        self.empty_text = _("Loading backups…")
+        self._empty_text = _("Loading backups…")
+        #: The clock time of the last repaint for relative times (see `refresh_times`).
+        self._times_at: datetime | None = None
         #: Ids of the backups marked for deletion (drawn with a mark left of the id).
         self.marks: set[int] = set()
         #: What is left of a running backup ("~6m left"), or None: set by the screen.
         self.eta: Callable[[Backup, datetime], str | None] | None = None
+
+    @property
+    def empty_text(self) -> str:
+        """What the table says while it has no rows ("Loading backups…")."""
+        return self._empty_text
+
+    @empty_text.setter
+    def empty_text(self, text: str) -> None:
+        if text != self._empty_text:
+            self._empty_text = text
+            if not self._order:
+                self.refresh()
 
     def _post_highlight(self) -> None:
         self.post_message(self.Highlighted(self, self.cursor_backup))
@@ -157,7 +171,7 @@ class BackupTable(CursorRows, can_focus=True):
         if len(self._store.rows) < THREADED_ROWS:
             self._changing(lambda: self._store.set_sort(column, reverse))
         else:
-            self.refresh_line(0)  # the header shows the new sort at once
+            self.refresh_on_screen(0)  # the header shows the new sort at once
             self.run_worker(self._sort_in_thread(column, reverse), group="sort", exclusive=True)
 
     async def _sort_in_thread(self, column: str, reverse: bool) -> None:
@@ -211,10 +225,18 @@ class BackupTable(CursorRows, can_focus=True):
         for y, backup_id in enumerate(self._order[top : top + self._page_rows], start=1):
             backup = self._rows[backup_id]
             if backup.in_progress:
-                self.refresh_line(y)
+                self.refresh_on_screen(y)
 
-    def refresh_times(self) -> None:
-        """Redraw the rows on screen: their "5m ago" and "in 6d" move on with the clock."""
+    def refresh_times(self, now: datetime | None = None) -> None:
+        """Redraw the rows on screen: their "5m ago" and "in 6d" move on with the clock.
+
+        With `now`, at most once a clock second: relative times move by the minute, and
+        the screen asks on every batch of a loading listing (~4 a second)."""
+        if now is not None:
+            last = self._times_at
+            if last is not None and 0 <= (now - last).total_seconds() < 1:
+                return
+            self._times_at = now
         self.refresh()
 
     def render_line(self, y: int) -> Strip:

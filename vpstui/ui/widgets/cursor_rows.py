@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.scroll_view import ScrollView
 
 from vpstui.api.models import Backup
@@ -118,6 +118,7 @@ class CursorRows(ScrollView):
         old_top = round(self.scroll_y)
         old_screen_y = (old_row - old_top) if old_row is not None else None
         old_rows = self._store.rows  # never changed in place: a snapshot
+        shown = self._on_screen()
         if not change():
             return
         if old_top == 0 and old_rows:
@@ -125,7 +126,12 @@ class CursorRows(ScrollView):
         order = self._store.order
         size = Size(self._width, len(order) + 1)
         if size != self.virtual_size:
-            self.virtual_size = size
+            # Not `self.virtual_size = size`: that reactive lays out the whole screen again,
+            # and the frame after it repaints everything (~10 ms a batch of rows while a
+            # long listing loads). More rows change only this widget's scrollbar; a
+            # scrollbar that appears or goes still lays the screen out (its own reactive).
+            self.set_reactive(CursorRows.virtual_size, size)
+            self._scroll_update(size)
         if self._store.index_of(self._cursor_id) is None:
             if order:
                 row = min(old_row if old_row is not None else 0, len(order) - 1)
@@ -141,14 +147,41 @@ class CursorRows(ScrollView):
         if top == 0:
             self.new_above = 0
         elif old_rows:
-            self.new_above += sum(1 for bid in order[:top] if bid not in old_rows)
-        self.refresh()
+            self.new_above += self._count_above(top, old_rows)
+        if self._on_screen() == shown:
+            # Rows joined or changed off screen (most batches of a long listing): only the
+            # header ("↑ 1 new") and the scrollbar can differ; no repaint of every line.
+            self.refresh_on_screen(0)
+        else:
+            self.refresh()
+
+    def _on_screen(self) -> tuple[int, int | None, str, list[Backup]]:
+        """What the lines on screen show: the top row, the cursor, the filter (an empty
+        table names it), and the backups shown (rows are never changed in place, so the
+        same objects mean the same lines)."""
+        top = round(self.scroll_y)
+        store = self._store
+        rows = store.rows
+        backups = [rows[bid] for bid in store.order[top : top + self._page_rows]]
+        return top, self._cursor_id, store.filter_text, backups
+
+    def _count_above(self, top: int, old_rows: dict[int, Backup]) -> int:
+        """Rows the last change added above row `top` (new ids only)."""
+        added = self._store.added
+        if len(added) < top:  # a batch of pages under a view scrolled far down
+            return self._store.count_above(added, top)
+        return sum(1 for bid in self._order[:top] if bid not in old_rows)
 
     def watch_scroll_y(self, old: float, new: float) -> None:
         super().watch_scroll_y(old, new)
         if round(new) == 0 and self.new_above:
             self.new_above = 0
-            self.refresh_line(0)
+            self.refresh_on_screen(0)
+
+    def refresh_on_screen(self, y: int) -> None:
+        """Repaint line `y` as on screen (0: the header), however far the rows are
+        scrolled (`refresh_line` takes a line of the scrolled rows instead)."""
+        self.refresh(Region(0, y, self.size.width, 1))
 
     # --- cursor -----------------------------------------------------------------------------
 

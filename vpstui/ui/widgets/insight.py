@@ -110,8 +110,12 @@ class InsightPanel(Static):
     def _put(self, text: Text) -> None:
         self.set_class(self._compact(), "-compact")
         if text != self._shown:  # called on the tick: repaint only on change
+            # Lines never wrap, so the same number of lines is the same height: no layout
+            # of the whole screen then (the "so far" line changes with every batch of rows).
+            lines = text.plain.count("\n")
+            same = self._shown is not None and self._shown.plain.count("\n") == lines
             self._shown = text
-            self.update(text)
+            self.update(text, layout=not same)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._redraw is not None:
