@@ -27,7 +27,8 @@ from vpstui.format import (
     parenthetical,
     relative_time,
     safe_text,
-    status_word,
+    status_text,
+    type_text,
 )
 from vpstui.i18n import N_, _
 from vpstui.ui.dialogs.base import DialogBase, ManualBackupsRead, label_cell
@@ -85,7 +86,7 @@ class DetailsDialog(DialogBase[None]):
         )
         if server is not None:
             extras = [
-                status_word(server.status),
+                status_text(server.status),
                 safe_text(server.hostname) if server.hostname else _("no hostname"),
                 safe_text(server.ip_address) if server.ip_address else _("no IP address"),
             ]
@@ -97,11 +98,11 @@ class DetailsDialog(DialogBase[None]):
         elif backup.in_progress:
             size = _("{size} (not known until the backup finishes)").format(size=size)
         created, expires, soon = self._times(now)
-        kind = safe_text(backup.backup_type) if backup.backup_type else _("unknown")
+        kind = type_text(backup.backup_type) if backup.backup_type else _("unknown")
         yield self._row("id", _("ID"), backup_ref(backup.id))
         yield self._row("server", _("Server"), where)
         yield self._row("type", _("Type"), kind)
-        yield self._row("status", _("Status"), status_word(backup.status))
+        yield self._row("status", _("Status"), status_text(backup.status))
         yield self._row("size", _("Size"), size)
         yield self._row("created", _("Created"), created)
         yield self._row("expires", _("Expires"), expires, classes="expiring" if soon else "")
