@@ -70,7 +70,9 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
     def _facts(self, now: datetime) -> Text:
         backup = self.backup
         kind = type_text(backup.backup_type)
-        age = f"{absolute_time(backup.created_at)} ({relative_time(backup.created_at, now)})"
+        age = _("{when} ({ago})").format(
+            when=absolute_time(backup.created_at), ago=relative_time(backup.created_at, now)
+        )
         server = _("{name} (id {id})").format(
             name=safe_text(backup.server_name), id=backup.server_id
         )

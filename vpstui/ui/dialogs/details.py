@@ -42,6 +42,11 @@ def _mb(size_mb: float) -> str:
     return f"{size_mb:,.0f} MB" if size_mb.is_integer() else f"{size_mb:,.1f} MB"
 
 
+def _at(when: datetime | None, now: datetime) -> str:
+    """ "2025-01-16 03:00 UTC (13h ago)"."""
+    return _("{when} ({ago})").format(when=absolute_time(when), ago=relative_time(when, now))
+
+
 class DetailsDialog(DialogBase[None]):
     """Every field of `backup` (and its server, when known), with the manual quota."""
 
@@ -91,10 +96,12 @@ class DetailsDialog(DialogBase[None]):
                 safe_text(server.ip_address) if server.ip_address else _("no IP address"),
             ]
             named = _("{name} (id {id})").format(name=safe_text(server.name), id=server.id)
-            where = f"{named}, " + ", ".join(extras)
+            where = _("{server}, {status}, {hostname}, {ip}").format(
+                server=named, status=extras[0], hostname=extras[1], ip=extras[2]
+            )
         size = human_size(backup.size_mb)
         if backup.size_mb is not None:
-            size += f" ({_mb(backup.size_mb)})"
+            size = _("{size} ({exact})").format(size=size, exact=_mb(backup.size_mb))
         elif backup.in_progress:
             size = _("{size} (not known until the backup finishes)").format(size=size)
         created, expires, soon = self._times(now)
@@ -113,12 +120,10 @@ class DetailsDialog(DialogBase[None]):
     def _times(self, now: datetime) -> tuple[str, str, bool]:
         """(created, expires, expiring soon) as the Created and Expires rows word them."""
         backup = self.backup
-        created = f"{absolute_time(backup.created_at)} ({relative_time(backup.created_at, now)})"
+        created = _at(backup.created_at, now)
         soon = False
         if backup.expires_at is not None:
-            expires = (
-                f"{absolute_time(backup.expires_at)} ({relative_time(backup.expires_at, now)})"
-            )
+            expires = _at(backup.expires_at, now)
             if backup.expires_at <= now:
                 expires = _("{when} — expired").format(when=expires)
             soon = expiring_soon(backup, now)
