@@ -21,7 +21,7 @@ import pytest
 from textual.command import CommandPalette
 from textual.containers import VerticalScroll
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Checkbox, Input, Select
 
 from vpstui import i18n
 from vpstui.api import RetryPolicy, VpsClient
@@ -205,6 +205,21 @@ async def sweep_details_and_copies(s: Sweep) -> None:
 
 
 async def sweep_create_and_delete(s: Sweep, clock: FakeClock) -> None:
+    s.main().set_scope(None, None)  # all servers: the dialog asks which server
+    await s.settle()
+    await s.press("n")
+    await s.until(lambda: isinstance(s.app.screen, CreateDialog))
+    await s.settle()
+    await s.look("create, no server chosen")
+    s.app.screen.query_one(Select).focus()
+    await s.press("enter")
+    await s.look("create, the server list open")
+    await s.press("down", "enter")
+    await s.settle()
+    await s.look("create, db-primary chosen: quota full")
+    await s.press("escape")
+    await s.until(lambda: isinstance(s.app.screen, MainScreen))
+    await scope_to(s, "web-server-01")
     await s.press("n")
     await s.until(lambda: isinstance(s.app.screen, CreateDialog))
     await s.settle()
@@ -219,6 +234,13 @@ async def sweep_create_and_delete(s: Sweep, clock: FakeClock) -> None:
     await s.until(lambda: isinstance(s.app.screen, MainScreen))
     await s.settle()
     await s.look("created: toast, a backup in progress")
+    s.cursor_to(lambda b: b.in_progress)
+    await s.press("enter")
+    await s.until(lambda: isinstance(s.app.screen, DetailsDialog))
+    await s.settle()
+    await s.look("details of a backup in progress")
+    await s.press("escape")
+    await s.until(lambda: isinstance(s.app.screen, MainScreen))
     s.cursor_to(lambda b: b.in_progress)
     for key in ("space", "delete"):
         await s.press(key)
@@ -323,6 +345,7 @@ async def sweep_restore(s: Sweep, clock: FakeClock, backend: DemoBackend) -> Non
         backend.state.restore_status = status
         await scope_to(s, name)
         await open_restore(s)
+        await s.look(f"restore dialog ({name})")
         await s.press("shift+tab", "space", "tab")
         await s.type(name)
         await s.press("enter")
@@ -350,8 +373,16 @@ async def sweep_make_room(s: Sweep) -> None:
     await s.until(lambda: isinstance(s.app.screen, MultiDeleteDialog))
     await s.settle()
     await s.look("make room")
+    proposal = s.app.screen
+    assert isinstance(proposal, MultiDeleteDialog)
+    await s.type("1")
+    await s.press("enter")
+    await s.until(lambda: proposal.close_only)
+    await s.look("make room: deleted")
     await s.press("escape")
     await s.until(lambda: s.app.screen is dialog)
+    await s.until(lambda: dialog.query_one("#safety", Checkbox).value)
+    await s.look("restore after making room")
     await s.press("escape")
     await s.until(lambda: isinstance(s.app.screen, MainScreen))
 
@@ -384,6 +415,14 @@ async def sweep_stale(s: Sweep, transport: SwitchableTransport, clock: FakeClock
         await s.settle()
         await s.until(lambda: main.connection.error is not None)
         await s.look(f"stale after {key}")
+    main.table.move_cursor_to(next(b.id for b in main.table.backups.values() if b.is_manual))
+    await s.press("delete")
+    await s.until(lambda: isinstance(s.app.screen, DeleteDialog))
+    await s.press("y")
+    await s.until(lambda: not s.app.screen.in_flight)  # type: ignore[attr-defined]
+    await s.look("delete failed (503)")
+    await s.press("escape")
+    await s.until(lambda: isinstance(s.app.screen, MainScreen))
     transport.fault = None
     clock.advance(120)
     await s.until(lambda: main.connection.error is None)
