@@ -62,6 +62,7 @@ LITERAL = re.compile(
     r"|(?:\b\w+_\w+\b)"  # an identifier: VPS_API_TOKEN, token_command
     r"|(?:--[\w-]+)"  # a flag
     r'|(?:(?:\b\w+ = )?"[^"]*")'  # a config line, a quoted value (Chinese quotes are “”)
+    r"|(?:\[[\w.]+\])"  # a config table: [profiles.prod]
 )
 
 #: Keys that open no screen and change nothing the sweep can read, or are another
@@ -127,6 +128,8 @@ class Seen:
     """The English words found on screen, by the state the sweep was in."""
 
     api_text: list[str]
+    #: Words that are names here (a profile's, shown as the user wrote it).
+    names: set[str] = field(default_factory=set)
     found: dict[str, list[str]] = field(default_factory=dict)
     states: list[str] = field(default_factory=list)
 
@@ -138,7 +141,7 @@ class Seen:
         line = LITERAL.sub(" ", line)
         for pattern in BUILT_ELSEWHERE:
             line = re.sub(pattern, " ", line)
-        return set(WORD.findall(line)) - ALLOWED
+        return set(WORD.findall(line)) - ALLOWED - self.names
 
     def look(self, app: VpsApp, state: str) -> list[str]:
         """Read the screen; note every line with an English word not allowed."""
@@ -178,9 +181,11 @@ def _without_wrapped(line: str, text: str) -> str:
         whole_end = block.b == 0 or block.b + block.size == len(text)  # "minutes."
         long_enough = block.size >= WRAPPED_PART or (whole_end and block.size >= 6)
         start, end = block.a, block.a + block.size
-        words = (start == 0 or not line[start - 1].isalpha()) and (
-            end == len(line) or not line[end].isalpha()
-        )
+        words = not _latin(line[start - 1 : start]) and not _latin(line[end : end + 1])
         if long_enough and words:
             line = line[:start] + " " + line[end:]
     return line
+
+
+def _latin(char: str) -> bool:
+    return char.isascii() and char.isalpha()
