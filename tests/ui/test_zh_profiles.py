@@ -13,9 +13,10 @@ from vpstui.demo import DemoBackend
 from vpstui.ui.app import VpsApp
 
 from .sweep import Seen
+from .sweep_steps import api_text
 from .test_main_screen import settle, wait_until
 from .test_profile_switch import app, opener, prod_backend  # noqa: F401 (fixtures)
-from .test_zh_sweep import SIZES, api_text
+from .test_zh_sweep import SIZES
 
 
 @pytest.fixture(autouse=True)
