@@ -187,12 +187,22 @@ class VpsApp(VpsAppBase):
         return None
 
     def action_command_palette(self) -> None:
-        """ctrl+p: Textual's command palette, its search field worded in the language in use."""
-        from textual.command import CommandPalette
+        """ctrl+p: Textual's command palette, worded in the language in use."""
+        from vpstui.ui.widgets.palette import Palette
 
-        if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
-            placeholder = _("Search for commands…")
-            self.push_screen(CommandPalette(id="--command-palette", placeholder=placeholder))
+        if self.use_command_palette and not Palette.is_open(self):  # type: ignore[arg-type]
+            self.push_screen(Palette())
+
+    def action_help_quit(self) -> None:
+        """ctrl+c: Textual's hint that it does not quit, in the language in use (Textual
+        8.2.8's `App.action_help_quit` says it in English)."""
+        for key, active in self.active_bindings.items():
+            if active.binding.action in ("quit", "app.quit"):
+                self.notify(
+                    _("Press {key} to quit vpstui.").format(key=escape(key)),
+                    title=_("Quit?"),
+                )
+                return
 
     def action_help(self) -> None:
         from vpstui.ui.screens.help import HelpScreen

@@ -24,7 +24,8 @@ from vpstui.format import (
     human_size,
     relative_time,
     safe_text,
-    status_word,
+    status_text,
+    type_text,
 )
 from vpstui.i18n import N_, _
 from vpstui.ui.dialogs.base import AnswerLost, DialogBase, field_line
@@ -68,8 +69,10 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
 
     def _facts(self, now: datetime) -> Text:
         backup = self.backup
-        kind = safe_text(backup.backup_type) if backup.backup_type else _("unknown type")
-        age = f"{absolute_time(backup.created_at)} ({relative_time(backup.created_at, now)})"
+        kind = type_text(backup.backup_type)
+        age = _("{when} ({ago})").format(
+            when=absolute_time(backup.created_at), ago=relative_time(backup.created_at, now)
+        )
         server = _("{name} (id {id})").format(
             name=safe_text(backup.server_name), id=backup.server_id
         )
@@ -77,7 +80,7 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
             field_line(_("ID"), backup_ref(backup.id)),
             field_line(_("Server"), server),
             field_line(_("Type"), kind),
-            field_line(_("Status"), status_word(backup.status)),
+            field_line(_("Status"), status_text(backup.status)),
             field_line(_("Size"), human_size(backup.size_mb)),
             field_line(_("Created"), age),
             field_line(_("Description"), safe_text(backup.description or "—")),

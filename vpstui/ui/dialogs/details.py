@@ -27,7 +27,8 @@ from vpstui.format import (
     parenthetical,
     relative_time,
     safe_text,
-    status_word,
+    status_text,
+    type_text,
 )
 from vpstui.i18n import N_, _
 from vpstui.ui.dialogs.base import DialogBase, ManualBackupsRead, label_cell
@@ -39,6 +40,11 @@ LABEL_WIDTH = 13
 
 def _mb(size_mb: float) -> str:
     return f"{size_mb:,.0f} MB" if size_mb.is_integer() else f"{size_mb:,.1f} MB"
+
+
+def _at(when: datetime | None, now: datetime) -> str:
+    """ "2025-01-16 03:00 UTC (13h ago)"."""
+    return _("{when} ({ago})").format(when=absolute_time(when), ago=relative_time(when, now))
 
 
 class DetailsDialog(DialogBase[None]):
@@ -85,23 +91,25 @@ class DetailsDialog(DialogBase[None]):
         )
         if server is not None:
             extras = [
-                status_word(server.status),
+                status_text(server.status),
                 safe_text(server.hostname) if server.hostname else _("no hostname"),
                 safe_text(server.ip_address) if server.ip_address else _("no IP address"),
             ]
             named = _("{name} (id {id})").format(name=safe_text(server.name), id=server.id)
-            where = f"{named}, " + ", ".join(extras)
+            where = _("{server}, {status}, {hostname}, {ip}").format(
+                server=named, status=extras[0], hostname=extras[1], ip=extras[2]
+            )
         size = human_size(backup.size_mb)
         if backup.size_mb is not None:
-            size += f" ({_mb(backup.size_mb)})"
+            size = _("{size} ({exact})").format(size=size, exact=_mb(backup.size_mb))
         elif backup.in_progress:
             size = _("{size} (not known until the backup finishes)").format(size=size)
         created, expires, soon = self._times(now)
-        kind = safe_text(backup.backup_type) if backup.backup_type else _("unknown")
+        kind = type_text(backup.backup_type) if backup.backup_type else _("unknown")
         yield self._row("id", _("ID"), backup_ref(backup.id))
         yield self._row("server", _("Server"), where)
         yield self._row("type", _("Type"), kind)
-        yield self._row("status", _("Status"), status_word(backup.status))
+        yield self._row("status", _("Status"), status_text(backup.status))
         yield self._row("size", _("Size"), size)
         yield self._row("created", _("Created"), created)
         yield self._row("expires", _("Expires"), expires, classes="expiring" if soon else "")
@@ -112,12 +120,10 @@ class DetailsDialog(DialogBase[None]):
     def _times(self, now: datetime) -> tuple[str, str, bool]:
         """(created, expires, expiring soon) as the Created and Expires rows word them."""
         backup = self.backup
-        created = f"{absolute_time(backup.created_at)} ({relative_time(backup.created_at, now)})"
+        created = _at(backup.created_at, now)
         soon = False
         if backup.expires_at is not None:
-            expires = (
-                f"{absolute_time(backup.expires_at)} ({relative_time(backup.expires_at, now)})"
-            )
+            expires = _at(backup.expires_at, now)
             if backup.expires_at <= now:
                 expires = _("{when} — expired").format(when=expires)
             soon = expiring_soon(backup, now)

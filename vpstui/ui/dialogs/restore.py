@@ -25,7 +25,7 @@ from vpstui.format import (
     parenthetical,
     relative_time,
     safe_text,
-    status_word,
+    status_text,
 )
 from vpstui.i18n import N_, _
 from vpstui.operations import SafetyStopped, WaitPolicy, quota_verdict, restore_with_safety
@@ -126,7 +126,7 @@ class RestoreDialog(DialogBase[RestoreResult]):
             ).format(id=backup.id, name=name)
         if not backup.is_completed:
             return _("Backup #{id} is {status}: only completed backups can be restored.").format(
-                id=backup.id, status=status_word(backup.status)
+                id=backup.id, status=status_text(backup.status)
             )
         if server is not None and server.status == "restoring":
             return _("A restore of {name} is already running. Wait for it to finish.").format(

@@ -15,7 +15,7 @@ from textual.app import SystemCommand
 from textual.widgets import Input
 
 from vpstui.api.models import Backup
-from vpstui.format import backup_ref, status_word
+from vpstui.format import backup_ref, status_text
 from vpstui.i18n import _, ngettext
 from vpstui.ui.screens.timing import TimingActions
 
@@ -51,7 +51,7 @@ class MarkingActions(TimingActions):
                     _(
                         "Backup {id} is {status}: only finished backups can be marked for "
                         "deletion (the API refuses to delete one still being made)."
-                    ).format(id=backup_ref(backup.id), status=status_word(backup.status)),
+                    ).format(id=backup_ref(backup.id), status=status_text(backup.status)),
                     severity="warning",
                 )
                 return

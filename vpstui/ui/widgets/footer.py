@@ -14,9 +14,14 @@ from textual.app import ComposeResult
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
 
-from vpstui.i18n import _
+from vpstui.i18n import N_, _
 
-__all__ = ["Footer", "KeysFooter"]
+__all__ = ["TEXTUAL_KEYS", "Footer", "KeysFooter"]
+
+#: Descriptions of Textual's own shown bindings in the widgets vpstui uses (Textual
+#: 8.2.8), for the catalogue: the footer translates them like ours. The Select's list,
+#: open in the create dialog, binds esc to "Dismiss menu".
+TEXTUAL_KEYS = (N_("Dismiss menu"),)
 
 
 class Footer(TextualFooter):
