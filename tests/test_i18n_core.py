@@ -36,11 +36,12 @@ def test_a_restore_path_is_english_for_records_and_translated_when_shown() -> No
         watch.observe(status)
     i18n.use("zh-CN")
     assert watch.path() == "active → restoring → active"  # records and watch events
-    assert path_text(watch.path()) == "运行中 → restoring → 运行中"  # invented: as sent
+    assert path_text(watch.path()) == "运行中 → 恢复中 → 运行中"
+    assert path_text("active → rebuilding → active") == "运行中 → rebuilding → 运行中"  # as sent
     end = RestoreEnd(True, True, "active", watch.path(), AT)
     title, text, claims = end.notice("web-server-01", AT)
     assert (title, claims) == ("恢复完成", True)
-    assert text == "web-server-01 的恢复已结束：服务器状态变化为 运行中 → restoring → 运行中。"
+    assert text == "web-server-01 的恢复已结束：服务器状态变化为 运行中 → 恢复中 → 运行中。"
     unknown = RestoreWatch(None)
     unknown.observe(None)
     assert unknown.path() == "unknown" and path_text(unknown.path()) == "未知"

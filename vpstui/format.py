@@ -200,13 +200,16 @@ STATUS_WORDS = {
     "active": N_("active"),
     "stopped": N_("stopped"),
     "suspended": N_("suspended"),
+    # Not documented by the API; shown by servers that report a restore under way (the
+    # demo's option, maybe the real API some day). Known here only to be translated.
+    "restoring": N_("restoring"),
 }
 TYPE_WORDS = {"manual": N_("manual"), "automatic": N_("automatic")}
 
 
 def status_word(status: str | None) -> str:
     """A status as English words: "in_progress" → "in progress"; None → "unknown"; a
-    status the API invents reads as it sent it ("restoring"). A `Term`: English as text
+    status the API invents reads as it sent it ("rebuilding"). A `Term`: English as text
     (records), translated as a parameter of a Lazy message. `status_text()` is the same
     word in the language in use (进行中, 已完成, 失败)."""
     if not status:

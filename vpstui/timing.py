@@ -55,12 +55,12 @@ def running_for(created_at: datetime | None, now: datetime) -> str | None:
     hours, mins = divmod(minutes, 60)
     days, hrs = divmod(hours, 24)
     if days:
-        return f"{days}d{hrs:02d}h"
+        return _("{d}d{h:02d}h").format(d=days, h=hrs)
     if hours:
-        return f"{hours}h{mins:02d}m"
+        return _("{h}h{m:02d}m").format(h=hours, m=mins)
     if minutes:
-        return f"{minutes}m{secs:02d}s"
-    return f"{secs}s"
+        return _("{m}m{s:02d}s").format(m=minutes, s=secs)
+    return _("{s}s").format(s=secs)
 
 
 def _minutes(seconds: float) -> str:

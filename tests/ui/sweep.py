@@ -47,13 +47,7 @@ ALLOWED = {
 }
 #: English still on screen that is built outside vpstui/ui (reported to be worded there),
 #: by the file that builds it. Remove an entry once its file words it.
-BUILT_ELSEWHERE: dict[str, str] = {
-    # RestoreWatch.path() joins the statuses as the API sent them (English) into the
-    # "Restore done" toast; the watch event's message needs them English.
-    # (a wrapped line may hold "stopped →" or "restoring → stopped")
-    r"(?:\b(?:active|stopped|suspended|restoring)\s*)?"
-    r"(?:→\s*(?:(?:active|stopped|suspended|restoring)\b)?\s*)+": "vpstui/operations/following.py",
-}
+BUILT_ELSEWHERE: dict[str, str] = {}
 #: Literal text of commands and files (the first-run screen's config lines, paths, host
 #: names, environment variables, flags): taken out whole.
 LITERAL = re.compile(
