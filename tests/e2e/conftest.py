@@ -15,6 +15,7 @@ import secrets
 import select
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -58,10 +59,17 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def stop(process: subprocess.Popen[str]) -> None:
-    """Terminate `process`, killing it if it does not exit within 10 s."""
+    """Terminate `process`; if it is still busy after 3 s (a demo backend finishing an answer
+    the `slow` fault holds for 30 s), interrupt it, as a second Ctrl-C would (uvicorn then
+    stops waiting); kill it if it has still not exited 10 s later."""
     if process.poll() is not None:
         return
     process.terminate()
+    try:
+        process.wait(timeout=3)
+        return
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
