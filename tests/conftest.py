@@ -26,10 +26,16 @@ from vpstui.api import RetryPolicy, VpsClient
 API_BASE = "https://admin.vps.org"
 API_TOKEN = "tok-SECRET-123"
 
-#: Variables that change what vpstui (or Textual) says or draws, or which files it reads:
-#: removed before anything is imported. The locale is pinned to English below; tests of
-#: the language choice pass their own environment (or `--lang`).
-UNSET = ("LC_ALL", "LC_MESSAGES", "LANGUAGE", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES")
+#: Variables that change what vpstui (or Textual) says or draws, which files it reads, or
+#: where its requests (and the tests' own, to the demo backend on 127.0.0.1) go: removed
+#: before anything is imported. The locale is pinned to English below; tests of the
+#: language choice or of proxies set their own.
+_PROXIES = ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "NO_PROXY")
+UNSET = (
+    *("LC_ALL", "LC_MESSAGES", "LANGUAGE", "NO_COLOR", "FORCE_COLOR", "COLUMNS", "LINES"),
+    *_PROXIES,
+    *(name.lower() for name in _PROXIES),
+)
 UNSET_PREFIXES = ("VPS_", "VPSTUI_", "TEXTUAL_")
 
 
