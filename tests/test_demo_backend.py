@@ -423,16 +423,17 @@ def test_state_helpers(clock: FakeClock) -> None:
 
 
 async def test_bulk_account_builds_and_lists_quickly(clock: FakeClock) -> None:
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded CI machine don't count.
+    started = time.process_time()
     state = DemoState.bulk(clock, total_backups=100_000, servers=300)
-    assert time.perf_counter() - started < 2.0
+    assert time.process_time() - started < 2.0
     backend = DemoBackend(state=state)
     async with httpx.AsyncClient(
         transport=backend.transport(), base_url=DEMO_BASE_URL, headers=AUTH
     ) as client:
-        started = time.perf_counter()
+        started = time.process_time()
         backups = await all_backups(client, page_size=1000)
-        assert time.perf_counter() - started < 10.0
+        assert time.process_time() - started < 10.0
     assert len(backups) == 100_000
     assert len({b["id"] for b in backups}) == 100_000
     assert backend.count("GET", "/api/v1/backups/") == 100

@@ -176,9 +176,10 @@ def test_100k_backups_over_3000_servers_summarized_well_under_a_second() -> None
         for i in range(100_000)
     ]
     rng.shuffle(backups)
-    started = time.perf_counter()
+    # CPU time, not wall time: other processes on a loaded CI machine don't count.
+    started = time.process_time()
     summaries = summarize(backups, NOW)
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert len(summaries) == 3000
     assert all(len(s.trend_mb) == TREND_POINTS for s in summaries.values())
     assert elapsed < 0.8, f"{elapsed:.2f} s"

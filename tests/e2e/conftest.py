@@ -15,6 +15,7 @@ import secrets
 import select
 import shlex
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -29,6 +30,10 @@ TOKEN = "e2e-token-" + secrets.token_hex(4)
 WIDTH, HEIGHT = 120, 35
 #: The demo backend's seeded manual backups take this long to complete.
 CREATE_SECONDS = 2.5
+#: How long a backup or restore lasts when a test must see it under way: the screen is
+#: read by polling tmux, and on a loaded machine the app can take seconds to draw the row
+#: or dialog after the request (a 2.5 s window could pass between two looks).
+UNDER_WAY_SECONDS = 8.0
 
 #: This test run's own cache and state directories (removed when the run ends).
 _SCRATCH = Path(tempfile.mkdtemp(prefix="vpstui-e2e-"))
@@ -54,10 +59,17 @@ def clean_env(**extra: str) -> dict[str, str]:
 
 
 def stop(process: subprocess.Popen[str]) -> None:
-    """Terminate `process`, killing it if it does not exit within 10 s."""
+    """Terminate `process`; if it is still busy after 3 s (a demo backend finishing an answer
+    the `slow` fault holds for 30 s), interrupt it, as a second Ctrl-C would (uvicorn then
+    stops waiting); kill it if it has still not exited 10 s later."""
     if process.poll() is not None:
         return
     process.terminate()
+    try:
+        process.wait(timeout=3)
+        return
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
@@ -125,10 +137,22 @@ def backend_url(tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
+def unhurried_backend_url(tmp_path: Path) -> Iterator[str]:
+    """`backend_url` whose new backups stay in progress for `UNDER_WAY_SECONDS`."""
+    yield from serve_backend(tmp_path, "--create-seconds", str(UNDER_WAY_SECONDS))
+
+
+@pytest.fixture
 def restoring_backend_url(tmp_path: Path) -> Iterator[str]:
     """The demo backend with its explicit option on: a server shows `restoring` while a
-    restore runs (undocumented; the app must not need it)."""
-    yield from serve_backend(tmp_path, "--restore-status")
+    restore runs (undocumented; the app must not need it). Backups and restores take
+    `UNDER_WAY_SECONDS`, so a test can see them under way."""
+    yield from serve_backend(
+        tmp_path,
+        "--restore-status",
+        "--create-seconds", str(UNDER_WAY_SECONDS),
+        "--restore-seconds", str(UNDER_WAY_SECONDS),
+    )  # fmt: skip
 
 
 class Pane:

@@ -53,7 +53,15 @@ def test_check_over_http_parsed_as_a_monitoring_system(
     environ: Callable[..., dict[str, str]],
     api_token: str,
 ) -> None:
-    done = run_check(environ, empty_config, backend_url, token_file)
+    # The seeded account's ages depend on the time of day: its automatic backups run at
+    # 03:00 UTC, so every server's newest completed backup is 0-24 h old, except
+    # db-replica's (today's run is still in progress): 24-48 h. With the default 36 h limit
+    # db-replica was overdue only after 15:00 UTC, and past 40 h (the strict run below)
+    # critical after 19:00 UTC. A 24 h limit (so critical at 48 h) tells them apart at any
+    # hour, and still comes from the config as a monitoring host's would.
+    config = empty_config.with_name("check.toml")
+    config.write_text("stale_after_hours = 24\n")
+    done = run_check(environ, config, backend_url, token_file)
     state, text, perf, details = parse_plugin_output(done.stdout)
     assert done.returncode == STATE_CODES[state] == 1, done.stderr
     assert "db-primary: manual backups full (10 of 10)" in text
@@ -70,7 +78,7 @@ def test_check_over_http_parsed_as_a_monitoring_system(
     assert api_token not in done.stdout + done.stderr
 
     strict = run_check(
-        environ, empty_config, backend_url, token_file, "--warn-age", "1m", "--crit-age", "40h"
+        environ, empty_config, backend_url, token_file, "--warn-age", "1m", "--crit-age", "50h"
     )
     state, _, _, _ = parse_plugin_output(strict.stdout)
     assert (state, strict.returncode) == ("WARNING", 1)

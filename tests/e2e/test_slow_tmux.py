@@ -1,6 +1,9 @@
 """A refresh without an answer, over real HTTP in a real terminal (issue 12, item 2): the
-demo backend holds backup list answers for 30 s; vpstui (read timeout 2 s) says at once
+demo backend holds backup list answers for 30 s; vpstui (read timeout 4 s) says at once
 that it is waiting and retrying, keeps the rows, and ctrl+r asks again at once.
+
+"retrying 2/3" is on screen from the first try's timeout to the second's (the timeout plus
+the backoff): 4 s, not 2, so that polling tmux on a loaded machine cannot miss it.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ def test_waiting_for_an_answer_is_shown_and_ctrl_r_recovers(
     last retry; the rows stay; after the fault, ctrl+r brings "● live" back at once."""
     command = [
         sys.executable, "-m", "vpstui", "--api-url", faulty_url, "--config", str(empty_config),
-        "--server", "12345", "--timeout", "2", "--idle-refresh", "0",
+        "--server", "12345", "--timeout", "4", "--idle-refresh", "0",
     ]  # fmt: skip
     pane.start(command, clean_env(VPS_API_TOKEN=TOKEN, VPSTUI_STATE_DIR=str(tmp_path / "state")))
     pane.wait_for(lambda s: "● live" in s and "web-server-01" in s, timeout=20, what="rows")
@@ -34,7 +37,7 @@ def test_waiting_for_an_answer_is_shown_and_ctrl_r_recovers(
     fault(faulty_url, name="slow", method="GET", path="/api/v1/backups/", seconds=30)
     pane.keys("C-r")
     screen = pane.wait_for(
-        lambda s: "no answer for" in s and "retrying 2/3" in s, timeout=8, what="the wait said"
+        lambda s: "no answer for" in s and "retrying 2/3" in s, timeout=15, what="the wait said"
     )
     assert "◌ waiting" in screen and "stale" not in screen
     assert "2515  web-server-01" in screen  # the rows stay

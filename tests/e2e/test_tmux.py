@@ -86,9 +86,12 @@ def quit_and_wait(pane: Any) -> int:
 
 
 def test_create_a_backup_and_watch_it_complete(
-    pane: Any, backend_url: str, api_token: str, empty_config: Path
+    pane: Any, unhurried_backend_url: str, api_token: str, empty_config: Path
 ) -> None:
-    """Scope to one server, create a described backup, and see polling finish it: one POST."""
+    """Scope to one server, create a described backup, and see polling finish it: one POST.
+
+    (The backup stays in progress long enough to be seen running on a loaded machine.)"""
+    backend_url = unhurried_backend_url
     pane.start(
         vpstui("--api-url", backend_url, "--poll-interval", "1"),
         {"VPS_API_TOKEN": api_token, "VPSTUI_CONFIG": str(empty_config)},

@@ -17,7 +17,7 @@ from vpstui.ui.app import VpsApp
 from vpstui.ui.screens.main import MainScreen
 
 from .test_main_screen import main_of, settle, wait_until
-from .test_restore_safety import MAIL, open_restore
+from .test_restore_safety import MAIL, open_restore, step_through_the_restore
 
 AppFactory = Callable[..., VpsApp]
 
@@ -77,9 +77,11 @@ async def test_restore_accepted_then_ended_only_on_evidence(
         await wait_until(pilot, lambda: kinds(out) == ["restore_accepted"], 10)
         accepted = events(out)[0]
         assert accepted["server_id"] == MAIL and accepted["backup_id"] == dialog.backup.id
-        for seconds in (6, 60, 6, 6):
-            clock.advance(seconds)
-            await pilot.pause(0.3)
+        # Each clock step waits for the follow-up's read (a fixed pause could let the next
+        # jump carry the clock past the restore before the follow-up saw it restoring).
+        await step_through_the_restore(
+            pilot, clock, backend, lambda: bool(main_of(app).follower.restoring)
+        )
         await wait_until(pilot, lambda: not main_of(app).follower.restoring, 10)
         await wait_until(pilot, lambda: len(kinds(out)) == 2, 10)
         ended = events(out)[1]

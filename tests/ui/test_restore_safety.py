@@ -175,7 +175,9 @@ async def test_a_restore_left_running_is_followed_in_the_next_session(
         await pilot.press(*"mail-relay", "enter")
         await wait_until(pilot, lambda: isinstance(first.screen, MainScreen))
     assert backend.state.servers[MAIL].status == "restoring"
-    second = make_app(ops_path=ops)
+    # Reads every 3 s, the step `step_through_the_restore` moves the clock by: with the
+    # default 5 s, every other step waited 5 s (real) for a read that could not come.
+    second = make_app(ops_path=ops, poll_interval=3)
     async with second.run_test(size=(120, 35)) as pilot:
         await settle(second, pilot)
         assert any("earlier session" in n.message for n in second._notifications)
@@ -184,7 +186,8 @@ async def test_a_restore_left_running_is_followed_in_the_next_session(
             pilot, clock, backend, lambda: bool(main_of(second).follower.restoring)
         )
         await wait_until(pilot, lambda: not main_of(second).follower.restoring)
-        assert any("finished" in n.message for n in second._notifications)
+        # The end is said by `notify`, which reaches `_notifications` as a message: wait.
+        await wait_until(pilot, lambda: any("finished" in n.message for n in second._notifications))
     assert json.loads(ops.read_text()) == []
 
 
