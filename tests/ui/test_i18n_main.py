@@ -115,7 +115,8 @@ def test_statuses_types_and_expiry_words() -> None:
         "已完成",
         "失败",
     ]
-    assert status_text("restoring") == "restoring"  # a status the API invents: as it sent it
+    assert status_text("restoring") == "恢复中"  # undocumented, but known by its word
+    assert status_text("rebuilding") == "rebuilding"  # a status the API invents: as it sent it
     assert status_text(None) == "未知"
     assert (type_text("manual"), type_text("automatic")) == ("手动", "自动")
     assert expires_text(backup(), NOW) == "永不"
