@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import signal
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -110,6 +111,9 @@ async def test_sighup_records_what_is_in_flight_and_exits(
         signal.raise_signal(signal.SIGHUP)
         await pilot.pause(0.2)
     assert app.return_code == 128 + signal.SIGHUP
+    # The guard that ends a process whose terminal is gone is for a real terminal only:
+    # here it would end the test run itself (tests/e2e/test_hangup_tmux.py covers it).
+    assert "vpstui-end-anyway" not in [thread.name for thread in threading.enumerate()]
     audit = [(e["outcome"], e["message"]) for e in read_entries(tmp_path / "audit.jsonl")]
     assert audit[-1][0] == "unknown" and "ended by SIGHUP" in (audit[-1][1] or "")
     [entry] = json.loads((tmp_path / "operations.json").read_text())

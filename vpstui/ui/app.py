@@ -155,7 +155,8 @@ class VpsApp(VpsAppBase):
         abandon_in_flight(
             f"vpstui was ended by {name} while waiting for the answer; checked at the next start."
         )
-        end_anyway_after(EXIT_GRACE, 128 + signum)
+        if not self.is_headless:  # a real terminal's driver (never a test's process)
+            end_anyway_after(EXIT_GRACE, 128 + signum)
         self.exit(return_code=128 + signum)
 
     async def action_quit(self) -> None:
