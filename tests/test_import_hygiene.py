@@ -29,15 +29,41 @@ def modules_after_import(statement: str) -> set[str]:
 
 @pytest.mark.parametrize(
     "statement",
-    ["import vpstui.api, vpstui.config", "from vpstui.api import VpsClient, ApiError"],
+    ["from vpstui.api import VpsClient\nimport vpstui.config", "import vpstui.api.client"],
 )
 def test_api_and_config_do_not_import_textual(statement: str) -> None:
-    """`import vpstui.api, vpstui.config` loads httpx but no Textual and no UI module."""
+    """The client and the config load httpx but no Textual and no UI module."""
     modules = modules_after_import(statement)
     assert "vpstui.api.client" in modules, "control: the import really happened"
     assert "httpx" in modules
     assert not {m for m in modules if m == "textual" or m.startswith("textual.")}
     assert not {m for m in modules if m.startswith("vpstui.ui")}
+
+
+def test_models_errors_and_the_cache_do_not_import_httpx() -> None:
+    """`vpstui.api` names are imported one by one (issue 13): the models, the errors, the
+    URL rules and the listing cache need no httpx, so the app's first frame does not."""
+    modules = modules_after_import(
+        "import vpstui.api\n"
+        "from vpstui.api import ApiError, Backup, NotFoundError, Secret, Server, report_to\n"
+        "from vpstui.api.address import api_host, check_api_url\n"
+        "import vpstui.cache, vpstui.config, vpstui.loading, vpstui.operations"
+    )
+    assert {"vpstui.api.models", "vpstui.api.errors", "vpstui.cache"} <= modules, "control"
+    assert "httpx" not in modules
+    assert "vpstui.api.client" not in modules
+
+
+def test_every_public_name_of_the_library_resolves() -> None:
+    """Each name in `vpstui.api.__all__` is found where `_HOMES` says (a name moved to
+    another module would otherwise fail only when a script first asks for it)."""
+    import vpstui.api
+
+    for name in vpstui.api.__all__:
+        assert getattr(vpstui.api, name) is not None, name
+    assert sorted(vpstui.api.__all__) == sorted(vpstui.api._HOMES)
+    with pytest.raises(AttributeError):
+        vpstui.api.NoSuchThing  # noqa: B018
 
 
 def test_control_textual_is_detected() -> None:
@@ -52,7 +78,8 @@ def test_importing_the_library_leaves_httpx_alone() -> None:
     """`import vpstui.api` has no side effect on other libraries: httpx's own CLI module
     is the real one, exactly as after `import httpx` alone (issue 11)."""
     code = (
-        "import vpstui, vpstui.api, sys\n"
+        "import vpstui, sys\n"
+        "from vpstui.api import VpsClient\n"
         "cli = sys.modules.get('httpx._main')\n"
         "print(cli is not None and 'vpstui' not in (cli.__doc__ or ''))\n"
     )
@@ -71,8 +98,10 @@ def test_control_httpx_alone_imports_its_command_line_client() -> None:
 
 def test_the_program_start_keeps_httpx_command_line_client_off() -> None:
     """`vpstui` itself (`cli.main`) keeps httpx's CLI (click, pygments, rich.syntax) off
-    its start-up path, and loads httpx on the way (control)."""
-    modules = modules_after_import("from vpstui import cli\ncli.main(['--audit-log'])")
+    its start-up path, also when the client is built later (control: httpx is loaded)."""
+    modules = modules_after_import(
+        "from vpstui import cli\ncli.main(['--audit-log'])\nimport vpstui.api.client"
+    )
     assert "httpx" in modules, "control: the start-up path imported httpx"
     assert not {"click", "pygments", "rich.syntax"} & modules
 
@@ -99,10 +128,11 @@ def test_httpx_main_still_runs_the_real_command_line_client() -> None:
 
 
 def test_tui_start_imports_no_dialog_or_crash_module() -> None:
-    """Dialogs, help and crash reporting are imported when first needed, not at start."""
+    """Dialogs, help and crash reporting are imported when first needed, not at start; nor
+    is httpx, with the API client (built after the first frame; issue 13)."""
     modules = modules_after_import("import vpstui.cli, vpstui.ui.app")
     assert "vpstui.ui.screens.main" in modules, "control: the app's modules were imported"
-    lazy = {"vpstui.ui.dialogs", "vpstui.ui.screens.help", "vpstui.crash"}
+    lazy = {"vpstui.ui.dialogs", "vpstui.ui.screens.help", "vpstui.crash", "httpx"}
     assert not lazy & modules
 
 

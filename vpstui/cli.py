@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from vpstui import __version__
 from vpstui.commands.language import HelpFormatter
-from vpstui.connection import build_client, missing_token_message, said
+from vpstui.connection import build_client, missing_token_message, plan_client, said
 from vpstui.i18n import _
 
 # Everything else is imported where it is used: `main` turns the garbage collector off
@@ -286,7 +286,7 @@ def run_app(
     from vpstui.api.errors import ApiError
 
     try:
-        api = build_client(settings, timeout)
+        api = plan_client(settings, timeout)
     except ApiError as error:
         print(said(error), file=sys.stderr)
         return EXIT_USAGE

@@ -36,7 +36,7 @@ from typing import Any
 
 import msgspec
 
-from vpstui.api.client import DEFAULT_API_URL
+from vpstui.api.address import DEFAULT_API_URL
 from vpstui.api.secret import Secret
 from vpstui.config_values import LIMITS, ConfigError, check_number, parse_colour
 from vpstui.i18n import N_, _

@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from vpstui.api.client import VpsClient
+    from vpstui.api.secret import Secret
     from vpstui.config import Settings
 
-__all__ = ["build_client", "missing_token_message", "said"]
+__all__ = ["PlannedClient", "build_client", "missing_token_message", "plan_client", "said"]
 
 
 def said(message: object) -> str:
@@ -68,3 +69,46 @@ def build_client(
         total_timeout=limits[1],
         page_concurrency=settings.page_concurrency,
     )
+
+
+class PlannedClient:
+    """The API client of some settings, built when it is first needed.
+
+    The app draws its first frame (rows from the listing cache) before it builds the
+    client: importing httpx and building the client is about a tenth of a start (issue
+    13). What the app needs of the client before then is here: the API host (the header,
+    the cache, the ledger) and the token (redaction). The URL has passed `check_api_url`;
+    `build` may still refuse one that httpx cannot read (`ApiError`).
+    """
+
+    def __init__(self, settings: Settings, token: Secret, timeout: float | None) -> None:
+        from vpstui.api.address import api_host
+
+        self.settings = settings
+        self.token = token
+        self.timeout = timeout
+        self.host = api_host(settings.api_url)
+
+    def __repr__(self) -> str:
+        return f"PlannedClient(host={self.host!r})"
+
+    def build(self) -> VpsClient:
+        client = build_client(self.settings, self.timeout)
+        assert client is not None  # settings with a token
+        return client
+
+
+def plan_client(
+    settings: Settings, timeout: float | None = None
+) -> VpsClient | PlannedClient | None:
+    """The client for `settings` as the app takes it: planned (built after the first frame)
+    for a real API, built now for the demo; None without a token. Raises `ApiError` when
+    the API URL may not carry the token."""
+    if settings.demo:
+        return build_client(settings, timeout)
+    if settings.token is None:
+        return None
+    from vpstui.api.address import check_api_url
+
+    check_api_url(settings.api_url)
+    return PlannedClient(settings, settings.token, timeout)

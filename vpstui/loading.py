@@ -20,20 +20,21 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import datetime, timedelta
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from vpstui.api import (
     ApiError,
-    Page,
     RequestEvent,
     Server,
     TryEnded,
     TryRetrying,
     TryStarted,
-    VpsClient,
     reporting_to,
 )
 from vpstui.i18n import _
+
+if TYPE_CHECKING:
+    from vpstui.api import Page, VpsClient
 
 T = TypeVar("T")
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Awaitable, Iterable
+from typing import TYPE_CHECKING
 
-from vpstui.api import ApiError, AuthenticationError, NotFoundError, Server, VpsClient
+from vpstui.api import ApiError, AuthenticationError, NotFoundError, Server
 from vpstui.format import list_text, safe_text
 from vpstui.i18n import _, ngettext
 from vpstui.summary import servers_from_backups
+
+if TYPE_CHECKING:
+    from vpstui.api.client import VpsClient
 
 __all__ = [
     "AccountServers",

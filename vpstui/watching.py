@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from vpstui.api import ApiError, AuthenticationError, Backup, Server, VpsClient
+from vpstui.api import ApiError, AuthenticationError, Backup, Server
 from vpstui.clock import Clock
 from vpstui.notify import Event, OverdueWatch, UnreachableWatch, backup_changes
 from vpstui.summary import summarize
+
+if TYPE_CHECKING:
+    from vpstui.api.client import VpsClient
 
 __all__ = ["MAX_SERVERS_PER_TICK", "Watcher"]
 

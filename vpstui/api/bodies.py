@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
-from typing import Any
-
-import httpx
+from typing import TYPE_CHECKING, Any
 
 from vpstui.api.secret import redact
+
+if TYPE_CHECKING:
+    import httpx
 
 __all__ = ["describe_body", "parse_retry_after"]
 

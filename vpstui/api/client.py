@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 import httpx
 
 from vpstui import __version__
+from vpstui.api.address import DEFAULT_API_URL
 from vpstui.api.decoding import PageDecoder, decode_json, read_page, server_page
 from vpstui.api.errors import BadResponseError
 from vpstui.api.models import (
@@ -54,7 +55,6 @@ from vpstui.i18n import L_, _
 
 __all__ = ["DEFAULT_API_URL", "DEFAULT_TIMEOUT", "Page", "VpsClient"]
 
-DEFAULT_API_URL = "https://admin.vps.org"
 #: connect 5 s, read 15 s; `total` bounds a whole request including slow-drip bodies.
 DEFAULT_TIMEOUT = httpx.Timeout(connect=5.0, read=15.0, write=15.0, pool=5.0)
 DEFAULT_TOTAL_TIMEOUT = 45.0

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import Any, TypeVar
-
-import httpx
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from vpstui.api.errors import BadResponseError
 from vpstui.api.models import DecodedPage, Server, UnreadablePage, decode_page, parse_server
 from vpstui.i18n import L_, N_
+
+if TYPE_CHECKING:
+    import httpx
 
 T = TypeVar("T")
 PageDecoder = Callable[[bytes], DecodedPage[T]]

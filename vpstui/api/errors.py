@@ -25,12 +25,14 @@ echo the header (a proxy's error page): it is redacted (`secret.redact`, the tok
 from __future__ import annotations
 
 from collections.abc import Iterable
-
-import httpx
+from typing import TYPE_CHECKING
 
 from vpstui.api.bodies import describe_body, parse_retry_after
 from vpstui.api.secret import redact
 from vpstui.i18n import L_, N_, Lazy, english
+
+if TYPE_CHECKING:  # httpx is imported only with the client: not on the app's start path
+    import httpx
 
 __all__ = [
     "ApiError",
@@ -244,6 +246,8 @@ def _at(action: Lazy, status: int, said: Lazy) -> dict[str, object]:
 
 def error_from_transport(exc: httpx.TransportError, *, action: str | Lazy, host: str) -> ApiError:
     """The `ApiError` for a request that got no answer. Never includes headers or the token."""
+    import httpx  # loaded already: `exc` is one of its errors
+
     doing = _action(action)
     if isinstance(exc, httpx.TimeoutException):
         while_ = {

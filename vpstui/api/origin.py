@@ -3,31 +3,16 @@ to requests for that exact origin (scheme, host and port)."""
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import Generator
 
 import httpx
 
+from vpstui.api.address import check_parts, is_loopback
 from vpstui.api.errors import InsecureUrlError
 from vpstui.api.secret import Secret
 from vpstui.i18n import L_, N_, Lazy
 
 __all__ = ["BearerAuth", "check_base_url", "is_loopback", "token_header_problem"]
-
-
-def is_loopback(host: str) -> bool:
-    """True for exactly `localhost` and the loopback addresses (127.0.0.0/8, ::1).
-
-    A name under `.localhost` is not taken on trust: it is resolved through DNS like any
-    other name and may point anywhere.
-    """
-    host = host.strip("[]").lower()
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check_base_url(url: str) -> httpx.URL:
@@ -46,18 +31,7 @@ def check_base_url(url: str) -> httpx.URL:
                 url=url,
             )
         ) from None
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        raise InsecureUrlError(L_("The API URL must start with https:// (got {url!r}).", url=url))
-    if parsed.userinfo:
-        raise InsecureUrlError(L_("The API URL must not contain a user name or password."))
-    if parsed.scheme == "http" and not is_loopback(parsed.host):
-        raise InsecureUrlError(
-            L_(
-                "Refusing plain http:// for {host}: the token would travel unencrypted. "
-                "Use https:// (http is only allowed for 127.0.0.0/8, ::1 and localhost).",
-                host=parsed.host,
-            )
-        )
+    check_parts(url, parsed.scheme, parsed.host, bool(parsed.userinfo))
     return parsed.copy_with(path=parsed.path.rstrip("/"), query=None, fragment=None)
 
 

@@ -15,14 +15,18 @@ cannot tell; the outcome stays unknown and the text says so). No Textual.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
 
 import msgspec
 
-from vpstui.api import Backup, VpsClient
+from vpstui.api import Backup
 from vpstui.format import safe_text, status_word
 from vpstui.i18n import L_, N_, Lazy
 
 from .ledger import Operation
+
+if TYPE_CHECKING:
+    from vpstui.api.client import VpsClient
 
 __all__ = ["CLOCK_MARGIN", "Recheck", "recheck", "recheck_create", "recheck_delete"]
 

@@ -14,15 +14,19 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 import msgspec
 
-from vpstui.api import ApiError, AuthenticationError, NotFoundError, Server, VpsClient
+from vpstui.api import ApiError, AuthenticationError, NotFoundError, Server
 from vpstui.clock import Clock
 from vpstui.format import safe_text, status_word
 from vpstui.i18n import _
 
 from .waiting import GaveUp, WaitPolicy, wait_until
+
+if TYPE_CHECKING:
+    from vpstui.api.client import VpsClient
 
 __all__ = [
     "STEADY_STATUSES",

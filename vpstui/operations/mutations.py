@@ -16,16 +16,19 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 import msgspec
 
-from vpstui.api import ApiError, Backup, CreateResult, NotFoundError, RestoreResult, VpsClient
+from vpstui.api import ApiError, Backup, CreateResult, NotFoundError, RestoreResult
 from vpstui.audit import AuditLog, Outcome
 from vpstui.clock import Clock
 
 from .checks import Recheck, recheck
 from .ledger import Kind, Operation, OperationLedger
+
+if TYPE_CHECKING:
+    from vpstui.api.client import VpsClient
 
 __all__ = ["Mutations", "Sent", "abandon_in_flight", "in_flight"]
 

@@ -11,7 +11,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from textual import on, work
 from textual.app import SystemCommand
@@ -19,9 +19,10 @@ from textual.binding import Binding, BindingType
 from textual.markup import escape
 from textual.screen import Screen
 
-from vpstui.api.client import VpsClient
+from vpstui.api.errors import ApiError
 from vpstui.clock import Clock
 from vpstui.config import ConfigError, Settings
+from vpstui.connection import PlannedClient
 from vpstui.format import safe_text
 from vpstui.i18n import N_, _
 from vpstui.loading import SLOW_AFTER, StartupPrefetch, initial_scope
@@ -45,6 +46,9 @@ PALETTE = N_("palette")
 #: 1 start in 10 left a vpstui process behind (what was in flight is recorded first).
 EXIT_GRACE = 3.0
 
+if TYPE_CHECKING:
+    from vpstui.api.client import VpsClient
+
 # Not imported here, so not on the start path (issue 4): the dialogs, the help screen and
 # crash reporting, each imported where it is first needed.
 
@@ -66,7 +70,7 @@ class VpsApp(VpsAppBase):
     def __init__(
         self,
         settings: Settings,
-        api: VpsClient | None,
+        api: VpsClient | PlannedClient | None,
         *,
         clock: Clock | None = None,
         tick_seconds: float = 1.0,
@@ -123,7 +127,7 @@ class VpsApp(VpsAppBase):
     def get_default_screen(self) -> Screen[Any]:
         """The first screen is the app's default screen: no blank one to build and paint
         before it (about 15 ms of start-up, issue 4)."""
-        screen: Screen[Any] = FirstRunScreen() if self._api is None else MainScreen()
+        screen: Screen[Any] = MainScreen() if self.has_client else FirstRunScreen()
         # Textual 8.2.8 gives the default screen no result callback, so `switch_screen`
         # away from it would pop from an empty list; give it the one `push_screen` would.
         screen._push_result_callback(self, None)
@@ -133,11 +137,15 @@ class VpsApp(VpsAppBase):
         # Before any widget exists: the main screen's first requests get a head start,
         # unless the listing cache has rows for its first frame: then they leave right
         # after that frame (building the HTTPS client is no part of it; issue 13).
-        if self._api is not None:
+        if self.has_client:
             scope = initial_scope(self.settings.server)
             if self.read_listing_cache(scope):
                 return
-            self.prefetch = StartupPrefetch(self._api, scope, self.request_watch)
+            try:
+                api = self.api
+            except ApiError:
+                return  # the app is ending with the reason (`api`)
+            self.prefetch = StartupPrefetch(api, scope, self.request_watch)
 
     def on_mount(self) -> None:
         if self._on_first_frame is not None:

@@ -9,31 +9,38 @@ wires screens together, the screens do not reach back into it.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import App
 from textual.notifications import SeverityLevel
 
-from vpstui.api.client import VpsClient
+from vpstui.api.errors import ApiError
 from vpstui.audit import AuditLog, default_audit_path, state_dir
 from vpstui.cache import CachedListing, ListingCache
 from vpstui.clock import Clock, SystemClock
 from vpstui.config import Settings
+from vpstui.connection import PlannedClient, said
 from vpstui.format import safe_text
 from vpstui.i18n import _
 from vpstui.loading import SLOW_AFTER, RequestWatch, Scope, StartupPrefetch
 from vpstui.operations import OPS_FILE, OperationLedger
 from vpstui.ui.screens.first_run import FirstRunScreen
 
+if TYPE_CHECKING:
+    from vpstui.api.client import VpsClient
+
 __all__ = ["VpsAppBase"]
 
 
 class VpsAppBase(App[None]):
-    """The app's state and services. `api` None means no token: the first-run screen explains."""
+    """The app's state and services. `api` None means no token: the first-run screen explains.
+    A `PlannedClient` is built when the app first needs it (after its first frame, when the
+    listing cache has rows for it)."""
 
     def __init__(
         self,
         settings: Settings,
-        api: VpsClient | None,
+        api: VpsClient | PlannedClient | None,
         *,
         clock: Clock | None = None,
         tick_seconds: float = 1.0,
@@ -43,7 +50,10 @@ class VpsAppBase(App[None]):
     ) -> None:
         super().__init__()
         self.settings = settings
-        self._api = api
+        self._planned = api if isinstance(api, PlannedClient) else None
+        self._api = None if isinstance(api, PlannedClient) else api
+        #: Why the planned client could not be built (the app is ending).
+        self._refused: ApiError | None = None
         self.clock: Clock = clock or SystemClock()
         self.tick_seconds = tick_seconds
         #: Tokens of profiles used earlier in this session: still redacted everywhere.
@@ -71,9 +81,9 @@ class VpsAppBase(App[None]):
         """Read this account's listing cache for `scope` now (the first screen takes it
         with `take_listing_cache`); True if it holds rows to show. Nothing is read for the
         demo, with `cache = false`, or without a client."""
-        if not self.settings.cache or self.settings.demo or self._api is None:
+        if not self.settings.cache or self.settings.demo or not self.has_client:
             return False
-        cache = ListingCache(self._api.host, self.settings.profile)
+        cache = ListingCache(self.api_host, self.settings.profile)
         found = cache.load(scope)
         self.startup_cache = (scope, cache, found)
         return found is not None
@@ -84,11 +94,36 @@ class VpsAppBase(App[None]):
         read, self.startup_cache = self.startup_cache, None
         if read is not None and read[0] == scope:
             return read[1], read[2]
-        cache = ListingCache(self.api.host, self.settings.profile)
+        cache = ListingCache(self.api_host, self.settings.profile)
         return cache, cache.load(scope)
 
     @property
+    def has_client(self) -> bool:
+        """False without a token (the first-run screen is showing)."""
+        return self._api is not None or self._planned is not None
+
+    @property
+    def api_host(self) -> str:
+        """The API's host, as `api.host` says it, without building the client."""
+        if self._planned is not None:
+            return self._planned.host
+        return self.api.host  # the client's, or RuntimeError without one
+
+    @property
     def api(self) -> VpsClient:
+        """The API client: a planned one is built now. If httpx cannot read the API URL
+        (checked only loosely before the first frame), the app ends with the reason, as it
+        would have before starting, and the caller gets the `ApiError`."""
+        if self._api is None and self._planned is not None:
+            if self._refused is not None:
+                raise self._refused  # said once
+            try:
+                self._api = self._planned.build()
+            except ApiError as error:
+                self._refused = error
+                self.exit(return_code=2, message=said(error))
+                raise
+            self._planned = None
         if self._api is None:
             raise RuntimeError("no API client: the first-run screen is showing")
         return self._api
@@ -98,6 +133,7 @@ class VpsAppBase(App[None]):
         previous tokens stay redacted). Returns the previous client, for the caller to close
         once nothing uses it any more."""
         old = self._api
+        self._planned = None  # never built: nothing to close
         if self.prefetch is not None:  # the old account's, if never taken
             self.prefetch.cancel()
             self.prefetch = None
@@ -112,8 +148,9 @@ class VpsAppBase(App[None]):
     def secrets(self) -> list[str]:
         """Every token this app knows, to be removed from anything it writes or prints."""
         found = [self.settings.token.reveal()] if self.settings.token else []
-        if self._api is not None and self._api.token and self._api.token.reveal() not in found:
-            found.append(self._api.token.reveal())
+        for client in (self._api, self._planned):
+            if client is not None and client.token and client.token.reveal() not in found:
+                found.append(client.token.reveal())
         found += [past for past in self._past_secrets if past not in found]
         return found
 

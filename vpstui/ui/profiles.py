@@ -10,17 +10,20 @@ client and puts a fresh main screen in place, so nothing of the previous account
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING, TypeAlias
 
 from textual.message import Message
 
-from vpstui.api.client import VpsClient
 from vpstui.config import Settings
 from vpstui.i18n import _
+
+if TYPE_CHECKING:
+    from vpstui.api.client import VpsClient
 
 __all__ = ["ProfileFailed", "ProfileOpened", "ProfileOpener", "profile_help", "profile_title"]
 
 #: Resolve a profile by name and build its client; raises `ConfigError`.
-ProfileOpener = Callable[[str], tuple[Settings, VpsClient]]
+ProfileOpener: TypeAlias = "Callable[[str], tuple[Settings, VpsClient]]"
 
 
 class ProfileOpened(Message):

@@ -92,7 +92,7 @@ class MainScreen(MarkingActions):
     def on_mount(self) -> None:
         settings = self.app.settings
         self.connection = Connection(
-            host=self.app.api.host,
+            host=self.app.api_host,
             demo=settings.demo,
             profile=settings.profile,
             colour=settings.colour,

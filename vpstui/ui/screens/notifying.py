@@ -54,7 +54,7 @@ class NotifyingScreen(BackupActions):
         self.notify(safe_text(text, 300), title="notify_command", severity="warning", timeout=10)
 
     def _event_context(self) -> dict[str, Any]:
-        return {"profile": self.app.settings.profile, "api_host": self.app.api.host}
+        return {"profile": self.app.settings.profile, "api_host": self.app.api_host}
 
     def send_event(self, event: Event) -> None:
         """Hand `event` to the command (queued: never blocks)."""

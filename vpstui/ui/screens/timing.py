@@ -45,14 +45,14 @@ class TimingActions(NotifyingScreen):
     def on_mount(self) -> None:
         settings = self.app.settings
         path = durations_path(settings.demo, self.durations_file)
-        self.durations = DurationHistory.load(path, self.app.api.host)
+        self.durations = DurationHistory.load(path, self.app.api_host)
         self.table.eta = self.estimate_short
 
     def _history(self) -> DurationHistory | None:
         """The history of the API host in use (a profile switch changes the host)."""
         history = self.durations
-        if history is not None and history.host != self.app.api.host:
-            history = self.durations = DurationHistory.load(history.path, self.app.api.host)
+        if history is not None and history.host != self.app.api_host:
+            history = self.durations = DurationHistory.load(history.path, self.app.api_host)
         return history
 
     def estimate(self, backup: Backup, now: datetime) -> str | None:
