@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.widgets import Footer as TextualFooter
 from textual.widgets._footer import FooterKey
 
-from vpstui.i18n import N_, _
+from vpstui.i18n import N_, _, current
 
 __all__ = ["TEXTUAL_KEYS", "Footer", "KeysFooter"]
 
@@ -25,7 +25,36 @@ TEXTUAL_KEYS = (N_("Dismiss menu"),)
 
 
 class Footer(TextualFooter):
-    """`textual.widgets.Footer` with translated key descriptions."""
+    """`textual.widgets.Footer` with translated key descriptions, rebuilt only when the
+    keys it shows have changed.
+
+    Textual's footer rebuilds all its keys each time a screen says its bindings may have
+    changed (focus moved, a dialog closed, …), ~25 ms each: at start that was four times
+    before the first frame with live rows (issue 13), to show the same keys.
+    """
+
+    #: What the keys were last built from (None: not built yet).
+    _built_from: object = None
+
+    def _keys_shown(self) -> object:
+        """Everything `compose` builds the keys from: the shown bindings as the screen has
+        them now (enabled, tooltip), the palette key, and the language they are shown in."""
+        shown = tuple(
+            (binding, enabled, tooltip)
+            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
+            if binding.show
+        )
+        return (shown, self.show_command_palette, self.app.ENABLE_COMMAND_PALETTE, current())
+
+    async def recompose(self) -> None:
+        if not self._bindings_ready or not self.is_attached:
+            await super().recompose()
+            return
+        keys = self._keys_shown()
+        if keys == self._built_from:
+            return  # the same keys: nothing to rebuild
+        self._built_from = keys
+        await super().recompose()
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
