@@ -89,6 +89,7 @@ def _app(url: str, concurrency: int, poll: float) -> tuple[Any, CountingTranspor
     import httpx
 
     from vpstui.api import VpsClient
+    from vpstui.cli import _startup_done
     from vpstui.config import Settings
     from vpstui.ui.app import VpsApp
 
@@ -101,7 +102,8 @@ def _app(url: str, concurrency: int, poll: float) -> tuple[Any, CountingTranspor
         timeout=httpx.Timeout(30.0),
     )
     settings = Settings(api_url=url, poll_interval=poll, idle_refresh=60.0)
-    return VpsApp(settings, api), counting
+    # As the program does (`vpstui.cli`): start-up's heap leaves the collector at the first frame.
+    return VpsApp(settings, api, on_first_frame=_startup_done), counting
 
 
 async def _load(url: str, total: int, concurrency: int, poll: float = 5.0) -> dict[str, Any]:
