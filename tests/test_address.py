@@ -52,6 +52,8 @@ def test_api_host_of_a_malformed_url_does_not_raise(url: str) -> None:
         ("https://user:pw@api.example.com", "user name or password"),
         ("https://user@api.example.com", "user name or password"),
         ("http://[::1", "not a valid URL"),
+        ("http://127.0.0.1:99999", "not a valid URL"),
+        ("https://api.example.com:0", "not a valid URL"),
     ],
 )
 def test_check_api_url_refuses_what_the_client_refuses(url: str, reason: str) -> None:

@@ -71,9 +71,12 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def check_parts(url: str, scheme: str, host: str, userinfo: bool) -> None:
+def check_parts(url: str, scheme: str, host: str, userinfo: bool, port: int | None) -> None:
     """`InsecureUrlError` unless a URL so read may carry the token: https anywhere,
-    plain http only on loopback, and no user name or password in it."""
+    plain http only on loopback, and no user name or password in it; and a port that
+    can be connected to (1-65535)."""
+    if port is not None and not 0 < port < 65536:
+        raise InsecureUrlError(L_("The API URL {url!r} is not a valid URL.", url=url))
     if scheme not in ("http", "https") or not host:
         raise InsecureUrlError(L_("The API URL must start with https:// (got {url!r}).", url=url))
     if userinfo:
@@ -94,7 +97,7 @@ def check_api_url(url: str) -> None:
     The client checks again as httpx reads the URL, which also refuses malformed ones."""
     try:
         parts = urlsplit(url)
-        host = parts.hostname or ""
+        host, port = parts.hostname or "", parts.port  # port: ValueError if out of range
     except ValueError as exc:
         raise InsecureUrlError(L_("The API URL {url!r} is not a valid URL.", url=url)) from exc
-    check_parts(url, parts.scheme.lower(), host, "@" in parts.netloc)
+    check_parts(url, parts.scheme.lower(), host, "@" in parts.netloc, port)

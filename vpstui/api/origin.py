@@ -31,7 +31,7 @@ def check_base_url(url: str) -> httpx.URL:
                 url=url,
             )
         ) from None
-    check_parts(url, parsed.scheme, parsed.host, bool(parsed.userinfo))
+    check_parts(url, parsed.scheme, parsed.host, bool(parsed.userinfo), parsed.port)
     return parsed.copy_with(path=parsed.path.rstrip("/"), query=None, fragment=None)
 
 
