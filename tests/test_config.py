@@ -449,3 +449,21 @@ class TestDemoAndSecrecy:
         assert settings.api_url == "https://admin.vps.org"
         assert (settings.poll_interval, settings.idle_refresh) == (5.0, 60.0)
         assert settings.warnings == []
+
+
+def test_messages_name_the_config_file_in_use(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`VPSTUI_CONFIG` (or `--config`) is the file the help and the no-token advice name:
+    they named the platform default even with it set."""
+    from vpstui.config import config_path, default_config_path
+    from vpstui.connection import missing_token_message
+
+    mine = tmp_path / "mine.toml"
+    monkeypatch.setenv("VPSTUI_CONFIG", str(mine))
+    assert config_path() == mine
+    assert config_path(str(tmp_path / "flag.toml")) == tmp_path / "flag.toml"
+    assert str(mine) in missing_token_message()
+    assert str(tmp_path / "x.toml") in missing_token_message(config=tmp_path / "x.toml")
+    monkeypatch.delenv("VPSTUI_CONFIG")
+    assert config_path() == default_config_path()

@@ -33,7 +33,7 @@ def _epilog() -> str:
         ENV_PROFILE,
         ENV_TOKEN,
         TOKEN_ORDER,
-        default_config_path,
+        config_path,
     )
 
     sources = "\n".join(f"  {where:<22} {_(what)}" for where, what in TOKEN_ORDER)
@@ -68,7 +68,7 @@ events as JSON lines and notify_command, until SIGTERM:
         config=ENV_CONFIG,
         profile=ENV_PROFILE,
         state_dir=ENV_STATE_DIR,
-        config_path=default_config_path(),
+        config_path=config_path(),
         audit_path=default_audit_path(),
     )
 
@@ -234,7 +234,7 @@ def _main(argv: Sequence[str] | None, secrets: list[str]) -> int:
             return EXIT_USAGE
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if not settings.demo and settings.token is None and not interactive:
-        print(missing_token_message(), file=sys.stderr, end="")
+        print(missing_token_message(config=settings.config_path), file=sys.stderr, end="")
         return EXIT_USAGE
     return run_app(settings, timeout=args.timeout, args=args)
 

@@ -151,6 +151,14 @@ def default_config_path() -> Path:
     return user_config_path("vpstui", appauthor=False) / "config.toml"
 
 
+def config_path(config: str | None = None, environ: Mapping[str, str] | None = None) -> Path:
+    """The config file vpstui reads: `--config`, else `VPSTUI_CONFIG`, else the default.
+    What messages name (a user who set `VPSTUI_CONFIG` is told about that file)."""
+    env = os.environ if environ is None else environ
+    explicit = config or env.get(ENV_CONFIG)
+    return Path(explicit).expanduser() if explicit else default_config_path()
+
+
 def _read_config(path: Path, explicit: bool) -> dict[str, Any]:
     try:
         raw = path.read_bytes()
@@ -224,7 +232,7 @@ def load_settings(
     """
     env = os.environ if environ is None else environ
     explicit = config or env.get(ENV_CONFIG)
-    path = Path(explicit).expanduser() if explicit else default_config_path()
+    path = config_path(config, env)
     file_data = _read_config(path, explicit=bool(explicit))
     tables = _profile_tables(file_data, path)
     name, asked_by = _choose_profile(profile, env, file_data, path)

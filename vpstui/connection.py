@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from vpstui.api.client import VpsClient
     from vpstui.api.secret import Secret
     from vpstui.config import Settings
@@ -25,10 +27,10 @@ def said(message: object) -> str:
     return _("vpstui: {message}").format(message=message)
 
 
-def missing_token_message(prefixed: bool = True) -> str:
+def missing_token_message(prefixed: bool = True, config: Path | None = None) -> str:
     """What to print when no token was found (and how to try vpstui without one);
-    `prefixed` starts it with "vpstui: " (`said`)."""
-    from vpstui.config import ENV_TOKEN, default_config_path
+    `prefixed` starts it with "vpstui: " (`said`); `config` is the config file read."""
+    from vpstui.config import ENV_TOKEN, config_path
     from vpstui.i18n import _
 
     text = _(
@@ -36,7 +38,7 @@ def missing_token_message(prefixed: bool = True) -> str:
         "  Pass --token-file PATH, set {token}, or put token, token_file or\n"
         "  token_command in {config}\n"
         "  To try vpstui without an account: vpstui --demo\n"
-    ).format(token=ENV_TOKEN, config=default_config_path())
+    ).format(token=ENV_TOKEN, config=config or config_path())
     return said(text) if prefixed else text
 
 

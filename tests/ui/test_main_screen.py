@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -329,6 +330,19 @@ async def test_no_token_shows_first_run_screen() -> None:
         assert isinstance(app.screen, FirstRunScreen)
         text = str(app.screen.query_one("#explain").render())
         assert "VPS_API_TOKEN" in text and "--demo" in text
+
+
+async def test_the_first_run_screen_names_the_config_file_read(tmp_path: Path) -> None:
+    """The config file it names is the one the settings came from (`--config`,
+    `VPSTUI_CONFIG`), not the platform default."""
+    from vpstui.config import Settings
+
+    mine = tmp_path / "somewhere" / "vpstui.toml"
+    app = VpsApp(Settings(config_path=mine), None)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        text = str(app.screen.query_one("#explain").render()).replace("\n", "")
+        assert str(mine) in text
 
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 35)])

@@ -163,7 +163,8 @@ def _open_session(
     for warning in settings.warnings:
         warn(warning)
     if not settings.demo and settings.token is None:
-        message = missing_token_message(prefixed=False).rstrip("\n")
+        message = missing_token_message(prefixed=False, config=settings.config_path)
+        message = message.rstrip("\n")
         raise CommandError(message, EXIT_USAGE)
     refusal = _write_refusal(settings) if key in DESTRUCTIVE else None
     if refusal is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
@@ -11,7 +12,7 @@ from textual.containers import Center, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
-from vpstui.config import TOKEN_ORDER, default_config_path
+from vpstui.config import TOKEN_ORDER, config_path
 from vpstui.format import safe_text
 from vpstui.i18n import N_, _
 from vpstui.ui.widgets.footer import KeysFooter
@@ -25,9 +26,10 @@ def _rejected_prefix() -> str:
     return _(API_REJECTED).split("{status}", 1)[0].rstrip("(（ ")
 
 
-def token_help(reason: str | None, source: str | None = None) -> Text:
+def token_help(reason: str | None, source: str | None = None, config: Path | None = None) -> Text:
     """How to give vpstui a token, the sources in the order they are looked for; after a
-    401, first which token was rejected (`source`, e.g. "token_command in PATH")."""
+    401, first which token was rejected (`source`, e.g. "token_command in PATH"). `config`
+    is the config file the settings came from."""
     text = Text()
     if reason:
         answer = safe_text(reason, 300)
@@ -50,7 +52,7 @@ def token_help(reason: str | None, source: str | None = None) -> Text:
         text.append(f"{where:<21}", style="green")
         text.append(f" {_(what)}\n")
     text.append("\n" + _("The config file: "))
-    text.append(f"{default_config_path()}\n", style="cyan")
+    text.append(f"{config or config_path()}\n", style="cyan")
     text.append("  " + _("e.g. "))
     text.append('token_command = "pass show vps.org/api-token"\n', style="green")
     text.append("  " + _("(token_command is the safest: no secret on disk)") + "\n\n")
@@ -82,5 +84,7 @@ class FirstRunScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(), Center():
-            yield Static(token_help(self.reason, self.source), id="explain")
+            # The app's settings (`VpsAppBase`, which imports this screen): the file read.
+            config = getattr(getattr(self.app, "settings", None), "config_path", None)
+            yield Static(token_help(self.reason, self.source, config), id="explain")
         yield KeysFooter()
