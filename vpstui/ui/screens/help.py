@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from vpstui.i18n import N_, _
+from vpstui.ui.widgets.footer import KeysFooter
 
 KEYS: tuple[tuple[str, tuple[tuple[str, str], ...]], ...] = (
     (
@@ -88,6 +89,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_row("", Text(_("esc closes this help."), style="dim"))
         with VerticalScroll():
             yield Static(table)
+        yield KeysFooter()  # its own keys: the main screen's do nothing while it is open
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(None)
