@@ -185,6 +185,20 @@ def render_header(
     return strip
 
 
+def time_face(backup: Backup, now: datetime) -> tuple[object, ...]:
+    """What of `backup`'s line `render_row` words by the clock at `now`: equal faces at
+    two times draw the same line (its relative times and expiry warning)."""
+    expired = backup.expires_at is not None and backup.expires_at <= now
+    running = running_for(backup.created_at, now) if backup.in_progress else None
+    return (
+        relative_time(backup.created_at, now),
+        expires_text(backup, now),
+        expiring_soon(backup, now),
+        expired,
+        running,
+    )
+
+
 def render_row(
     backup: Backup,
     widths: list[int],

@@ -1,0 +1,68 @@
+"""Relative times move on with the clock, and only they: a look at the clock redraws the
+table's lines whose words changed ("just now" → "1m ago"), not every line (idle CPU, issue
+4: a full redraw every 5 s made an idle vpstui use 5-7 times a bare app's CPU)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from textual.app import App, ComposeResult
+
+from vpstui.api.models import Backup
+from vpstui.clock import FakeClock
+from vpstui.ui.widgets.backup_table import BackupTable
+
+T0 = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+def _backup(i: int, created: datetime) -> Backup:
+    return Backup(
+        id=i, server_id=1, server_name="web-1", backup_type="manual", status="completed",
+        size_mb=100.0, created_at=created, expires_at=created + timedelta(days=30),
+        description=f"backup {i}",
+    )  # fmt: skip
+
+
+class Table(App[None]):
+    def __init__(self, clock: FakeClock) -> None:
+        super().__init__()
+        self.clock = clock
+
+    def compose(self) -> ComposeResult:
+        yield BackupTable(now=self.clock.now)
+
+
+async def test_a_look_at_the_clock_redraws_only_lines_whose_words_changed() -> None:
+    clock = FakeClock(T0)
+    app = Table(clock)
+    async with app.run_test(size=(120, 12)) as pilot:
+        table = app.query_one(BackupTable)
+        fresh = _backup(1, T0 - timedelta(seconds=30))  # "just now" for 30 more seconds
+        old = [_backup(i, T0 - timedelta(hours=i)) for i in range(2, 6)]  # "2h ago"…
+        table.set_backups([fresh, *old])
+        await pilot.pause()
+        drawn: list[int] = []
+        render_line = table.render_line
+
+        def counting(y: int):  # type: ignore[no-untyped-def]
+            drawn.append(y)
+            return render_line(y)
+
+        table.render_line = counting  # type: ignore[method-assign]
+
+        clock.advance(5)
+        table.refresh_times(clock.now())
+        await pilot.pause()
+        assert drawn == []  # the same words everywhere: nothing redrawn
+
+        clock.advance(40)  # the fresh backup is now "1m ago"
+        table.refresh_times(clock.now())
+        await pilot.pause()
+        fresh_line = table._order.index(1) + 1
+        assert drawn == [fresh_line]
+        assert "1m ago" in "".join(s.text for s in table.render_line(fresh_line))
+
+        drawn.clear()
+        table.refresh_times()  # without a time: every line
+        await pilot.pause()
+        assert len(drawn) >= 5
