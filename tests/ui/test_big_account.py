@@ -7,6 +7,7 @@ import asyncio
 import re
 
 import httpx
+import pytest
 
 from tests.faults.driver import screen_text
 from vpstui.api import RetryPolicy, VpsClient
@@ -103,6 +104,44 @@ def test_batches_of_rows_come_less_often_as_the_table_grows() -> None:
     assert progress_every(0) == progress_every(10_000) == 0.25
     assert 0.25 < progress_every(20_000) < progress_every(30_000) < 1.0
     assert progress_every(100_000) == progress_every(1_000_000) == 1.0
+
+
+async def test_a_fast_api_never_joins_more_than_a_batch_of_rows_at_once(
+    clock: FakeClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pages that come faster than batches are posted are joined BATCH_MAX_ROWS at a time:
+    a second's worth from a fast API (~50,000 rows joining 50,000) held the loop ~140 ms.
+    Batches here are never due by time, so only the cap splits the listing."""
+    from vpstui.ui.messages import BackupsPageLoaded
+    from vpstui.ui.screens import live
+
+    monkeypatch.setattr(live, "PROGRESS_EVERY", 3600.0)
+    monkeypatch.setattr(live, "PROGRESS_MAX", 3600.0)
+    monkeypatch.setattr(live, "BATCH_MAX_ROWS", 1_000)
+    state = DemoState.bulk(clock, total_backups=3_500, servers=50)
+    backend = DemoBackend(state=state, page_size=100)
+    api = VpsClient(
+        token="t",
+        base_url=DEMO_BASE_URL,
+        transport=backend.transport(),
+        retry=RetryPolicy(attempts=1),
+    )
+    app = VpsApp(Settings(demo=True), api, clock=clock, tick_seconds=TICK)
+    batches: list[int] = []
+    seen: set[int] = set()
+
+    def hook(message: object) -> None:
+        if isinstance(message, BackupsPageLoaded) and id(message) not in seen:
+            seen.add(id(message))  # the hook sees it again as it bubbles to the app
+            batches.append(len(message.items))
+
+    async with app.run_test(size=(120, 35), message_hook=hook) as pilot:
+        main = main_of(app)
+        await wait_until(pilot, lambda: len(main.table.backups) == 3_500)
+        await settle(app, pilot)
+    assert batches[0] == 100  # the first page at once
+    assert sum(batches) == 3_500
+    assert max(batches) <= 1_000 and len(batches) >= 4, batches
 
 
 async def test_rows_arriving_off_screen_are_announced_in_a_scrolled_header() -> None:
