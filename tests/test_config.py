@@ -81,6 +81,14 @@ class TestPrecedence:
         settings = load_settings(config=config, environ={}, resolve_token=False)
         assert settings.api_url == "https://file.example/"
 
+    @pytest.mark.parametrize("flag", ["", "   "])
+    def test_an_empty_api_url_flag_is_refused(self, write_config, flag: str) -> None:
+        """`--api-url ''` (an unset shell variable) is said, not replaced by the default
+        API, which would get the token instead of the API the user meant."""
+        config = write_config('api_url = "https://file.example"\n')
+        with pytest.raises(ConfigError, match="--api-url is empty"):
+            load_settings(api_url=flag, config=config, environ={}, resolve_token=False)
+
     @pytest.mark.parametrize(
         ("flag", "file", "expected"),
         [(2.0, "9", 2.0), (None, "9", 9.0), (None, None, 5.0), (None, "0.5", 0.5)],
