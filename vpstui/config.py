@@ -254,9 +254,7 @@ def load_settings(
         data.update(chosen)
         settings.profile = name
 
-    if api_url is not None and not api_url.strip():
-        # Said, not passed over: falling back to the default API would send the token
-        # somewhere the user did not name (an empty variable still counts as unset).
+    if api_url is not None and not api_url.strip():  # not the default API: not what was named
         raise ConfigError(_("--api-url is empty: give the API's URL, or leave it out."))
     url = api_url or env.get(ENV_API_URL) or data.get("api_url") or DEFAULT_API_URL
     if not isinstance(url, str):

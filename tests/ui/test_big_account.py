@@ -99,7 +99,7 @@ def test_a_size_never_touches_the_created_column() -> None:
 def test_batches_of_rows_come_less_often_as_the_table_grows() -> None:
     """Each batch costs the loop a little per row already in the table: a quarter second
     apart while the table is small, up to a second apart at 100,000 rows."""
-    from vpstui.ui.screens.live import progress_every
+    from vpstui.ui.batches import progress_every
 
     assert progress_every(0) == progress_every(10_000) == 0.25
     assert 0.25 < progress_every(20_000) < progress_every(30_000) < 1.0
@@ -112,12 +112,12 @@ async def test_a_fast_api_never_joins_more_than_a_batch_of_rows_at_once(
     """Pages that come faster than batches are posted are joined BATCH_MAX_ROWS at a time:
     a second's worth from a fast API (~50,000 rows joining 50,000) held the loop ~140 ms.
     Batches here are never due by time, so only the cap splits the listing."""
+    from vpstui.ui import batches
     from vpstui.ui.messages import BackupsPageLoaded
-    from vpstui.ui.screens import live
 
-    monkeypatch.setattr(live, "PROGRESS_EVERY", 3600.0)
-    monkeypatch.setattr(live, "PROGRESS_MAX", 3600.0)
-    monkeypatch.setattr(live, "BATCH_MAX_ROWS", 1_000)
+    monkeypatch.setattr(batches, "PROGRESS_EVERY", 3600.0)
+    monkeypatch.setattr(batches, "PROGRESS_MAX", 3600.0)
+    monkeypatch.setattr(batches, "BATCH_MAX_ROWS", 1_000)
     state = DemoState.bulk(clock, total_backups=3_500, servers=50)
     backend = DemoBackend(state=state, page_size=100)
     api = VpsClient(

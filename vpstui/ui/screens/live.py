@@ -29,6 +29,7 @@ from vpstui.i18n import _
 from vpstui.operations import Follower, RefreshSchedule
 from vpstui.server_lookup import account_servers
 from vpstui.summary import AccountOverview, ServerSummary, summarize
+from vpstui.ui.batches import batch_due
 from vpstui.ui.messages import (
     BackupsFailed,
     BackupsLoaded,
@@ -46,23 +47,6 @@ T = TypeVar("T")
 
 #: With nothing in progress, the tick does its work only every this many ticks.
 QUIET_TICKS = 5
-#: While a long listing loads, rows are added to the table at most this often (seconds)
-#: up to PROGRESS_ROWS rows, and less often beyond, up to PROGRESS_MAX: every batch costs
-#: the loop a little per row already in the table, so 100,000 rows come in ~100 batches
-#: rather than ~300.
-PROGRESS_EVERY = 0.25
-PROGRESS_ROWS = 10_000
-PROGRESS_MAX = 1.0
-#: A batch never holds more rows than this: from a fast API, a second's worth of pages
-#: (~50,000 rows joining 50,000) held the loop for ~140 ms in one piece.
-BATCH_MAX_ROWS = 5_000
-
-
-def progress_every(rows: int) -> float:
-    """Seconds between two batches of rows joining a table that holds `rows` rows."""
-    return min(PROGRESS_MAX, PROGRESS_EVERY * max(1.0, rows / PROGRESS_ROWS))
-
-
 #: From this many rows on, what a batch of rows left alive is kept out of garbage collections.
 FREEZE_ROWS = 5_000
 
@@ -154,19 +138,13 @@ class LiveScreen(RestoreFollowing):
             async for page in head_start or self.app.api.iter_backup_pages(*scope):
                 backups.extend(page.items)
                 skipped, problems = page.skipped, page.problems
-                if progressive:
-                    # The first page at once; then batches, so a 1,000-page listing
-                    # doesn't flood the screen with messages (it would starve input).
-                    # The last batch goes too: then the table already is the listing.
+                if progressive:  # in batches (`vpstui.ui.batches`)
                     pending.extend(page.items)
                     now = time.monotonic()
-                    every = progress_every(len(backups))
-                    if (
-                        posted_at is None
-                        or now - posted_at >= every
-                        or len(pending) >= BATCH_MAX_ROWS
-                        or page.done
-                    ):
+                    due = batch_due(
+                        posted_at, now, loaded=len(backups), pending=len(pending), done=page.done
+                    )
+                    if due:
                         loaded = BackupsPageLoaded(scope, pending, page.loaded, page.count)
                         self.post_message(loaded)
                         pending, posted_at = [], now
