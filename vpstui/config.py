@@ -29,7 +29,6 @@ any of them replaces all three of the top level's.
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -170,6 +169,8 @@ def _read_config(path: Path, explicit: bool) -> dict[str, Any]:
         raise ConfigError(
             _("Cannot read config file {path}: {why}.").format(path=path, why=os_reason(exc))
         ) from None
+    import tomllib  # only with a config file to read
+
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import statistics
 from collections.abc import Iterable
 from datetime import datetime
 from pathlib import Path
@@ -169,6 +168,8 @@ class DurationHistory:
         seen = self.durations(backup.server_id)
         if not seen:
             return None
+        import statistics  # not on the app's start path
+
         rates = [o.seconds / o.size_mb for o in seen if o.size_mb]
         likely = [s for s in sizes if s > 0]
         if rates and likely:

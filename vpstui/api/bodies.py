@@ -5,7 +5,6 @@ length. And the `Retry-After` header. Used by `vpstui.api.errors` to build messa
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -62,6 +61,8 @@ def describe_body(
         return None, {}
     ctype = response.headers.get("content-type", "")
     text = redact(response.text, secrets)
+    import json  # only for an error's body: not on the app's start path
+
     try:
         data = json.loads(text)
     except ValueError:

@@ -8,7 +8,6 @@ and counted so the caller can say "2 items could not be read" instead of crashin
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, datetime
@@ -324,6 +323,8 @@ def decode_backup_page(body: bytes) -> DecodedPage[Backup]:
     try:
         wire = _BACKUP_PAGE.decode(body)
     except msgspec.DecodeError:
+        import json  # the liberal path only: not on the app's start path
+
         return decode_page(json.loads(body), parse_backup)
     # Interning: 100,000 backups repeat a few hundred server names, two types, a few
     # statuses and mostly one description; sharing them saves tens of MB at that scale.

@@ -26,7 +26,6 @@ import contextlib
 import fcntl
 import json
 import os
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -47,6 +46,13 @@ KINDS: frozenset[str] = frozenset({"create", "delete", "restore"})
 STATES: frozenset[str] = frozenset({"sending", "unknown", "following"})
 
 
+def _random_hex(size: int) -> str:
+    """`size` random bytes as hex (`secrets` is imported when first needed: not at start)."""
+    import secrets
+
+    return secrets.token_hex(size)
+
+
 class Operation(msgspec.Struct, frozen=True, kw_only=True):
     """One operation and the evidence a later re-check needs.
 
@@ -62,7 +68,7 @@ class Operation(msgspec.Struct, frozen=True, kw_only=True):
     server_name: str
     backup_id: int | None
     started_at: str  # ISO 8601, UTC
-    id: str = msgspec.field(default_factory=lambda: secrets.token_hex(8))
+    id: str = msgspec.field(default_factory=lambda: _random_hex(8))
     state: State = "sending"
     description: str | None = None
     known_before: list[int] | None = None
@@ -243,7 +249,7 @@ class OperationLedger:
 
     def _write(self, text: str) -> None:
         directory = self.path.parent
-        temp = directory / f".{self.path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        temp = directory / f".{self.path.name}.{os.getpid()}.{_random_hex(4)}.tmp"
         try:
             fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600)
             with os.fdopen(fd, "wb") as file:
