@@ -237,3 +237,28 @@ async def test_a_deferred_load_gives_way_to_one_asked_for_after_it(
             callback(*args)  # nothing asked for since: it starts
             assert fetched == [(main.scope, False), (main.scope, True)]
         await app.workers.wait_for_complete()
+
+
+async def test_facts_from_the_cached_rows_marked_until_the_live_ones(
+    backend: DemoBackend, clock: FakeClock, directories: Path
+) -> None:
+    """While the live listing loads, the insight shows the cached rows' facts marked ◷
+    (not "Gathering…", nor the live rows counted so far), and no warning rests on them:
+    the overdue server is announced once the live listing shows it."""
+    cached = _seed_cache(backend, clock, directories)
+    app, held = _app(backend, clock)
+    async with app.run_test(size=(120, 35)) as pilot:
+        main = main_of(app)
+        await wait_until(pilot, lambda: str(main.insight.render()).startswith("◷"))
+        facts = str(main.insight.render())
+        servers = len({b.server_id for b in cached})
+        assert f"{servers} servers" in facts and f"{len(cached)} backups" in facts
+        assert "has no completed backup" in facts  # overdue in the cached rows too
+        assert not [n for n in app._notifications if "No completed backup" in n.message]
+        held.release.set()
+        await settle(app, pilot)
+        await wait_until(pilot, lambda: not str(main.insight.render()).startswith("◷"))
+        assert f"{len(backend.state.backups)} backups" in str(main.insight.render())
+        overdue = [n for n in app._notifications if "No completed backup" in n.message]
+        assert len(overdue) == 1 and "db-replica" in overdue[0].message
+        await app.workers.wait_for_complete()

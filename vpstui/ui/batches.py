@@ -1,10 +1,20 @@
 """When the rows of a long listing join the table: the first page at once, then in
 batches, so a 1,000-page listing does not flood the screen with messages (that would
-starve input), and the last batch as soon as the listing is complete."""
+starve input), and the last batch as soon as the listing is complete. And what a long
+listing does off the event loop."""
 
 from __future__ import annotations
 
-__all__ = ["BATCH_MAX_ROWS", "batch_due", "progress_every"]
+import asyncio
+from collections.abc import Callable
+from typing import TypeVar
+
+__all__ = ["BATCH_MAX_ROWS", "FREEZE_ROWS", "batch_due", "off_loop", "progress_every"]
+
+T = TypeVar("T")
+
+#: From this many rows on, what a batch of rows left alive is kept out of garbage collections.
+FREEZE_ROWS = 5_000
 
 #: Rows are added to the table at most this often (seconds) up to PROGRESS_ROWS rows, and
 #: less often beyond, up to PROGRESS_MAX: every batch costs the loop a little per row
@@ -33,3 +43,8 @@ def batch_due(
         or pending >= BATCH_MAX_ROWS
         or now - posted_at >= progress_every(loaded)
     )
+
+
+async def off_loop(threaded: bool, function: Callable[..., T], *args: object) -> T:
+    """`function(*args)`, in a thread when `threaded` (a long listing's work)."""
+    return await asyncio.to_thread(function, *args) if threaded else function(*args)

@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import gc
 import time
-from collections.abc import Callable
 from datetime import datetime
 from typing import TypeVar
 
@@ -29,7 +28,7 @@ from vpstui.i18n import _
 from vpstui.operations import Follower, RefreshSchedule
 from vpstui.server_lookup import account_servers
 from vpstui.summary import AccountOverview, ServerSummary, summarize
-from vpstui.ui.batches import batch_due
+from vpstui.ui.batches import FREEZE_ROWS, batch_due, off_loop
 from vpstui.ui.messages import (
     BackupsFailed,
     BackupsLoaded,
@@ -47,13 +46,6 @@ T = TypeVar("T")
 
 #: With nothing in progress, the tick does its work only every this many ticks.
 QUIET_TICKS = 5
-#: From this many rows on, what a batch of rows left alive is kept out of garbage collections.
-FREEZE_ROWS = 5_000
-
-
-async def _call(threaded: bool, function: Callable[..., T], *args: object) -> T:
-    """`function(*args)`, in a thread when `threaded`."""
-    return await asyncio.to_thread(function, *args) if threaded else function(*args)
 
 
 class LiveScreen(RestoreFollowing):
@@ -68,6 +60,8 @@ class LiveScreen(RestoreFollowing):
         #: `_summaries` covers the whole account (an All servers listing of every type).
         self._summaries_complete = False
         self._overview: AccountOverview | None = None
+        #: The facts shown (picker, insight) come from the cached rows, not the live ones.
+        self._facts_cached = False
         #: Servers already announced as overdue: at most one notification each a session.
         self._warned_overdue: set[int] = set()
         self._all_cache: dict[int, Backup] = {}
@@ -159,11 +153,11 @@ class LiveScreen(RestoreFollowing):
         summaries = None
         if scope[1] is None:
             limit = self.app.settings.stale_after_hours
-            summaries = await _call(threaded, summarize, backups, self._now(), limit)
+            summaries = await off_loop(threaded, summarize, backups, self._now(), limit)
         diff = None
         if scope == self._loaded_scope:
             version, snapshot = self.table.snapshot()
-            diff = await _call(threaded, diff_rows, version, snapshot, backups)
+            diff = await off_loop(threaded, diff_rows, version, snapshot, backups)
         self.post_message(
             BackupsLoaded(scope, backups, skipped, problems, progressive, summaries, diff)
         )
@@ -215,14 +209,31 @@ class LiveScreen(RestoreFollowing):
         self.cached_ids = set(self.table.backups)
         self.connection.cached_at = found.saved_at
         self.table.add_class("-cached")
+        if self.scope[1] is None:  # as the live listing's: no facts from a type filter
+            self.call_after_refresh(self._facts_from_cache)
         return True
 
+    @work(group="cached-facts", exclusive=True, exit_on_error=False, description="cached facts")
+    async def _facts_from_cache(self) -> None:
+        """The picker's and insight's facts from the cached rows (marked ◷), not "Gathering…",
+        until the live listing's replace them. No warning rests on them (`_update_picker`)."""
+        rows = list(self.table.backups.values())
+        limit = self.app.settings.stale_after_hours
+        summaries = await off_loop(len(rows) >= THREADED_ROWS, summarize, rows, self._now(), limit)
+        if self.connection.cached_at is None or self._summaries:
+            return  # live rows or live facts came first
+        self._summaries, self._facts_cached = summaries, True
+        self._update_picker()
+
     def leave_cache(self) -> None:
-        """Live data replaced the cached rows (or another scope is shown)."""
+        """Live data replaced the cached rows (or another scope is shown), and their facts."""
         if self.cached_ids or self.connection.cached_at is not None:
             self.cached_ids = set()
             self.connection.cached_at = None
             self.table.remove_class("-cached")
+        if self._facts_cached:
+            self._summaries, self._overview, self._facts_cached = {}, None, False
+            self._update_picker()
 
     # A description: without one, Textual writes `repr()` of every argument into it, and
     # the repr of 100,000 backups held the event loop for ~0.8 s.

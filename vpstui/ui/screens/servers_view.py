@@ -41,6 +41,7 @@ class ServersView(Screen[None]):
     _overview: AccountOverview | None
     _warned_overdue: set[int]
     _all_cache: dict[int, Backup]
+    _facts_cached: bool
     _preselect: str | None
     _loading: bool
     #: While the first All servers listing loads: (loaded, expected, servers, MiB) so far.
@@ -119,7 +120,7 @@ class ServersView(Screen[None]):
             if self._overview is None and self._so_far is not None:
                 insight.show_loading(*self._so_far)  # the first listing is still coming
             else:
-                insight.show_account(self._overview, now, limit)
+                insight.show_account(self._overview, now, limit, cached=self._facts_cached)
         else:
             insight.show_server(self._summaries.get(server_id), self._scope_name(), now, limit)
 
@@ -180,7 +181,7 @@ class ServersView(Screen[None]):
             extra = [s for s in servers_from_backups(self._all_cache.values()) if s.id not in known]
             self.servers = self.servers + extra
         total = None
-        if self._all_cache:
+        if self._all_cache or self._facts_cached:
             total = ServerSummary(0, _("All servers"))
             for summary in self._summaries.values():
                 total.backups += summary.backups
@@ -200,7 +201,8 @@ class ServersView(Screen[None]):
         self.picker.set_servers(self.servers, shown, total, now, selected=self.scope[0])
         if self.servers:
             self.table.fit_server_names(max(len(s.name) for s in self.servers))
-        self._warn_overdue(overview, now)
+        if not self._facts_cached:  # a warning says what the API shows now
+            self._warn_overdue(overview, now)
         self._show_insight(now)
 
     def _warn_overdue(self, overview: AccountOverview, now: datetime) -> None:

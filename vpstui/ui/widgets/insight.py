@@ -258,15 +258,23 @@ class InsightPanel(Static):
         self._put(text)
 
     def show_account(
-        self, overview: AccountOverview | None, now: datetime, stale_after_hours: float
+        self,
+        overview: AccountOverview | None,
+        now: datetime,
+        stale_after_hours: float,
+        *,
+        cached: bool = False,
     ) -> None:
-        """Totals and the servers needing attention; None: nothing loaded yet."""
-        self._redraw = lambda: self.show_account(overview, now, stale_after_hours)
+        """Totals and the servers needing attention; None: nothing loaded yet. `cached`:
+        drawn from the listing cache, marked ◷ as the header marks it."""
+        self._redraw = lambda: self.show_account(overview, now, stale_after_hours, cached=cached)
         if overview is None:
             self._put(Text(_("Gathering backup facts…"), style="dim"))
             return
         compact = self._compact()
         text = Text(no_wrap=True, overflow="ellipsis")
+        if cached:
+            text.append("◷ ", style="dim")
         size = human_size(overview.total_mb)
         if compact:
             text.append(f"{_servers(overview.servers)} · {size} · ")
