@@ -132,8 +132,8 @@ class BackupTable(CursorRows, can_focus=True):
         self._empty_text = _("Loading backups…")
         #: The clock time of the last repaint for relative times (see `refresh_times`).
         self._times_at: datetime | None = None
-        #: What the clock made of each row as last drawn (`columns.time_face`), by id.
-        self._faces: dict[int, tuple[object, ...]] = {}
+        #: When (the clock's `now`) each row on screen was last drawn, by id.
+        self._drawn_at: dict[int, datetime] = {}
         #: Ids of the backups marked for deletion (drawn with a mark left of the id).
         self.marks: set[int] = set()
         #: What is left of a running backup ("~6m left"), or None: set by the screen.
@@ -245,14 +245,14 @@ class BackupTable(CursorRows, can_focus=True):
             return
         self._times_at = now
         top = round(self.scroll_y)
-        drawn, kept = self._faces, {}
+        drawn, kept = self._drawn_at, {}
         for y, backup_id in enumerate(self._order[top : top + self._page_rows], start=1):
-            face = drawn.get(backup_id)
-            if face is None or face != time_face(self._rows[backup_id], now):
-                self.refresh_on_screen(y)  # drawing it notes its new face
+            backup, at = self._rows[backup_id], drawn.get(backup_id)
+            if at is None or time_face(backup, at) != time_face(backup, now):
+                self.refresh_on_screen(y)  # drawing it notes when
             else:
-                kept[backup_id] = face
-        self._faces = kept  # only rows on screen: never one entry per row of a listing
+                kept[backup_id] = at
+        self._drawn_at = kept  # only rows on screen: never one entry per row of a listing
 
     def render_line(self, y: int) -> Strip:
         width = self._width
@@ -295,7 +295,7 @@ class BackupTable(CursorRows, can_focus=True):
                 "backup-table--cursor" if self.has_focus else "backup-table--cursor-blurred"
             )
         now = self._now()
-        self._faces[backup.id] = time_face(backup, now)
+        self._drawn_at[backup.id] = now  # compared by `refresh_times`, not worked out here
         return render_row(
             backup,
             self._widths,
