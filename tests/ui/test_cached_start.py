@@ -262,3 +262,19 @@ async def test_facts_from_the_cached_rows_marked_until_the_live_ones(
         overdue = [n for n in app._notifications if "No completed backup" in n.message]
         assert len(overdue) == 1 and "db-replica" in overdue[0].message
         await app.workers.wait_for_complete()
+
+
+async def test_no_count_before_any_answer(backend: DemoBackend, clock: FakeClock) -> None:
+    """With no cache and no answer yet, the line over the table names the scope but no
+    count ("0 backups" would claim what the API has not said); the count comes with it."""
+    app, held = _app(backend, clock)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        main = main_of(app)
+        line = str(main._scope_bar.render())
+        assert "All servers" in line and "backup" not in line
+        held.release.set()
+        await settle(app, pilot)
+        total = len(backend.state.backups)
+        assert f"{total} backups" in str(main._scope_bar.render())
+        await app.workers.wait_for_complete()

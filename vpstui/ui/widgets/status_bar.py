@@ -166,7 +166,10 @@ class ScopeBar(Static):
             count = ngettext("{shown} of {total} backup", "{shown} of {total} backups", state.total)
         else:
             count = ngettext("{total} backup", "{total} backups", state.total)
-        text.append(" · " + count.format(shown=f"{state.shown:,}", total=f"{state.total:,}"))
+        # Before any answer (and no cached rows), no count: "0 backups" would be a claim.
+        told = state.total or state.last_ok is not None or state.cached_at is not None
+        if told:
+            text.append(" · " + count.format(shown=f"{state.shown:,}", total=f"{state.total:,}"))
         if state.type_filter:
             only = _("{type} only").format(type=type_text(state.type_filter))
             text.append(f" · {only}", style="cyan")
