@@ -147,10 +147,32 @@ def test_cli_module_imports_nothing_heavy() -> None:
 def test_operations_core_imports_no_textual() -> None:
     """The operations core (`api` ← `operations` ← `ui` / `commands`) loads no Textual and
     no UI module: the scripts and the TUI share it."""
-    modules = modules_after_import("import vpstui.operations")
+    modules = modules_after_import("from vpstui.operations import *")
     assert "vpstui.operations.mutations" in modules, "control: the import really happened"
     assert not {m for m in modules if m == "textual" or m.startswith("textual.")}
     assert not {m for m in modules if m.startswith(("vpstui.ui", "vpstui.commands"))}
+
+
+def test_every_public_name_of_the_operations_core_resolves() -> None:
+    """Each name in `vpstui.operations.__all__` is found where `_HOMES` says."""
+    import vpstui.operations
+
+    for name in vpstui.operations.__all__:
+        assert getattr(vpstui.operations, name) is not None, name
+    assert sorted(vpstui.operations.__all__) == sorted(vpstui.operations._HOMES)
+    with pytest.raises(AttributeError):
+        vpstui.operations.NoSuchThing  # noqa: B018
+
+
+def test_the_ledger_and_follower_leave_the_mutations_and_json_alone() -> None:
+    """What the app's first frame needs of the operations core (the ledger, the follower,
+    the schedule) does not import the mutations, the audit log or getpass (issue 13).
+    (json: this helper imports it to answer.)"""
+    modules = modules_after_import(
+        "from vpstui.operations import Follower, OperationLedger, RefreshSchedule"
+    )
+    assert "vpstui.operations.follower" in modules, "control: the import really happened"
+    assert not {"vpstui.operations.mutations", "vpstui.audit", "getpass"} & modules
 
 
 def _imports_within(package: str) -> dict[str, set[str]]:

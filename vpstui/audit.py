@@ -18,7 +18,6 @@ No Textual here.
 
 from __future__ import annotations
 
-import json
 import os
 import re
 from collections.abc import Iterable, Mapping
@@ -139,6 +138,8 @@ class AuditLog:
 
         `message` (text, a Lazy message or an exception such as `ApiError`) is written in
         English, whatever the language in use."""
+        import json  # not at start: only a destructive action writes here
+
         moment = (when or datetime.now(UTC)).astimezone(UTC)
         entry: dict[str, Any] = {
             "time": moment.strftime("%Y-%m-%dT%H:%M:%SZ"),
@@ -179,4 +180,6 @@ def read_entries(path: Path) -> list[dict[str, Any]]:
     """Every event in an audit log (for tests and for reading it back)."""
     if not path.exists():
         return []
+    import json
+
     return [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]

@@ -11,17 +11,56 @@ Layering: `vpstui.api` ← `vpstui.operations` ← `vpstui.ui` / `vpstui.command
     follower    what the TUI follows across sessions
     incident    the incident summary of a restore
     schedule    when the TUI's list is fetched next
+
+Each name is imported from its own module when it is first asked for (PEP 562): the
+app's first frame needs the ledger and the follower, not the mutations, the audit log or
+the re-checks (issue 13).
 """
 
-from .checks import Recheck
-from .follower import Follower
-from .following import RestoreEnd, RestoreWatch, follow_restore, not_reported_text, path_text
-from .incident import Incident, who_am_i
-from .ledger import OPS_FILE, Operation, OperationLedger
-from .mutations import Mutations, Sent, abandon_in_flight, in_flight
-from .safety import SAFETY_DESCRIPTION, SafetyStopped, quota_verdict, restore_with_safety
-from .schedule import RefreshSchedule
-from .waiting import GaveUp, Stopped, WaitPolicy, wait_until
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .checks import Recheck
+    from .follower import Follower
+    from .following import RestoreEnd, RestoreWatch, follow_restore, not_reported_text, path_text
+    from .incident import Incident, who_am_i
+    from .ledger import OPS_FILE, Operation, OperationLedger
+    from .mutations import Mutations, Sent, abandon_in_flight, in_flight
+    from .safety import SAFETY_DESCRIPTION, SafetyStopped, quota_verdict, restore_with_safety
+    from .schedule import RefreshSchedule
+    from .waiting import GaveUp, Stopped, WaitPolicy, wait_until
+
+#: Where each public name lives.
+_HOMES = {
+    "Follower": "follower",
+    "GaveUp": "waiting",
+    "Incident": "incident",
+    "Mutations": "mutations",
+    "OPS_FILE": "ledger",
+    "Operation": "ledger",
+    "OperationLedger": "ledger",
+    "Recheck": "checks",
+    "RefreshSchedule": "schedule",
+    "RestoreEnd": "following",
+    "RestoreWatch": "following",
+    "SAFETY_DESCRIPTION": "safety",
+    "SafetyStopped": "safety",
+    "Sent": "mutations",
+    "Stopped": "waiting",
+    "WaitPolicy": "waiting",
+    "abandon_in_flight": "mutations",
+    "follow_restore": "following",
+    "in_flight": "mutations",
+    "not_reported_text": "following",
+    "path_text": "following",
+    "quota_verdict": "safety",
+    "restore_with_safety": "safety",
+    "wait_until": "waiting",
+    "who_am_i": "incident",
+}
 
 __all__ = [
     "OPS_FILE",
@@ -50,3 +89,16 @@ __all__ = [
     "wait_until",
     "who_am_i",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
+    globals()[name] = value  # asked for once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -3,7 +3,6 @@ channel. It says when the restore ended only if the API showed it. No Textual.""
 
 from __future__ import annotations
 
-import getpass
 import socket
 from datetime import datetime
 
@@ -22,6 +21,8 @@ NO_SAFETY_WORDS = {"unticked": N_("unticked"), "quota full": N_("quota full")}
 
 def who_am_i() -> str:
     """ "user@host" of whoever runs vpstui, for the incident summary."""
+    import getpass  # and termios: only when a summary is written
+
     try:
         user = getpass.getuser()
     except Exception:  # no user name in some containers

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import json
 import os
 import time
 from collections.abc import Callable, Iterator
@@ -200,6 +199,8 @@ class OperationLedger:
             return []
         with os.fdopen(fd, "rb") as file:
             data = file.read()
+        import json  # only when there is a file: most starts have none
+
         try:
             raw = json.loads(data) if data.strip() else []
             if not isinstance(raw, list):
@@ -245,6 +246,8 @@ class OperationLedger:
                     unreadable.append(item)  # another version's entry: keep it as it is
             self.operations = change(self.operations)
             data = [msgspec.to_builtins(op) for op in self.operations] + unreadable
+            import json
+
             self._write(json.dumps(data, indent=1, ensure_ascii=False) + "\n")
 
     def _write(self, text: str) -> None:

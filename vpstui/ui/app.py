@@ -26,7 +26,6 @@ from vpstui.connection import PlannedClient
 from vpstui.format import safe_text
 from vpstui.i18n import N_, _
 from vpstui.loading import SLOW_AFTER, StartupPrefetch, initial_scope
-from vpstui.operations import abandon_in_flight, in_flight
 from vpstui.ui.base import VpsAppBase
 from vpstui.ui.profiles import (
     ProfileFailed,
@@ -35,7 +34,6 @@ from vpstui.ui.profiles import (
     profile_help,
     profile_title,
 )
-from vpstui.ui.screens.first_run import FirstRunScreen
 from vpstui.ui.screens.main import MainScreen
 
 #: Textual's own word for the command palette's key in the footer (the footer translates it).
@@ -127,7 +125,12 @@ class VpsApp(VpsAppBase):
     def get_default_screen(self) -> Screen[Any]:
         """The first screen is the app's default screen: no blank one to build and paint
         before it (about 15 ms of start-up, issue 4)."""
-        screen: Screen[Any] = MainScreen() if self.has_client else FirstRunScreen()
+        if self.has_client:
+            screen: Screen[Any] = MainScreen()
+        else:
+            from vpstui.ui.screens.first_run import FirstRunScreen
+
+            screen = FirstRunScreen()
         # Textual 8.2.8 gives the default screen no result callback, so `switch_screen`
         # away from it would pop from an empty list; give it the one `push_screen` would.
         screen._push_result_callback(self, None)
@@ -159,6 +162,8 @@ class VpsApp(VpsAppBase):
 
     def ended_by_signal(self, signum: int) -> None:
         """SIGHUP or SIGTERM: record what is in flight (unknown; checked next start), exit."""
+        from vpstui.operations import abandon_in_flight
+
         name = signal.Signals(signum).name
         abandon_in_flight(
             f"vpstui was ended by {name} while waiting for the answer; checked at the next start."
@@ -169,6 +174,8 @@ class VpsApp(VpsAppBase):
 
     async def action_quit(self) -> None:
         """q / ctrl+q: quit; with a request in flight, ask first and record it."""
+        from vpstui.operations import abandon_in_flight, in_flight
+
         pending = in_flight()
         if not pending:
             self.exit()
@@ -301,7 +308,7 @@ class VpsApp(VpsAppBase):
 
     def _profile_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         """ "Switch to profile NAME" for each configured profile (not over a dialog)."""
-        if self._open_profile is None or not isinstance(screen, MainScreen | FirstRunScreen):
+        if self._open_profile is None or not _home_screen(screen):
             return
         for name in self.settings.profiles:
             yield SystemCommand(
@@ -344,7 +351,7 @@ class VpsApp(VpsAppBase):
 
         if isinstance(self.screen, HelpScreen):
             self.pop_screen()
-        if not isinstance(self.screen, MainScreen | FirstRunScreen):
+        if not _home_screen(self.screen):
             # A dialog opened meanwhile and acts on the current account: leave it be.
             await message.api.aclose()
             self.notify(
@@ -365,6 +372,14 @@ class VpsApp(VpsAppBase):
         )
         for warning in message.settings.warnings:
             self.notify(warning, severity="warning", timeout=15)
+
+
+def _home_screen(screen: object) -> bool:
+    """The main screen or the first-run screen: a profile can be switched from either.
+    (The first-run screen's module is imported only when there is no token.)"""
+    from vpstui.ui.screens.first_run import FirstRunScreen
+
+    return isinstance(screen, MainScreen | FirstRunScreen)
 
 
 def end_anyway_after(seconds: float, code: int) -> None:

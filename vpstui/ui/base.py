@@ -24,7 +24,6 @@ from vpstui.format import safe_text
 from vpstui.i18n import _
 from vpstui.loading import SLOW_AFTER, RequestWatch, Scope, StartupPrefetch
 from vpstui.operations import OPS_FILE, OperationLedger
-from vpstui.ui.screens.first_run import FirstRunScreen
 
 if TYPE_CHECKING:
     from vpstui.api.client import VpsClient
@@ -177,6 +176,8 @@ class VpsAppBase(App[None]):
 
     def token_rejected(self, reason: str) -> None:
         """A 401 before anything loaded: explain, and stay open until the user quits."""
+        from vpstui.ui.screens.first_run import FirstRunScreen
+
         self.switch_screen(FirstRunScreen(reason, self.settings.token_source))
 
     def writes_refused(self) -> bool:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.message import Message
 
 from vpstui.api.errors import ApiError
 from vpstui.api.models import Backup, Server
 from vpstui.loading import Scope
-from vpstui.operations import RestoreEnd, Sent
 from vpstui.summary import ServerSummary
 from vpstui.ui.widgets.rows import RowsDiff
+
+if TYPE_CHECKING:
+    from vpstui.operations import RestoreEnd, Sent
 
 __all__ = [
     "BackupsFailed",

@@ -16,7 +16,7 @@ from textual.widgets import Input
 from vpstui.format import safe_text, type_text
 from vpstui.i18n import N_, _
 from vpstui.loading import initial_scope
-from vpstui.operations import Follower, Mutations, RefreshSchedule
+from vpstui.operations import Follower, RefreshSchedule
 from vpstui.ui.messages import BackupsPageLoaded, UnsettledChecked
 from vpstui.ui.screens.marking import MarkingActions
 from vpstui.ui.widgets.backup_table import BackupTable
@@ -157,6 +157,8 @@ class MainScreen(MarkingActions):
 
     @work(group="unsettled", exclusive=True, exit_on_error=False)
     async def _check_unsettled(self) -> None:
+        from vpstui.operations import Mutations
+
         app = self.app
         core = Mutations(app.api, clock=app.clock, audit=app.audit_log, ledger=app.ledger)
         results = await core.check_unsettled()
