@@ -1,6 +1,7 @@
 """A warm start, end to end (issue 13): after one session has listed the account, the next
-one draws the cached rows in its first frame, before it has imported httpx or sent a
-request, and then goes live. The real program in tmux, the demo backend over HTTP."""
+one draws the cached rows and the footer's keys in its first frame, before it has
+imported httpx or the code that changes the account, or sent a request, and then goes
+live. The real program in tmux, the demo backend over HTTP."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from test_tmux import quit_and_wait, vpstui  # this folder is on the path (no pa
 
 pytestmark = pytest.mark.e2e
 
-#: Runs vpstui's own entry point; at its first frame, notes whether httpx was imported and
-#: how many rows the table had, then lets the program go on as usual.
+#: Runs vpstui's own entry point; at its first frame, notes whether httpx and the mutations
+#: were imported, how many rows the table had and which keys the footer drew, then lets
+#: the program go on as usual.
 FIRST_FRAME_PROBE = """
 import os, sys
 import vpstui.cli as cli
@@ -25,10 +27,15 @@ startup_done = cli._startup_done
 def first_frame():
     from textual._context import active_app
 
+    from vpstui.ui.widgets.footer import KeysFooter
+
     main = active_app.get().main
     rows = main.table.row_count if main is not None else -1
+    drawn = main.query_one(KeysFooter)._drawn if main is not None else None
+    keys = ",".join(key.display for key in drawn or ())
+    mutations = "vpstui.operations.mutations" in sys.modules
     with open(os.environ["PROBE_OUT"], "w") as out:
-        out.write(f"httpx={'httpx' in sys.modules} rows={rows}")
+        out.write(f"httpx={'httpx' in sys.modules} mutations={mutations} rows={rows} keys={keys}")
     startup_done()
 
 
@@ -61,8 +68,10 @@ def test_a_warm_start_draws_cached_rows_before_importing_httpx(
     probe.write_text(FIRST_FRAME_PROBE)
     pane.start([sys.executable, str(probe), "--api-url", backend_url], env)
     pane.wait_for(_live_with_rows, timeout=20, what="the second session going live")
-    httpx_loaded, rows = (tmp_path / "probe").read_text().split()
+    httpx_loaded, mutations, rows, keys = (tmp_path / "probe").read_text().split()
     assert httpx_loaded == "httpx=False"
+    assert mutations == "mutations=False"
     assert int(rows.removeprefix("rows=")) > 0
+    assert {"n", "R", "q"} <= set(keys.removeprefix("keys=").split(","))
     assert quit_and_wait(pane) == 0
     assert pane.tracebacks() == []

@@ -14,7 +14,6 @@ import pytest
 from rich.cells import cell_len
 from textual.command import CommandPalette
 from textual.widgets import Input
-from textual.widgets._footer import FooterKey
 
 from tests.snapshots.compare import screen_text
 from tests.ui.test_main_screen import main_of, settle
@@ -33,6 +32,7 @@ from vpstui.ui.app import VpsApp
 from vpstui.ui.screens.help import HelpScreen
 from vpstui.ui.widgets.backup_table import BackupTable
 from vpstui.ui.widgets.columns import COLUMNS, column_widths, columns, heading
+from vpstui.ui.widgets.footer import KeysFooter
 
 AppFactory = Callable[..., VpsApp]
 NOW = datetime(2025, 1, 16, 16, 0, tzinfo=UTC)
@@ -176,7 +176,7 @@ async def test_main_screen_reads_chinese(make_app: AppFactory, size: tuple[int, 
         for word in ("新建", "删除", "恢复", "筛选", "帮助", "退出"):
             assert word in footer, footer
         assert not english_words(footer), footer
-        keys = [key for key in app.screen.query(FooterKey) if key.display]
+        keys = app.screen.query_one(KeysFooter).shown_keys()
         assert keys and all(not english_words(key.description) for key in keys)
         body = "\n".join(screen)
         assert "已完成" in body and "自动" in body and "小时前" in body

@@ -1,102 +1,251 @@
-"""Textual's footer, speaking the user's language and showing only the keys that fit whole.
+"""The footer: the keys the screen offers now, on one line, in the user's language.
 
-`Footer`: binding descriptions are written in English where the bindings are defined
-(class attributes, built at import, marked with `N_`); it translates each one as shown.
+Textual's footer is a container of one widget per key, rebuilt each time a screen says
+its bindings may have changed (~25 ms each), and empty in a screen's first frame (its keys
+come a refresh later). This one draws the same line as one widget: the keys are read from
+the screen when it is drawn, so they are in the first frame, and a change of keys is a
+repaint of one line.
 
-`KeysFooter`: the stock footer cuts the last key in half on a narrow terminal ("s Serve").
-This one hides whole keys instead: first the command palette's (ctrl+p still works and the
-help screen lists it), then keys from the right, and shows them again when there is room.
+It looks like Textual's (`$footer-*` colours, the command palette's key on the right)
+and behaves like it (a click presses the key; a disabled key is dimmed and rings the
+bell), with two differences: binding descriptions, written in English where the bindings
+are defined (marked with `N_`), are translated as shown; and on a narrow terminal whole
+keys are left out, never one cut in half ("s Serve"): first the palette's (ctrl+p still
+works and the help screen lists it), then keys from the right.
 """
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.widgets import Footer as TextualFooter
-from textual.widgets._footer import FooterKey
+from typing import TYPE_CHECKING, NamedTuple
 
-from vpstui.i18n import N_, _, current
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.widget import Widget
 
-__all__ = ["TEXTUAL_KEYS", "Footer", "KeysFooter"]
+from vpstui.i18n import N_, _
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+__all__ = ["TEXTUAL_KEYS", "KeysFooter", "ShownKey"]
 
 #: Descriptions of Textual's own shown bindings in the widgets vpstui uses (Textual
 #: 8.2.8), for the catalogue: the footer translates them like ours. The Select's list,
 #: open in the create dialog, binds esc to "Dismiss menu".
 TEXTUAL_KEYS = (N_("Dismiss menu"),)
 
+#: Between the keys and the command palette's key, as Textual's footer draws it.
+PALETTE_BORDER = "▏"
 
-class Footer(TextualFooter):
-    """`textual.widgets.Footer` with translated key descriptions, rebuilt only when the
-    keys it shows have changed.
 
-    Textual's footer rebuilds all its keys each time a screen says its bindings may have
-    changed (focus moved, a dialog closed, …), ~25 ms each: at start that was four times
-    before the first frame with live rows (issue 13), to show the same keys.
+class ShownKey(NamedTuple):
+    """A key as the footer shows it."""
+
+    key: str
+    #: How the key is written ("^p", "del", "?").
+    display: str
+    #: The binding's description, translated.
+    description: str
+    action: str
+    enabled: bool
+    tooltip: str
+    #: The command palette's key, drawn on the right.
+    palette: bool = False
+
+    @property
+    def cells(self) -> int:
+        """Its width on the line."""
+        if self.palette:  # "▏^p palette "
+            return 1 + cell_len(self.display) + 1 + cell_len(self.description) + 1
+        if not self.description:
+            return cell_len(self.display)
+        return cell_len(self.display) + 2 + cell_len(self.description) + 1
+
+
+class KeysFooter(Widget, can_focus=False):
+    """The keys of the screen it is on, docked at the bottom."""
+
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES = {
+        "keys-footer--key",
+        "keys-footer--description",
+        "keys-footer--border",
+        "keys-footer--hover",
+    }
+    DEFAULT_CSS = """
+    KeysFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .keys-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .keys-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .keys-footer--border {
+            color: $foreground 20%;
+        }
+        & > .keys-footer--hover {
+            background: $block-hover-background;
+        }
+    }
     """
 
-    #: What the keys were last built from (None: not built yet).
-    _built_from: object = None
+    def __init__(self, *, show_command_palette: bool = True, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.show_command_palette = show_command_palette
+        #: Where each key shown was drawn: (first cell, past its last cell, key).
+        self._spans: list[tuple[int, int, ShownKey]] = []
+        #: The key under the mouse pointer (drawn highlighted), if any.
+        self._hover: ShownKey | None = None
+        #: The keys last drawn, to repaint only when they change.
+        self._drawn: tuple[ShownKey, ...] | None = None
 
-    def _keys_shown(self) -> object:
-        """Everything `compose` builds the keys from: the shown bindings as the screen has
-        them now (enabled, tooltip), the palette key, and the language they are shown in."""
-        shown = tuple(
-            (binding, enabled, tooltip)
-            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
-            if binding.show
-        )
-        return (shown, self.show_command_palette, self.app.ENABLE_COMMAND_PALETTE, current())
+    # --- what is shown -----------------------------------------------------------------------
 
-    async def recompose(self) -> None:
-        if not self._bindings_ready or not self.is_attached:
-            await super().recompose()
-            return
-        keys = self._keys_shown()
-        if keys == self._built_from:
-            return  # the same keys: nothing to rebuild
-        self._built_from = keys
-        await super().recompose()
+    def keys(self) -> list[ShownKey]:
+        """Every key the screen shows now (one per action, as Textual's footer), in order,
+        the palette's last; before any is left out for want of room."""
+        screen = self.screen
+        app = self.app
+        active = screen.active_bindings
+        keys: list[ShownKey] = []
+        actions: set[str] = set()
+        for _node, binding, enabled, tooltip in active.values():
+            if not binding.show or binding.action in actions:
+                continue
+            actions.add(binding.action)
+            keys.append(
+                ShownKey(
+                    binding.key,
+                    app.get_key_display(binding),
+                    _(binding.description) if binding.description else "",
+                    binding.action,
+                    enabled,
+                    tooltip,
+                )
+            )
+        if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
+            found = active.get(app.COMMAND_PALETTE_BINDING)
+            if found is not None:
+                _node, binding, enabled, _tooltip = found
+                keys.append(
+                    ShownKey(
+                        binding.key,
+                        app.get_key_display(binding),
+                        _(binding.description) if binding.description else "",
+                        binding.action,
+                        enabled,
+                        binding.tooltip or _(binding.description),
+                        palette=True,
+                    )
+                )
+        return keys
 
-    def compose(self) -> ComposeResult:
-        for widget in super().compose():
-            if isinstance(widget, FooterKey) and widget.description:
-                widget.description = _(widget.description)
-            yield widget
+    def shown_keys(self, width: int | None = None) -> list[ShownKey]:
+        """The keys that fit whole in `width` cells (default: the footer's width): the
+        palette's goes first, then keys from the right."""
+        room = self.size.width if width is None else width
+        keys = self.keys()
+        palette = [key for key in keys if key.palette]
+        others = [key for key in keys if not key.palette]
+        total = sum(key.cells for key in keys)
+        for key in palette + others[::-1]:
+            if total <= room:
+                break
+            total -= key.cells
+            keys.remove(key)
+        return keys
 
+    # --- drawing -----------------------------------------------------------------------------
 
-class KeysFooter(Footer):
-    """A `Footer` that drops whole keys, never halves, when the terminal is narrow."""
+    def render(self) -> Text:
+        width = self.size.width
+        keys = self.shown_keys(width)
+        self._drawn = tuple(keys)
+        key_style = self.get_component_rich_style("keys-footer--key")
+        description_style = self.get_component_rich_style("keys-footer--description")
+        hover = Style(bgcolor=self.get_component_rich_style("keys-footer--hover").bgcolor)
+        dim = Style(dim=True)
+        line = Text(no_wrap=True, overflow="crop", end="")
+        spans: list[tuple[int, int, ShownKey]] = []
+        position = 0
+        for key in keys:
+            if key.palette:
+                gap = max(0, width - position - key.cells)
+                line.append(" " * gap)
+                position += gap
+                line.append(PALETTE_BORDER, self.get_component_rich_style("keys-footer--border"))
+                parts = [(key.display, key_style), (f" {key.description} ", description_style)]
+                start = position + 1
+            elif key.description:
+                parts = [
+                    (f" {key.display} ", key_style),
+                    (f"{key.description} ", description_style),
+                ]
+                start = position
+            else:
+                parts = [(key.display, key_style)]
+                start = position
+            extra = (dim if not key.enabled else Style()) + (
+                hover if key == self._hover else Style()
+            )
+            for text, style in parts:
+                line.append(text, style + extra)
+            position += key.cells
+            spans.append((start, position, key))
+        self._spans = spans
+        return line
 
-    async def recompose(self) -> None:
-        await super().recompose()
-        self.call_after_refresh(self._fit)  # once the new keys are laid out
+    # --- keeping up with the screen ----------------------------------------------------------
 
     def on_mount(self) -> None:
-        super().on_mount()
-        self.call_after_refresh(self._fit)
+        self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
 
-    def on_resize(self) -> None:
-        self._fit()
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
-    def _fit(self) -> None:
-        keys = list(self.query(FooterKey))
-        if any(not key.display for key in keys):
-            for key in keys:
-                key.display = True
-            self.call_after_refresh(self._drop)  # measure them all, shown, first
+    def _bindings_changed(self, screen: Screen[object]) -> None:
+        """The screen's keys may have changed (focus moved, a dialog closed): repaint the
+        line if they did."""
+        attached = self.is_attached and screen is self.screen
+        if attached and tuple(self.shown_keys()) != self._drawn:
+            self.refresh()
+
+    # --- the mouse ---------------------------------------------------------------------------
+
+    def key_at(self, x: int) -> ShownKey | None:
+        """The key drawn at cell `x` of the line, if any."""
+        for start, end, key in self._spans:
+            if start <= x < end:
+                return key
+        return None
+
+    def on_click(self, event: events.Click) -> None:
+        key = self.key_at(event.x)
+        if key is None:
+            return
+        event.stop()
+        if key.enabled:
+            self.app.simulate_key(key.key)
         else:
-            self._drop()
+            self.app.bell()
 
-    def _drop(self) -> None:
-        keys = list(self.query(FooterKey))
-        palette = [key for key in keys if key.has_class("-command-palette")]
-        others = [key for key in keys if not key.has_class("-command-palette")]
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        self._point_at(self.key_at(event.x))
 
-        def cells(key: FooterKey) -> int:
-            return key.outer_size.width + key.styles.margin.left + key.styles.margin.right
+    def on_leave(self, event: events.Leave) -> None:
+        self._point_at(None)
 
-        spare = self.size.width - sum(cells(key) for key in keys)
-        for key in palette + others[::-1]:
-            if spare >= 0:
-                break
-            spare += cells(key)
-            key.display = False
+    def _point_at(self, key: ShownKey | None) -> None:
+        if key != self._hover:
+            self._hover = key
+            self.tooltip = key.tooltip if key is not None and key.tooltip else None
+            self.refresh()
