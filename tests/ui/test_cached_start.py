@@ -21,6 +21,7 @@ from vpstui.config import Settings
 from vpstui.demo import DemoBackend
 from vpstui.ui.app import VpsApp
 from vpstui.ui.dialogs.delete import DeleteDialog
+from vpstui.ui.widgets.columns import COLUMNS
 
 from .conftest import TICK
 from .test_main_screen import main_of, settle, wait_until
@@ -277,4 +278,30 @@ async def test_no_count_before_any_answer(backend: DemoBackend, clock: FakeClock
         await settle(app, pilot)
         total = len(backend.state.backups)
         assert f"{total} backups" in str(main._scope_bar.render())
+        await app.workers.wait_for_complete()
+
+
+async def test_the_server_column_is_sized_in_the_first_frame(
+    backend: DemoBackend, clock: FakeClock, directories: Path
+) -> None:
+    """The cached rows name the servers with backups, so the Server column has its width
+    in the first frame, not the default one and then another when the server list comes."""
+    names = {server.id: server.name for server in backend.state.servers.values()}
+    live = [
+        Backup(b.id, b.server_id, names[b.server_id], b.backup_type, b.status, None,
+               b.created_at, b.expires_at, b.description)
+        for b in sorted(backend.state.backups.values(), key=lambda b: b.id)
+    ]  # fmt: skip
+    ListingCache("127.0.0.1:8765", None, directories).save((None, None), live, clock.now())
+    app, held = _app(backend, clock)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        table = main_of(app).table
+        assert table.row_count == len(live), "the cached rows are shown"
+        first = table._server_width
+        assert first != COLUMNS[1].width, "control: the default width is not the fitted one"
+        held.release.set()
+        await settle(app, pilot)
+        assert main_of(app).servers, "the server list arrived"
+        assert table._server_width == first
         await app.workers.wait_for_complete()

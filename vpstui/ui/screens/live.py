@@ -206,6 +206,9 @@ class LiveScreen(RestoreFollowing):
                 self.notify(cache.note, timeout=6)
             return False
         self.table.set_backups(found.backups)
+        # Sized now as the server list will size it (the cached rows name the servers
+        # with backups), not at the default width and then again a moment later.
+        self.table.fit_server_names(max((len(b.server_name) for b in found.backups), default=0))
         self.cached_ids = set(self.table.backups)
         self.connection.cached_at = found.saved_at
         self.table.add_class("-cached")
