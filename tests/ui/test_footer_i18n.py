@@ -227,3 +227,16 @@ async def test_a_disabled_key_is_dimmed_and_rings_the_bell() -> None:
         await pilot.click(KeysFooter, offset=(1, 0))
         await pilot.pause()
         assert app.created == 0 and app.bells == 1
+
+
+async def test_the_palette_keys_words_and_tooltip_are_translated() -> None:
+    """The palette's key is Textual's binding: its description and its tooltip (the
+    words shown on hover) are in vpstui's catalogue too."""
+    i18n.use("zh-CN")
+    try:
+        async with Keys().run_test(size=(60, 3)) as pilot:
+            await pilot.pause()
+            (palette,) = [key for key in footer(pilot.app).shown_keys() if key.palette]
+            assert (palette.description, palette.tooltip) == ("命令面板", "打开命令面板")
+    finally:
+        i18n.use("en")

@@ -127,3 +127,61 @@ async def test_quit_with_nothing_in_flight_just_quits(held_app: Callable[[], Vps
         await pilot.press("ctrl+q")
         await pilot.pause(0.1)
     assert app.return_code == 0
+
+
+class ReleasedDeletes(httpx.AsyncBaseTransport):
+    """A DELETE reaches the backend; its answer comes when `answer` is set."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.answer = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.method == "DELETE":
+            await self.answer.wait()
+        return response
+
+
+async def test_an_answer_while_the_quit_question_is_open_closes_the_right_dialog(
+    clock: FakeClock, backend: DemoBackend, tmp_path: Path
+) -> None:
+    """The delete is answered while the quit question is over its dialog. Textual closes
+    the top screen, whichever it is: the question went away, the delete dialog stayed
+    with a backup already gone, and closing it crashed the app. Now the question stays,
+    says nothing is waiting any more, and the delete dialog closes (with its outcome)
+    once the question is answered."""
+    transport = ReleasedDeletes(backend.transport())
+    api = VpsClient(
+        token="t", base_url=DEMO_BASE_URL, transport=transport, retry=RetryPolicy(attempts=1)
+    )
+    app = VpsApp(
+        Settings(demo=True, server="web-server-01"),
+        api,
+        clock=clock,
+        tick_seconds=0.1,
+        audit_path=tmp_path / "audit.jsonl",
+        ops_path=tmp_path / "operations.json",
+    )
+    async with app.run_test(size=(120, 35)) as pilot:
+        backup_id = await start_a_held_delete(app, pilot)
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuitDialog))
+        quit_dialog = app.screen
+        transport.answer.set()
+        await wait_until(pilot, lambda: not in_flight())
+        await wait_until(
+            pilot,
+            lambda: "Nothing is waiting" in str(quit_dialog.query_one("#question").render()),
+        )
+        assert app.screen is quit_dialog, "the question stays where the user put it"
+        assert str(quit_dialog.query_one("#confirm").label) == "Quit"  # type: ignore[attr-defined]
+        await pilot.press("escape")  # stay
+        main = main_of(app)
+        await wait_until(pilot, lambda: app.screen is main)
+        await settle(app, pilot)
+        assert backup_id not in main.table.backups
+        assert len(app.screen_stack) == 1 and app.is_running
+    assert backend.count("DELETE") == 1
+    audit = [e["outcome"] for e in read_entries(tmp_path / "audit.jsonl")]
+    assert audit == ["attempted", "succeeded"]

@@ -10,6 +10,7 @@ after a lost answer the dialog says what re-reading the API showed and turns int
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
@@ -18,6 +19,7 @@ from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
+from textual.await_complete import AwaitComplete
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
@@ -126,6 +128,8 @@ class DialogBase(ModalScreen[ResultType]):
         self._in_flight = False
         self._close_only = False
         self._focus_after: Widget | None = None
+        #: The result this dialog closes with once it is on top again (see `dismiss`).
+        self._closing_with: tuple[ResultType | None] | None = None
 
     # -- layout --------------------------------------------------------------------------
 
@@ -222,6 +226,27 @@ class DialogBase(ModalScreen[ResultType]):
         cancel.label = _("Close")
         self.update_controls()
         cancel.focus()
+
+    # -- closing -------------------------------------------------------------------------
+
+    def dismiss(self, result: ResultType | None = None) -> AwaitComplete:
+        """Close with `result`, which goes to whoever opened the dialog.
+
+        Textual closes the screen on top, whichever it is. A dialog whose request is
+        answered while another screen is over it (the quit question, the command palette)
+        would close that one instead and stay open, and its own next close would fail. So
+        it closes when it is on top again: its outcome is not lost, and the screen over
+        it stays where the user put it."""
+        if self.is_attached and self.app.screen is not self:
+            self._closing_with = (result,)
+            return AwaitComplete(asyncio.sleep(0))
+        return super().dismiss(result)
+
+    def on_screen_resume(self) -> None:
+        if self._closing_with is not None:
+            (result,) = self._closing_with
+            self._closing_with = None
+            self.dismiss(result)
 
     # -- actions -------------------------------------------------------------------------
 

@@ -61,6 +61,23 @@ class QuitDialog(DialogBase[bool]):
 
     def prepare(self) -> None:
         self.query_one("#cancel", Button).focus()
+        self.set_interval(0.5, self._still_pending)
+
+    def _still_pending(self) -> None:
+        """The question says what is in flight now: a request answered while it is open
+        is no longer named, and once none is left it says so."""
+        from vpstui.operations import in_flight
+
+        pending = [op for op in in_flight() if op in self.pending]
+        if pending == self.pending:
+            return
+        self.pending = pending
+        question = self.query_one("#question", Static)
+        if pending:
+            question.update(Text(quit_question(pending)))
+        else:
+            question.update(Text(_("Nothing is waiting for an answer any more.")))
+            self.query_one("#confirm", Button).label = _("Quit")
 
     def action_confirm(self) -> None:
         self.dismiss(True)

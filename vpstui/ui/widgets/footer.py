@@ -33,8 +33,9 @@ __all__ = ["TEXTUAL_KEYS", "KeysFooter", "ShownKey"]
 
 #: Descriptions of Textual's own shown bindings in the widgets vpstui uses (Textual
 #: 8.2.8), for the catalogue: the footer translates them like ours. The Select's list,
-#: open in the create dialog, binds esc to "Dismiss menu".
-TEXTUAL_KEYS = (N_("Dismiss menu"),)
+#: open in the create dialog, binds esc to "Dismiss menu"; the command palette's key has
+#: a tooltip of its own.
+TEXTUAL_KEYS = (N_("Dismiss menu"), N_("Open the command palette"))
 
 #: Between the keys and the command palette's key, as Textual's footer draws it.
 PALETTE_BORDER = "▏"
@@ -143,7 +144,7 @@ class KeysFooter(Widget, can_focus=False):
                         _(binding.description) if binding.description else "",
                         binding.action,
                         enabled,
-                        binding.tooltip or _(binding.description),
+                        _(binding.tooltip or binding.description),
                         palette=True,
                     )
                 )
