@@ -31,6 +31,7 @@ from vpstui.ui.dialogs import (
     DetailsDialog,
     RestoreDialog,
 )
+from vpstui.ui.widgets.footer import KeysFooter, ShownKey
 
 WEB01 = 12345  # web-server-01: 3 manual backups in the seeded account
 WEB02 = 12346  # web-server-02: a manual backup in progress
@@ -527,11 +528,13 @@ async def test_delete_y_deletes_once(
     async with app.run_test(size=SMALL) as pilot:
         await settle(app, pilot)
         assert "manual backup slots" not in flat(app)
+        assert footer_key(app, "confirm").enabled
         gated.gate.clear()
         await pilot.press("y")
         await pilot.pause()
         assert button(app, "confirm").disabled
         assert button(app, "cancel").disabled
+        assert not footer_key(app, "confirm").enabled, "the footer dims y while in flight"
         await pilot.press("y")
         await pilot.click("#confirm")
         await pilot.press("n")  # cancel is refused while in flight
@@ -633,6 +636,8 @@ async def test_delete_in_progress_offers_close_only(
         assert "still in progress and cannot be deleted yet" in flat(app)
         assert not app.screen.query("#confirm")
         assert str(button(app, "cancel").label) == "Close"
+        shown = app.screen.query_one(KeysFooter).shown_keys()
+        assert [key.action for key in shown] == ["cancel"], "no y Delete in the footer"
         buttons_visible(app)
         await pilot.press("y")
         await settle(app, pilot)
@@ -641,6 +646,12 @@ async def test_delete_in_progress_offers_close_only(
         await settle(app, pilot)
     assert app.answers == [None]
     assert backend.count("DELETE") == 0
+
+
+def footer_key(app: App[Any], action: str) -> ShownKey:
+    """The dialog's footer key for `action`."""
+    shown = app.screen.query_one(KeysFooter).shown_keys()
+    return next(key for key in shown if key.action == action)
 
 
 # --- RestoreDialog -------------------------------------------------------------------------

@@ -121,6 +121,19 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
             self._close_only = True
         self.query_one("#cancel", Button).focus()
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer's `y Delete`: dimmed while the request is on its way, left out when
+        nothing may be sent from the dialog (still in progress, or close-only)."""
+        if action != "confirm":
+            return True
+        if not self.deletable or self.close_only:
+            return False
+        return None if self.in_flight else True
+
+    def update_controls(self) -> None:
+        super().update_controls()
+        self.refresh_bindings()  # what `check_action` says has changed with the state
+
     def action_confirm(self) -> None:
         """Delete (the Delete button or `y`). Ignored while in flight or when not deletable."""
         if not self.deletable:
