@@ -240,3 +240,22 @@ async def test_the_palette_keys_words_and_tooltip_are_translated() -> None:
             assert (palette.description, palette.tooltip) == ("命令面板", "打开命令面板")
     finally:
         i18n.use("en")
+
+
+async def test_over_the_command_palette_the_footer_shows_the_palettes_keys() -> None:
+    """The palette has no footer of its own: the screen's keys under it (`r Restore`)
+    would be typed into its search, not pressed. Its own key is shown instead."""
+    app = Keys()
+    async with app.run_test(size=(60, 10)) as pilot:
+        await pilot.pause()
+        assert "Restore" in line(app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.pause()
+        bar = app.screen_stack[0].query_one(KeysFooter)
+        drawn = [key.description for key in bar._drawn or ()]  # as last painted
+        assert drawn == ["Exit the command palette"]
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert "Restore" in line(app)

@@ -22,6 +22,7 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 from textual import events
+from textual.command import CommandPalette
 from textual.widget import Widget
 
 from vpstui.i18n import N_, _
@@ -35,7 +36,11 @@ __all__ = ["TEXTUAL_KEYS", "KeysFooter", "ShownKey"]
 #: 8.2.8), for the catalogue: the footer translates them like ours. The Select's list,
 #: open in the create dialog, binds esc to "Dismiss menu"; the command palette's key has
 #: a tooltip of its own.
-TEXTUAL_KEYS = (N_("Dismiss menu"), N_("Open the command palette"))
+TEXTUAL_KEYS = (
+    N_("Dismiss menu"),
+    N_("Open the command palette"),
+    N_("Exit the command palette"),
+)
 
 #: Between the keys and the command palette's key, as Textual's footer draws it.
 PALETTE_BORDER = "▏"
@@ -113,9 +118,10 @@ class KeysFooter(Widget, can_focus=False):
 
     def keys(self) -> list[ShownKey]:
         """Every key the screen shows now (one per action, as Textual's footer), in order,
-        the palette's last; before any is left out for want of room."""
-        screen = self.screen
+        the palette's last; before any is left out for want of room. While the command
+        palette, which has no footer of its own, is open over the screen: its keys."""
         app = self.app
+        screen = app.screen if isinstance(app.screen, CommandPalette) else self.screen
         active = screen.active_bindings
         keys: list[ShownKey] = []
         actions: set[str] = set()
@@ -209,15 +215,16 @@ class KeysFooter(Widget, can_focus=False):
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
+        self.app.screen_change_signal.subscribe(self, self._bindings_changed)
 
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
+        self.app.screen_change_signal.unsubscribe(self)
 
-    def _bindings_changed(self, screen: Screen[object]) -> None:
-        """The screen's keys may have changed (focus moved, a dialog closed): repaint the
-        line if they did."""
-        attached = self.is_attached and screen is self.screen
-        if attached and tuple(self.shown_keys()) != self._drawn:
+    def _bindings_changed(self, _screen: Screen[object]) -> None:
+        """The screen's keys may have changed (focus moved, a dialog or the palette
+        opened or closed): repaint the line if they did."""
+        if self.is_attached and tuple(self.shown_keys()) != self._drawn:
             self.refresh()
 
     # --- the mouse ---------------------------------------------------------------------------
