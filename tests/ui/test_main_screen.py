@@ -24,6 +24,7 @@ from vpstui.ui.screens.first_run import FirstRunScreen
 from vpstui.ui.screens.help import HelpScreen
 from vpstui.ui.screens.main import MainScreen
 from vpstui.ui.widgets.backup_table import BackupTable
+from vpstui.ui.widgets.footer import KeysFooter
 
 AppFactory = Callable[..., VpsApp]
 
@@ -181,6 +182,34 @@ async def test_slash_filters_rows_and_escape_clears(make_app: AppFactory) -> Non
         await pilot.press("escape")
         await pilot.pause()
         assert table.row_count == everything
+
+
+def footer_actions(app: VpsApp) -> list[str]:
+    """The actions of the keys the main screen's footer last drew."""
+    return [key.action for key in main_of(app).query_one(KeysFooter)._drawn or ()]
+
+
+async def test_the_footer_offers_esc_while_there_is_something_to_back_out_of(
+    make_app: AppFactory,
+) -> None:
+    """Typing in the filter, the footer said only "f1 Help": nothing about leaving it.
+    esc is offered while the filter is open (typing or not), and not when it has nothing
+    to do."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        assert "escape" not in footer_actions(app)
+        await pilot.press("slash", *"php")
+        await pilot.pause()
+        assert "escape" in footer_actions(app)
+        await pilot.press("enter")  # to the rows, the filter still applied
+        await pilot.pause()
+        assert "escape" in footer_actions(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.pause()
+        assert "escape" not in footer_actions(app)
+        assert "create" in footer_actions(app), "control: the footer was drawn"
 
 
 async def test_sort_by_key_and_header_click(make_app: AppFactory) -> None:

@@ -354,6 +354,7 @@ class LiveScreen(RestoreFollowing):
             )
         if isinstance(error, NotFoundError) and self.scope[0] is not None:
             self._scope_gone = True
+            self.refresh_bindings()  # the footer offers esc: back to All servers
             reason = _(
                 "{server} no longer exists (404): it may have been deleted. "
                 "Press Esc to show All servers."

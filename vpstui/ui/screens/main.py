@@ -10,6 +10,7 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Input
 
@@ -56,7 +57,8 @@ class MainScreen(MarkingActions):
         Binding("c", "copy_id", N_("Copy"), show=False),
         Binding("C", "copy_summary", N_("Copy summary"), show=False),
         Binding("I", "copy_incident", N_("Copy incident summary"), show=False),
-        Binding("escape", "escape", N_("Clear filter"), show=False),
+        # Shown while there is something to back out of (see `check_action`).
+        Binding("escape", "escape", N_("Back")),
         Binding("question_mark,f1", "app.help", N_("Help")),
     ]
 
@@ -271,6 +273,16 @@ class MainScreen(MarkingActions):
     def _filter_submitted(self) -> None:
         self.table.focus()
 
+    def _escapable(self) -> bool:
+        """Whether esc has something to do: clear the filter, close the server picker, or
+        leave a server that is gone."""
+        try:
+            field = self.query_one("#filter", Input)
+            picker = self.has_class("-picker-open") or self.picker.has_focus_within
+        except NoMatches:  # asked while the screen is being built
+            return False
+        return field.display or bool(field.value) or picker or self._scope_gone
+
     def action_escape(self) -> None:
         field = self.query_one("#filter", Input)
         if field.display or field.value:
@@ -283,6 +295,7 @@ class MainScreen(MarkingActions):
         elif self._scope_gone:
             self._scope_gone = False
             self.set_scope(None, self.scope[1])
+        self.refresh_bindings()  # nothing left to back out of: the footer drops esc
 
     def action_refresh(self) -> None:
         self.load_backups()
@@ -294,9 +307,12 @@ class MainScreen(MarkingActions):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Read-only: create, delete and restore show dimmed in the footer and do nothing
         (a key press on them is answered by `on_key`, which says why). While a text field
-        has focus, `/` and `s` are text: the footer does not offer them."""
+        has focus, `/` and `s` are text: the footer does not offer them; esc only when it
+        has something to back out of."""
         if action in WRITE_ACTIONS and self.app.settings.read_only:
             return None
+        if action == "escape":
+            return self._escapable()
         return not (action in TYPED_ACTIONS and self._typing())
 
     def on_key(self, event: events.Key) -> None:
