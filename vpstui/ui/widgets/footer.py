@@ -28,6 +28,7 @@ from textual.widget import Widget
 from vpstui.i18n import N_, _
 
 if TYPE_CHECKING:
+    from textual.binding import Binding
     from textual.screen import Screen
 
 __all__ = ["TEXTUAL_KEYS", "KeysFooter", "ShownKey"]
@@ -126,35 +127,25 @@ class KeysFooter(Widget, can_focus=False):
         keys: list[ShownKey] = []
         actions: set[str] = set()
         for _node, binding, enabled, tooltip in active.values():
-            if not binding.show or binding.action in actions:
-                continue
-            actions.add(binding.action)
-            keys.append(
-                ShownKey(
-                    binding.key,
-                    app.get_key_display(binding),
-                    _(binding.description) if binding.description else "",
-                    binding.action,
-                    enabled,
-                    tooltip,
-                )
-            )
+            if binding.show and binding.action not in actions:
+                actions.add(binding.action)
+                keys.append(self._shown(binding, enabled, tooltip))
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
             found = active.get(app.COMMAND_PALETTE_BINDING)
             if found is not None:
                 _node, binding, enabled, _tooltip = found
-                keys.append(
-                    ShownKey(
-                        binding.key,
-                        app.get_key_display(binding),
-                        _(binding.description) if binding.description else "",
-                        binding.action,
-                        enabled,
-                        _(binding.tooltip or binding.description),
-                        palette=True,
-                    )
-                )
+                tooltip = _(binding.tooltip or binding.description)
+                keys.append(self._shown(binding, enabled, tooltip, palette=True))
         return keys
+
+    def _shown(
+        self, binding: Binding, enabled: bool, tooltip: str, *, palette: bool = False
+    ) -> ShownKey:
+        description = _(binding.description) if binding.description else ""
+        display = self.app.get_key_display(binding)
+        return ShownKey(
+            binding.key, display, description, binding.action, enabled, tooltip, palette
+        )
 
     def shown_keys(self, width: int | None = None) -> list[ShownKey]:
         """The keys that fit whole in `width` cells (default: the footer's width): the
