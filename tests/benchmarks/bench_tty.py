@@ -224,13 +224,13 @@ def _quote(part: str) -> str:
 
 
 def run(fast: bool) -> list[Result]:
-    """Full: bare, demo and cached, 10 rounds on a 2,000-backup account. Fast (CI): bare and
+    """Full: bare, demo and cached, 20 rounds on a 2,000-backup account. Fast (CI): bare and
     cached only, 3 rounds on 200 backups (the same first frame, a 10-page cache to warm)."""
     if shutil.which("tmux") is None:
         return [check("13 tty: tmux is installed (needed to measure)", False)]
     from bench_real import LATENCY, demo_server
 
-    pairs = 3 if fast else 10
+    pairs = 3 if fast else 20  # the median of 10 moved by ±0.1 between runs
     backups = 200 if fast else 2_000
     kinds = ["bare", "cached"] if fast else ["bare", "demo", "cached", "cold"]
     python = sys.executable
