@@ -66,3 +66,47 @@ async def test_a_look_at_the_clock_redraws_only_lines_whose_words_changed() -> N
         table.refresh_times()  # without a time: every line
         await pilot.pause()
         assert len(drawn) >= 5
+
+
+async def test_a_poll_that_changes_a_row_on_screen_redraws_that_line_and_the_header() -> None:
+    """A refresh whose rows on screen stay in place, one of them changed (a backup that
+    completed), repaints that line and the header, not every line: a whole repaint drops
+    every cached line of the table (issue 4's poll figure: half its cost was freeing them)."""
+    from vpstui.ui.widgets.rows import diff_rows
+
+    clock = FakeClock(T0)
+    app = Table(clock)
+    async with app.run_test(size=(120, 12)) as pilot:
+        table = app.query_one(BackupTable)
+        rows = [_backup(i, T0 - timedelta(hours=i)) for i in range(1, 40)]
+        rows[2] = Backup(**{**_fields(rows[2]), "status": "in_progress", "size_mb": None})
+        table.set_backups(rows)
+        await pilot.pause()
+        drawn: list[int] = []
+        render_line = table.render_line
+
+        def counting(y: int):  # type: ignore[no-untyped-def]
+            drawn.append(y)
+            return render_line(y)
+
+        table.render_line = counting  # type: ignore[method-assign]
+        done = Backup(**{**_fields(rows[2]), "status": "completed", "size_mb": 512.0})
+        version, snapshot = table.snapshot()
+        table.apply_diff(diff_rows(version, snapshot, [*rows[:2], done, *rows[3:]]))
+        await pilot.pause()
+        line = table._order.index(done.id) + 1
+        assert sorted(set(drawn)) == [0, line]
+        assert "completed" in "".join(s.text for s in table.render_line(line))
+
+        drawn.clear()  # control: a row joining on screen moves the rows: every line
+        version, snapshot = table.snapshot()
+        newest = _backup(99, T0)
+        table.apply_diff(diff_rows(version, snapshot, [newest, *rows[:2], done, *rows[3:]]))
+        await pilot.pause()
+        assert len(set(drawn)) > 5
+
+
+def _fields(backup: Backup) -> dict[str, object]:
+    import msgspec
+
+    return msgspec.structs.asdict(backup)

@@ -148,10 +148,21 @@ class CursorRows(ScrollView):
             self.new_above = 0
         elif old_rows:
             self.new_above += self._count_above(top, old_rows)
-        if self._on_screen() == shown:
+        now_shown = self._on_screen()
+        if now_shown == shown:
             # Rows joined or changed off screen (most batches of a long listing): only the
             # header ("↑ 1 new") and the scrollbar can differ; no repaint of every line.
             self.refresh_on_screen(0)
+        elif now_shown[:3] == shown[:3] and [b.id for b in now_shown[3]] == [
+            b.id for b in shown[3]
+        ]:
+            # The same rows in the same places, a few of them changed (a poll): repaint
+            # those lines and the header. A whole repaint dropped every cached line (~0.5 ms
+            # to free them at 120x35) and drew them all again.
+            self.refresh_on_screen(0)
+            for line, (old, new) in enumerate(zip(shown[3], now_shown[3], strict=True), 1):
+                if old is not new:
+                    self.refresh_on_screen(line)
         else:
             self.refresh()
 
