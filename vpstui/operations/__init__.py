@@ -19,8 +19,9 @@ the re-checks (issue 13).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from vpstui._lazy import lazy_exports
 
 if TYPE_CHECKING:
     from .checks import Recheck
@@ -35,31 +36,31 @@ if TYPE_CHECKING:
 
 #: Where each public name lives.
 _HOMES = {
-    "Follower": "follower",
-    "GaveUp": "waiting",
-    "Incident": "incident",
-    "Mutations": "mutations",
-    "OPS_FILE": "ledger",
-    "Operation": "ledger",
-    "OperationLedger": "ledger",
-    "Recheck": "checks",
-    "RefreshSchedule": "schedule",
-    "RestoreEnd": "following",
-    "RestoreWatch": "following",
-    "SAFETY_DESCRIPTION": "safety",
-    "SafetyStopped": "safety",
-    "Sent": "mutations",
-    "Stopped": "waiting",
-    "WaitPolicy": "waiting",
-    "abandon_in_flight": "mutations",
-    "follow_restore": "following",
-    "in_flight": "mutations",
-    "not_reported_text": "following",
-    "path_text": "following",
-    "quota_verdict": "safety",
-    "restore_with_safety": "safety",
-    "wait_until": "waiting",
-    "who_am_i": "incident",
+    "Follower": ".follower",
+    "GaveUp": ".waiting",
+    "Incident": ".incident",
+    "Mutations": ".mutations",
+    "OPS_FILE": ".ledger",
+    "Operation": ".ledger",
+    "OperationLedger": ".ledger",
+    "Recheck": ".checks",
+    "RefreshSchedule": ".schedule",
+    "RestoreEnd": ".following",
+    "RestoreWatch": ".following",
+    "SAFETY_DESCRIPTION": ".safety",
+    "SafetyStopped": ".safety",
+    "Sent": ".mutations",
+    "Stopped": ".waiting",
+    "WaitPolicy": ".waiting",
+    "abandon_in_flight": ".mutations",
+    "follow_restore": ".following",
+    "in_flight": ".mutations",
+    "not_reported_text": ".following",
+    "path_text": ".following",
+    "quota_verdict": ".safety",
+    "restore_with_safety": ".safety",
+    "wait_until": ".waiting",
+    "who_am_i": ".incident",
 }
 
 __all__ = [
@@ -91,14 +92,4 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    home = _HOMES.get(name)
-    if home is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{home}"), name)
-    globals()[name] = value  # asked for once
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_exports(__name__, _HOMES, globals())
