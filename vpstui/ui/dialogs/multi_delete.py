@@ -27,7 +27,7 @@ from vpstui.clock import Clock
 from vpstui.format import absolute_time, backup_ref, human_size, safe_text
 from vpstui.i18n import N_, _, ngettext
 from vpstui.operations import Mutations
-from vpstui.ui.dialogs.base import DialogBase
+from vpstui.ui.dialogs.typed import TypedDialog
 
 __all__ = ["DeleteProgress", "MultiDeleteDialog", "MultiDeleteResult"]
 
@@ -98,7 +98,7 @@ def total_size(backups: Iterable[Backup]) -> str:
     return known
 
 
-class MultiDeleteDialog(DialogBase[MultiDeleteResult]):
+class MultiDeleteDialog(TypedDialog[MultiDeleteResult]):
     """Delete `backups` one at a time after the user types how many."""
 
     TITLE_TEXT = N_("Delete backups")
@@ -200,15 +200,6 @@ class MultiDeleteDialog(DialogBase[MultiDeleteResult]):
         confirm = self.query_one("#confirm", Button)
         if not confirm.disabled:
             confirm.disabled = not self.count_matches
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.show_note(None)
-        self.update_controls()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_confirm()
 
     # -- deleting ------------------------------------------------------------------------
 

@@ -29,8 +29,9 @@ from vpstui.format import (
 )
 from vpstui.i18n import N_, _
 from vpstui.operations import SafetyStopped, WaitPolicy, quota_verdict, restore_with_safety
-from vpstui.ui.dialogs.base import AnswerLost, DialogBase, ManualBackupsRead, RequestFailed
+from vpstui.ui.dialogs.base import AnswerLost, ManualBackupsRead, RequestFailed
 from vpstui.ui.dialogs.fitting import TOO_SMALL, make_compact, safety_line, span_fits
+from vpstui.ui.dialogs.typed import TypedDialog
 from vpstui.ui.widgets.tickbox import TickBox
 
 __all__ = ["RestoreDialog", "restore_headline"]
@@ -77,7 +78,7 @@ class SafetyProgress(Message):
         self.text = text
 
 
-class RestoreDialog(DialogBase[RestoreResult]):
+class RestoreDialog(TypedDialog[RestoreResult]):
     """Confirm restoring `backup` onto its server by typing the server's name."""
 
     TITLE_TEXT = N_("Restore a backup")
@@ -311,15 +312,6 @@ class RestoreDialog(DialogBase[RestoreResult]):
         return self.wants_safety and self._safety_possible is None
 
     # -- events --------------------------------------------------------------------------
-
-    def on_input_changed(self, event: Input.Changed) -> None:
-        event.stop()
-        self.show_note(None)
-        self.update_controls()
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        self.action_confirm()
 
     def action_confirm(self) -> None:
         """Send the restore if the name matches; otherwise say what to type."""
