@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from textual.app import App, ComposeResult
+from textual.strip import Strip
 
 from vpstui.api.models import Backup
 from vpstui.clock import FakeClock
@@ -21,6 +22,19 @@ def _backup(i: int, created: datetime) -> Backup:
         size_mb=100.0, created_at=created, expires_at=created + timedelta(days=30),
         description=f"backup {i}",
     )  # fmt: skip
+
+
+def count_lines_drawn(table: BackupTable) -> list[int]:
+    """The lines (`y`) the table draws from now on, in the order drawn."""
+    drawn: list[int] = []
+    render_line = table.render_line
+
+    def counting(y: int) -> Strip:
+        drawn.append(y)
+        return render_line(y)
+
+    table.render_line = counting  # type: ignore[method-assign]
+    return drawn
 
 
 class Table(App[None]):
@@ -41,14 +55,7 @@ async def test_a_look_at_the_clock_redraws_only_lines_whose_words_changed() -> N
         old = [_backup(i, T0 - timedelta(hours=i)) for i in range(2, 6)]  # "2h ago"…
         table.set_backups([fresh, *old])
         await pilot.pause()
-        drawn: list[int] = []
-        render_line = table.render_line
-
-        def counting(y: int):  # type: ignore[no-untyped-def]
-            drawn.append(y)
-            return render_line(y)
-
-        table.render_line = counting  # type: ignore[method-assign]
+        drawn = count_lines_drawn(table)
 
         clock.advance(5)
         table.refresh_times(clock.now())
@@ -82,14 +89,7 @@ async def test_a_poll_that_changes_a_row_on_screen_redraws_that_line_and_the_hea
         rows[2] = Backup(**{**_fields(rows[2]), "status": "in_progress", "size_mb": None})
         table.set_backups(rows)
         await pilot.pause()
-        drawn: list[int] = []
-        render_line = table.render_line
-
-        def counting(y: int):  # type: ignore[no-untyped-def]
-            drawn.append(y)
-            return render_line(y)
-
-        table.render_line = counting  # type: ignore[method-assign]
+        drawn = count_lines_drawn(table)
         done = Backup(**{**_fields(rows[2]), "status": "completed", "size_mb": 512.0})
         version, snapshot = table.snapshot()
         table.apply_diff(diff_rows(version, snapshot, [*rows[:2], done, *rows[3:]]))
