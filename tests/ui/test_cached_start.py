@@ -21,7 +21,7 @@ from vpstui.config import Settings
 from vpstui.demo import DemoBackend
 from vpstui.ui.app import VpsApp
 from vpstui.ui.dialogs.delete import DeleteDialog
-from vpstui.ui.widgets.columns import COLUMNS
+from vpstui.ui.widgets.columns import COLUMNS, column_widths
 
 from .conftest import TICK
 from .test_main_screen import main_of, settle, wait_until
@@ -304,4 +304,37 @@ async def test_the_server_column_is_sized_in_the_first_frame(
         await settle(app, pilot)
         assert main_of(app).servers, "the server list arrived"
         assert table._server_width == first
+        await app.workers.wait_for_complete()
+
+
+async def test_the_first_frame_has_the_columns_of_the_tables_width(
+    backend: DemoBackend, clock: FakeClock, directories: Path
+) -> None:
+    """Sizing the Server column from the cached rows, before the table was laid out, laid
+    the columns out for a width of 0: the first frame showed four columns and IDs cut to
+    their first digits ("10299" for 102990…102999), right a frame later. The header, built
+    then too, had dropped its " vpstui " badge for want of room."""
+    _seed_cache(backend, clock, directories)
+    app, held = _app(backend, clock)
+    seen: list[tuple[list[int], list[int], str]] = []
+    display = app._display
+
+    def first_frame(screen: Any, update: Any) -> None:
+        main = app.main
+        if not seen and main is not None:
+            table = main.table
+            laid_out = column_widths(table._width, table._server_width)
+            seen.append((list(table._widths), laid_out, str(main._status_bar.render())))
+        display(screen, update)
+
+    app._display = first_frame  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        assert seen, "the first frame was drawn"
+        drawn, laid_out, header = seen[0]
+        assert drawn == laid_out
+        assert header.startswith(" vpstui "), header  # not laid out for a width of 0
+        assert drawn[0] == COLUMNS[0].width and drawn[-1] > 0, "whole IDs and descriptions"
+        held.release.set()
+        await settle(app, pilot)
         await app.workers.wait_for_complete()

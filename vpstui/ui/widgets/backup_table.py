@@ -128,6 +128,8 @@ class BackupTable(CursorRows, can_focus=True):
         self._now = now
         self._widths: list[int] = [c.width for c in COLUMNS]
         self._server_width = COLUMNS[1].width
+        #: The width and Server column width `_widths` were laid out for (None: not yet).
+        self._laid_out: tuple[int, int] | None = None
         self._spin = 0
         self._empty_text = _("Loading backups…")
         #: The clock time of the last repaint for relative times (see `refresh_times`).
@@ -206,14 +208,16 @@ class BackupTable(CursorRows, can_focus=True):
 
     def _layout(self, width: int) -> None:
         self._widths = column_widths(width, self._server_width)
+        self._laid_out = (width, self._server_width)
 
     def fit_server_names(self, longest: int) -> None:
         """Size the Server column for the longest server name (within reason)."""
         width = max(COLUMNS[1].min_width, min(longest + 1, 24))
         if width != self._server_width:
             self._server_width = width
-            self._layout(self._width)
-            self.refresh()
+            if self._laid_out is not None:  # else the first line drawn lays them out
+                self._layout(self._width)
+                self.refresh()
 
     def on_focus(self) -> None:
         self.refresh()
@@ -256,6 +260,9 @@ class BackupTable(CursorRows, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self._width
+        if self._laid_out != (width, self._server_width):
+            # The first frame can come before the first Resize: columns for this width.
+            self._layout(width)
         base = self.rich_style
         if y == 0:
             return self._render_header(width, base)

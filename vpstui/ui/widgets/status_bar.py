@@ -81,7 +81,9 @@ class StatusBar(Static):
         """Draw the header for `state`: all of it when it fits; on a narrow terminal the
         words "simulated backend", "vpstui" and "updated" go first, whole."""
         self._last = (state, now)
-        width = self.size.width
+        # Before the first layout (the first frame is drawn from it) the header is as
+        # wide as the terminal: a width of 0 dropped the "vpstui" badge from that frame.
+        width = self.size.width or self.app.size.width
         age = relative_time(state.last_ok, now) if state.last_ok is not None else None
         cached = relative_time(state.cached_at, now) if state.cached_at is not None else None
         # Called every second: skip building the line when nothing it shows has changed.
