@@ -77,6 +77,30 @@ def test_a_corrupt_or_foreign_file_is_ignored_with_a_note(
     assert cache.note is not None and note in cache.note and "\n" not in cache.note
 
 
+@pytest.mark.parametrize(
+    "naive",
+    [("saved_at", "2025-01-16T16:00:00"), ("created_at", "2025-01-16T15:00:00"),
+     ("expires_at", "2025-02-16T15:00:00")],
+)  # fmt: skip
+def test_a_time_without_a_zone_is_ignored_with_a_note(
+    tmp_path: Path, naive: tuple[str, str]
+) -> None:
+    """A time with no zone (a file edited, or written by something else) cannot be set
+    against the clock: it crashed the app on every start, before a live listing could
+    replace the file. The file is ignored, with the note of a foreign file."""
+    cache = ListingCache("admin.vps.org", None, tmp_path)
+    cache.save(ALL, [backup(1), backup(2)], NOW)
+    data = json.loads(cache.path.read_text())
+    field, value = naive
+    if field == "saved_at":
+        data["saved_at"] = value
+    else:
+        data["backups"][1][field] = value
+    cache.path.write_text(json.dumps(data))
+    assert cache.load(ALL) is None
+    assert cache.note is not None and "unreadable or of another version" in cache.note
+
+
 def test_another_accounts_file_is_ignored(tmp_path: Path) -> None:
     ListingCache("other.example", None, tmp_path).save(ALL, [backup(1)], NOW)
     mine = ListingCache("admin.vps.org", None, tmp_path)

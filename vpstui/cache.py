@@ -56,6 +56,18 @@ def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
     return user_cache_path("vpstui", appauthor=False)
 
 
+def _times_have_zones(found: CachedListing) -> bool:
+    """Every time in it says its zone, as vpstui writes them: one without (a file edited
+    or written by something else) cannot be compared with the clock."""
+    if found.saved_at.tzinfo is None:
+        return False
+    return all(
+        (b.created_at is None or b.created_at.tzinfo is not None)
+        and (b.expires_at is None or b.expires_at.tzinfo is not None)
+        for b in found.backups
+    )
+
+
 class ListingCache:
     """The cache file of one account (`profile` at `api`, the API's host)."""
 
@@ -87,7 +99,7 @@ class ListingCache:
             found = msgspec.json.decode(data, type=CachedListing)
         except (msgspec.DecodeError, msgspec.ValidationError):
             found = None
-        if found is None or found.format != CACHE_FORMAT:
+        if found is None or found.format != CACHE_FORMAT or not _times_have_zones(found):
             self.note = _("The listing cache is unreadable or of another version; ignored.")
             return None
         if found.api != self.api or found.profile != self.profile:

@@ -85,7 +85,8 @@ class StatusBar(Static):
         # wide as the terminal: a width of 0 dropped the "vpstui" badge from that frame.
         width = self.size.width or self.app.size.width
         age = relative_time(state.last_ok, now) if state.last_ok is not None else None
-        cached = relative_time(state.cached_at, now) if state.cached_at is not None else None
+        # A listing saved "in the future" (a clock set back since) is at most as old as now.
+        cached = relative_time(min(state.cached_at, now), now) if state.cached_at else None
         # Called every second: skip building the line when nothing it shows has changed.
         signature = (width, age, cached, msgspec.structs.astuple(state))
         if signature == self._signature:
