@@ -1,6 +1,9 @@
-"""Relative times move on with the clock, and only they: a look at the clock redraws the
+"""What the backup table redraws, and where its cursor goes, as time and rows change.
+
+Relative times move on with the clock, and only they: a look at the clock redraws the
 table's lines whose words changed ("just now" → "1m ago"), not every line (idle CPU, issue
-4: a full redraw every 5 s made an idle vpstui use 5-7 times a bare app's CPU)."""
+4: a full redraw every 5 s made an idle vpstui use 5-7 times a bare app's CPU). A poll
+repaints the lines it changed; a listing loading in any page order keeps the cursor on top."""
 
 from __future__ import annotations
 
@@ -110,3 +113,33 @@ def _fields(backup: Backup) -> dict[str, object]:
     import msgspec
 
     return msgspec.structs.asdict(backup)
+
+
+async def test_while_a_listing_loads_the_cursor_stays_on_the_first_row() -> None:
+    """Pages come in any order: the first page asked for held rows from the middle of the
+    list (by creation time), and the cursor, put on its first row, was carried down as
+    newer rows arrived above, and the view with it ("↑ 271 new" after every cold start).
+    While a listing loads and nobody has moved the cursor, it stays on the first row."""
+    clock = FakeClock(T0)
+    for keep in (True, False):
+        app = Table(clock)
+        async with app.run_test(size=(120, 12)) as pilot:
+            table = app.query_one(BackupTable)
+            table.keep_cursor_on_top(keep)
+            pages = [[_backup(i, T0 - timedelta(hours=i)) for i in range(n, n + 20)]
+                     for n in (41, 1, 21, 61)]  # fmt: skip
+            for page in pages:
+                table.add_backups(page)
+                await pilot.pause()
+            newest = table.visible_ids[0]
+            if keep:
+                assert table.cursor_backup is not None and table.cursor_backup.id == newest
+                assert round(table.scroll_y) == 0 and table.new_above == 0
+                await pilot.press("down")  # the user moves it: it stays with its backup
+                chosen = table.cursor_backup
+                table.add_backups([_backup(0, T0)])
+                await pilot.pause()
+                assert table.cursor_backup is chosen
+            else:  # control: following the first page's row moves the view
+                assert table.cursor_backup is not None and table.cursor_backup.id == 41
+                assert round(table.scroll_y) > 0

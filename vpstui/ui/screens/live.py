@@ -109,6 +109,8 @@ class LiveScreen(RestoreFollowing):
         self.connection.loaded = 0
         self.connection.expected = None
         self._loads += 1
+        if progressive:  # a new listing, page by page in any order: the cursor stays on top
+            self.table.keep_cursor_on_top(True)
         if after_refresh:
             self.call_after_refresh(self._fetch_unless_superseded, self._loads, progressive)
         else:
@@ -294,6 +296,7 @@ class LiveScreen(RestoreFollowing):
                 # Hundreds of thousands of long-lived objects make every full garbage
                 # collection a ~100 ms stall; freezing them takes them out of its walk.
                 gc.freeze()
+        table.keep_cursor_on_top(False)  # from now on, the cursor stays with its backup
         self._loaded_scope = message.scope
         self._listed_at = now
         self.leave_cache()

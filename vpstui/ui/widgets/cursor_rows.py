@@ -28,6 +28,11 @@ class CursorRows(ScrollView):
         super().__init__(name=name, id=id, classes=classes)
         self._store = RowStore()
         self._cursor_id: int | None = None
+        #: While a listing loads (`keep_cursor_on_top`) and until the user moves the cursor,
+        #: it stays on the first row while the view is at the top: pages come in any order
+        #: (the first one asked for need not hold the newest rows), and following the first
+        #: page's row carried the view into the middle of the list ("↑ 271 new").
+        self._follow_top = False
         #: Rows that arrived above the view since it was last at the top.
         self.new_above = 0
 
@@ -124,6 +129,9 @@ class CursorRows(ScrollView):
         if old_top == 0 and old_rows:
             old_screen_y = None  # stay at the top: what arrived there shows
         order = self._store.order
+        if self._follow_top and old_top == 0 and order and order[0] != self._cursor_id:
+            self._cursor_id = order[0]
+            self._post_highlight()
         size = Size(self._width, len(order) + 1)
         if size != self.virtual_size:
             # Not `self.virtual_size = size`: that reactive lays out the whole screen again,
@@ -199,9 +207,15 @@ class CursorRows(ScrollView):
     def _post_highlight(self) -> None:
         """The cursor moved to another backup: the table says so with a message."""
 
+    def keep_cursor_on_top(self, keep: bool) -> None:
+        """From now until the user moves the cursor (or `keep` is False again), rows that
+        arrive while the view is at the top leave the cursor on the first row."""
+        self._follow_top = keep
+
     def _set_cursor(self, row: int) -> None:
         if not self._order:
             return
+        self._follow_top = False  # the user chose a row: the cursor stays with its backup
         row = max(0, min(row, len(self._order) - 1))
         new_id = self._order[row]
         if new_id != self._cursor_id:
