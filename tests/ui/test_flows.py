@@ -189,6 +189,25 @@ async def test_command_palette_offers_every_action(make_app: AppFactory) -> None
         assert "Server db-primary" in titles
 
 
+async def test_over_a_dialog_the_palette_offers_no_screen_actions(make_app: AppFactory) -> None:
+    """ctrl+p over the create dialog listed "Delete backup", which opened a delete dialog
+    over the create dialog while it was sending (seen in tmux). Over a dialog the palette
+    offers Help and Quit, not the main screen's actions."""
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateDialog))
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        assert "Help" in titles and "Quit" in titles
+        assert not {"New backup", "Delete backup", "Restore from backup"} & set(titles)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"Delete backup", "enter")
+        await pilot.pause(0.3)
+        assert not [s for s in app.screen_stack if isinstance(s, DeleteDialog)]
+
+
 async def test_copy_puts_the_id_on_the_clipboard(make_app: AppFactory) -> None:
     """c copies the selected backup's ID."""
     app = make_app()

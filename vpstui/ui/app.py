@@ -244,7 +244,9 @@ class VpsApp(VpsAppBase):
         yield SystemCommand(_("Quit"), _("Leave vpstui (ctrl+q)"), self.exit)
         yield from self._profile_commands(screen)
         main = self.main
-        if main is None:
+        if main is None or screen is not main:
+            # Over a dialog (or the help): the main screen's actions would open another
+            # dialog over one that may be sending (a delete over a create, seen in tmux).
             return
         off = _(" (off: read-only)") if self.settings.read_only else ""
         actions = (
