@@ -240,12 +240,24 @@ async def test_a_deferred_load_gives_way_to_one_asked_for_after_it(
         await app.workers.wait_for_complete()
 
 
+def picker_facts(main: Any) -> list[str]:
+    """The server picker's lines of facts ("◷ 40 backups · 636.1 GiB"), as drawn."""
+    from textual.widgets import OptionList
+
+    options = main.picker.query_one(OptionList)
+    lines = []
+    for index in range(options.option_count):
+        prompt = str(options.get_option_at_index(index).prompt)
+        lines += [line for line in prompt.splitlines()[1:] if "backup" in line]
+    return lines
+
+
 async def test_facts_from_the_cached_rows_marked_until_the_live_ones(
     backend: DemoBackend, clock: FakeClock, directories: Path
 ) -> None:
-    """While the live listing loads, the insight shows the cached rows' facts marked ◷
-    (not "Gathering…", nor the live rows counted so far), and no warning rests on them:
-    the overdue server is announced once the live listing shows it."""
+    """While the live listing loads, the insight and the server picker show the cached rows'
+    facts marked ◷ (not "Gathering…", nor the live rows counted so far), and no warning
+    rests on them: the overdue server is announced once the live listing shows it."""
     cached = _seed_cache(backend, clock, directories)
     app, held = _app(backend, clock)
     async with app.run_test(size=(120, 35)) as pilot:
@@ -256,9 +268,11 @@ async def test_facts_from_the_cached_rows_marked_until_the_live_ones(
         assert f"{servers} servers" in facts and f"{len(cached)} backups" in facts
         assert "has no completed backup" in facts  # overdue in the cached rows too
         assert not [n for n in app._notifications if "No completed backup" in n.message]
+        assert picker_facts(main) and all(line.startswith("◷") for line in picker_facts(main))
         held.release.set()
         await settle(app, pilot)
         await wait_until(pilot, lambda: not str(main.insight.render()).startswith("◷"))
+        assert picker_facts(main) and not any("◷" in line for line in picker_facts(main))
         assert f"{len(backend.state.backups)} backups" in str(main.insight.render())
         overdue = [n for n in app._notifications if "No completed backup" in n.message]
         assert len(overdue) == 1 and "db-replica" in overdue[0].message

@@ -198,7 +198,9 @@ class ServersView(Screen[None]):
         shown = self._summaries
         if any(s.server_id not in shown for s in overview.attention):
             shown = {s.server_id: s for s in overview.attention} | shown  # servers with none
-        self.picker.set_servers(self.servers, shown, total, now, selected=self.scope[0])
+        self.picker.set_servers(
+            self.servers, shown, total, now, selected=self.scope[0], cached=self._facts_cached
+        )
         if self.servers:
             self.table.fit_server_names(max(len(s.name) for s in self.servers))
         if not self._facts_cached:  # a warning says what the API shows now

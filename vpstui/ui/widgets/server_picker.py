@@ -78,6 +78,8 @@ class ServerPicker(Vertical):
         self._servers: list[Server] = []
         self._summaries: dict[int, ServerSummary] = {}
         self._total: ServerSummary | None = None
+        #: The facts shown are the listing cache's (marked "◷"), not the live listing's.
+        self._cached = False
         self._now: datetime | None = None
         self.selected: int | None = None
 
@@ -100,11 +102,14 @@ class ServerPicker(Vertical):
         now: datetime | None = None,
         *,
         selected: int | None = None,
+        cached: bool = False,
     ) -> None:
         """Show these servers with what is known of their backups (ages as of `now`), with
-        `selected` (None: All servers) chosen."""
+        `selected` (None: All servers) chosen. `cached`: the facts are the listing cache's,
+        marked "◷" as the header marks it, until the live listing's replace them."""
         self._servers = sorted(servers, key=lambda server: server.name.lower())
         self._summaries = summaries
+        self._cached = cached
         self._total = total
         self._now = now
         self.selected = selected
@@ -138,9 +143,10 @@ class ServerPicker(Vertical):
                 count = ngettext("{n} backup", "{n} backups", summary.backups).format(
                     n=f"{summary.backups:,}"
                 )
-                facts = f"  {count} · {human_size(summary.total_mb)}"
+                mark = "◷ " if self._cached else "  "
+                facts = f"{mark}{count} · {human_size(summary.total_mb)}"
                 if cell_len(facts) > FACTS_WIDTH:  # "10,000 backups · 194.8 TiB" would wrap
-                    facts = f"  {summary.backups:,} · {human_size(summary.total_mb)}"
+                    facts = f"{mark}{summary.backups:,} · {human_size(summary.total_mb)}"
                 text.append(facts, style="dim")
             if summary.in_progress:
                 running = _("{n} in progress").format(n=summary.in_progress)
