@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import stat
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -58,6 +59,35 @@ def test_another_scope_is_not_used(tmp_path: Path) -> None:
     cache.save((7, None), [backup(1)], NOW)
     assert cache.load(ALL) is None and cache.note is None
     assert cache.load((7, None)) is not None
+
+
+def test_looking_at_a_server_keeps_all_servers_listing(tmp_path: Path) -> None:
+    """Each scope has its own file: a session that ended on one server left the next
+    start, on All servers, with no cached rows (found in tmux)."""
+    cache = ListingCache("admin.vps.org", None, tmp_path)
+    cache.save(ALL, [backup(1), backup(2)], NOW)
+    cache.save((7, None), [backup(1)], NOW)
+    cache.save((7, "manual"), [backup(1)], NOW)
+    everything = cache.load(ALL)
+    assert everything is not None and len(everything.backups) == 2
+    one = cache.load((7, None))
+    assert one is not None and one.scope == (7, None) and len(one.backups) == 1
+    assert cache.load((7, "manual")) is not None and cache.load((8, None)) is None
+
+
+def test_only_the_last_few_other_scopes_are_kept(tmp_path: Path) -> None:
+    cache = ListingCache("admin.vps.org", None, tmp_path)
+    cache.save(ALL, [backup(1)], NOW)
+    for server in range(1, 8):
+        cache.save((server, None), [backup(server)], NOW)
+        path = cache.path_of((server, None))
+        os.utime(path, (server, server))  # saved one after another
+    kept = sorted(p.name for p in tmp_path.glob("listing-*.json"))
+    assert len(kept) == 1 + cache_module.MAX_SCOPES
+    assert cache.load(ALL) is not None
+    assert [cache.load((s, None)) is not None for s in range(1, 8)] == [False] * 3 + [True] * 4
+    cache.clear()
+    assert not list(tmp_path.glob("listing-*.json"))
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 """The last backup listing, kept on disk so the next start shows rows in its first frame.
 
-One file per profile and API host in the platform's user cache directory
+One file per profile, API host and scope (All servers, and the `MAX_SCOPES` other scopes
+looked at last) in the platform's user cache directory
 (`~/.cache/vpstui/` on Linux; `$VPSTUI_CACHE_DIR` overrides), mode 0600 in a 0700
 directory. It holds the listing's backups and when they were listed, never the token or
 anything else about the account. The format is versioned; a file that is corrupt, of
@@ -32,6 +33,8 @@ CACHE_FORMAT = "vpstui-listing/1"
 MAX_ROWS = 20_000
 #: A file bigger than this is not read at all.
 MAX_BYTES = 16 * 1024 * 1024
+#: Listings kept besides All servers' (one server, a type filter), the last saved.
+MAX_SCOPES = 4
 
 
 class CachedListing(msgspec.Struct):
@@ -75,19 +78,31 @@ class ListingCache:
         self.api = api
         self.profile = profile
         key = hashlib.sha256(f"{profile or ''}\0{api}".encode()).hexdigest()[:20]
+        self._key = key
+        #: The file of All servers' listing (each other scope has its own beside it).
         self.path = (directory or cache_dir()) / f"listing-{key}.json"
         #: Why the last `load()` found nothing usable in an existing file (one line).
         self.note: str | None = None
+
+    def path_of(self, scope: tuple[int | None, str | None]) -> Path:
+        """The file of `scope`'s listing. Each scope has its own, so looking at one server
+        does not replace All servers' listing, the one most starts show."""
+        if scope == (None, None):
+            return self.path
+        server, kind = scope
+        kind_word = "".join(c for c in kind or "any" if c.isalnum())[:20]
+        return self.path.with_name(f"listing-{self._key}-{server or 'all'}-{kind_word}.json")
 
     def load(self, scope: tuple[int | None, str | None]) -> CachedListing | None:
         """The cached listing of `scope`, or None (no file, another scope, or unusable:
         then `note` says why, in one line)."""
         self.note = None
+        path = self.path_of(scope)
         try:
-            if self.path.stat().st_size > MAX_BYTES:
+            if path.stat().st_size > MAX_BYTES:
                 self.note = _("The listing cache is too big to read; ignored.")
                 return None
-            data = self.path.read_bytes()
+            data = path.read_bytes()
         except FileNotFoundError:
             return None
         except OSError as exc:
@@ -121,8 +136,9 @@ class ListingCache:
             rows = rows[:MAX_ROWS]
         listing = CachedListing(CACHE_FORMAT, self.api, self.profile, scope, now, rows)
         data = msgspec.json.encode(listing)
-        directory = self.path.parent
-        temporary = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+        path = self.path_of(scope)
+        directory = path.parent
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             directory.mkdir(mode=0o700, parents=True, exist_ok=True)
             with contextlib.suppress(FileNotFoundError):
@@ -130,11 +146,24 @@ class ListingCache:
             descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             with os.fdopen(descriptor, "wb") as handle:
                 handle.write(data)
-            os.replace(temporary, self.path)
+            os.replace(temporary, path)
         except OSError:
             with contextlib.suppress(OSError):
                 temporary.unlink()
+        self._keep_few_scopes()
+
+    def _keep_few_scopes(self) -> None:
+        """Besides All servers', the listings of the `MAX_SCOPES` scopes saved last."""
+        others = []
+        for path in self.path.parent.glob(f"listing-{self._key}-*.json"):
+            with contextlib.suppress(OSError):
+                others.append((path.stat().st_mtime, path))
+        for _when, path in sorted(others, reverse=True)[MAX_SCOPES:]:
+            with contextlib.suppress(OSError):
+                path.unlink()
 
     def clear(self) -> None:
-        with contextlib.suppress(OSError):
-            self.path.unlink()
+        """Remove this account's listings, of every scope."""
+        for path in [self.path, *self.path.parent.glob(f"listing-{self._key}-*.json")]:
+            with contextlib.suppress(OSError):
+                path.unlink()

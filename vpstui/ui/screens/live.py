@@ -214,7 +214,7 @@ class LiveScreen(RestoreFollowing):
         self.cached_ids = set(self.table.backups)
         self.connection.cached_at = found.saved_at
         self.table.add_class("-cached")
-        if self.scope[1] is None:  # as the live listing's: no facts from a type filter
+        if self.scope == (None, None):  # account facts from All servers' listing only
             self.call_after_refresh(self._facts_from_cache)
         return True
 
