@@ -352,3 +352,41 @@ async def test_the_first_frame_has_the_columns_of_the_tables_width(
         held.release.set()
         await settle(app, pilot)
         await app.workers.wait_for_complete()
+
+
+async def test_the_picker_finds_the_cached_rows_servers_before_the_server_list(
+    backend: DemoBackend, clock: FakeClock, directories: Path
+) -> None:
+    """Before the server list's answer, the picker's search said "No server matches" for a
+    server whose rows were on screen, and Enter did nothing. It searches the cached rows'
+    servers meanwhile, and picking one shows its rows."""
+    names = {server.id: server.name for server in backend.state.servers.values()}
+    live = [
+        Backup(b.id, b.server_id, names[b.server_id], b.backup_type, b.status, None,
+               b.created_at, b.expires_at, b.description)
+        for b in sorted(backend.state.backups.values(), key=lambda b: b.id)
+    ]  # fmt: skip
+    ListingCache("127.0.0.1:8765", None, directories).save((None, None), live, clock.now())
+    app, held = _app(backend, clock)
+    async with app.run_test(size=(120, 35)) as pilot:
+        main = main_of(app)
+        await wait_until(pilot, lambda: str(main.insight.render()).startswith("◷"))
+        target = next(b for b in live if b.server_name == "db-primary")
+        await pilot.press("s", *"db-prim")
+        await pilot.pause()
+        assert any("db-primary" in line for line in picker_lines(main))
+        assert not any("No server matches" in line for line in picker_lines(main))
+        await pilot.press("enter")
+        await pilot.pause()
+        assert main.scope[0] == target.server_id
+        held.release.set()
+        await settle(app, pilot)
+        assert not main.servers_from_cache  # the server list has replaced them
+        await app.workers.wait_for_complete()
+
+
+def picker_lines(main: Any) -> list[str]:
+    from textual.widgets import OptionList
+
+    options = main.picker.query_one(OptionList)
+    return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]

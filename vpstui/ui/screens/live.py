@@ -27,7 +27,7 @@ from vpstui.format import safe_text
 from vpstui.i18n import _
 from vpstui.operations import Follower, RefreshSchedule
 from vpstui.server_lookup import account_servers
-from vpstui.summary import AccountOverview, ServerSummary, summarize
+from vpstui.summary import AccountOverview, ServerSummary, servers_from_backups, summarize
 from vpstui.ui.batches import FREEZE_ROWS, batch_due, off_loop
 from vpstui.ui.messages import (
     BackupsFailed,
@@ -56,6 +56,8 @@ class LiveScreen(RestoreFollowing):
         self.scope: Scope = (None, None)
         self.servers: list[Server] = []
         self.servers_derived = False
+        #: `servers` are the cached rows' until the server list comes (search works).
+        self.servers_from_cache = False
         self._summaries: dict[int, ServerSummary] = {}
         #: `_summaries` covers the whole account (an All servers listing of every type).
         self._summaries_complete = False
@@ -174,6 +176,7 @@ class LiveScreen(RestoreFollowing):
     def _servers_loaded(self, message: ServersLoaded) -> None:
         self.servers = message.servers
         self.servers_derived = message.derived
+        self.servers_from_cache = False
         match = self._preselected_server()  # `--server NAME`, now that names are known
         self._update_picker()
         if match is not None:
@@ -228,6 +231,8 @@ class LiveScreen(RestoreFollowing):
         if self.connection.cached_at is None or self._summaries:
             return  # live rows or live facts came first
         self._summaries, self._facts_cached = summaries, True
+        if not self.servers:  # a round trip away: the picker's search finds these meanwhile
+            self.servers, self.servers_from_cache = servers_from_backups(rows), True
         self._update_picker()
 
     def leave_cache(self) -> None:

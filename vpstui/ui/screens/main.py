@@ -299,7 +299,7 @@ class MainScreen(MarkingActions):
 
     def action_refresh(self) -> None:
         self.load_backups()
-        if self.servers_derived is False and not self.servers:
+        if self.servers_derived is False and (not self.servers or self.servers_from_cache):
             self.load_servers()
 
     # --- actions on the selected backup -----------------------------------------------------

@@ -35,6 +35,7 @@ class ServersView(Screen[None]):
     scope: Scope
     servers: list[Server]
     servers_derived: bool
+    servers_from_cache: bool
     follower: Follower
     _summaries: dict[int, ServerSummary]
     _summaries_complete: bool

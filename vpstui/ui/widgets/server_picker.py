@@ -151,7 +151,9 @@ class ServerPicker(Vertical):
             if summary.in_progress:
                 running = _("{n} in progress").format(n=summary.in_progress)
                 text.append(f"\n  {running}", style="yellow")
-            if server and summary.freshness == "none":
+            if self._cached:
+                pass  # no warning rests on cached facts: the live listing's say it
+            elif server and summary.freshness == "none":
                 text.append("\n  " + _("⚠ no completed backup"), style="bold red")
             elif server and summary.freshness == "stale" and self._now is not None:
                 hours = summary.age_hours(self._now)
