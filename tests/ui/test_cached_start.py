@@ -390,3 +390,33 @@ def picker_lines(main: Any) -> list[str]:
 
     options = main.picker.query_one(OptionList)
     return [str(options.get_option_at_index(i).prompt) for i in range(options.option_count)]
+
+
+async def test_refusals_on_cached_rows_are_said_once_while_shown(
+    backend: DemoBackend, clock: FakeClock, directories: Path
+) -> None:
+    """del, R, n on cached rows each say why nothing happens; three presses stacked three
+    copies of the same toast, which stayed after the list went live."""
+    _seed_cache(backend, clock, directories)
+    app, held = _app(backend, clock)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        await pilot.press("delete", "R", "n", "delete")
+        await pilot.pause()
+        said = [n.message for n in app._notifications if "from the cache" in n.message]
+        assert said == ["These rows are from the cache; wait a moment for the live list."]
+        held.release.set()
+        await settle(app, pilot)
+        await app.workers.wait_for_complete()
+
+
+def test_the_header_says_loading_once_pages_have_come() -> None:
+    """ "◌ connecting · loaded 2,540 of 3,000" read as if nothing had answered yet."""
+    from vpstui.ui.widgets.status_bar import Connection, StatusBar
+
+    bar = StatusBar()
+    state = Connection(host="api.example", loading=True, loaded=0, expected=None)
+    assert "connecting" in bar._line(state, None, None, set()).plain
+    state = Connection(host="api.example", loading=True, loaded=2_540, expected=3_000)
+    line = bar._line(state, None, None, set()).plain
+    assert "◌ loading · loaded 2,540 of 3,000" in line and "connecting" not in line

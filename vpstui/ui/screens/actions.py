@@ -37,11 +37,13 @@ class BackupActions(LiveScreen):
             return False
         if backup is not None and backup.id not in self.cached_ids:
             return False
-        self.notify(
-            _("These rows are from the cache; wait a moment for the live list."),
-            severity="warning",
-            timeout=4,
-        )
+        if self.connection.error or self.connection.slow:
+            said = _("These rows are from the cache and the API is not answering yet.")
+        else:
+            said = _("These rows are from the cache; wait a moment for the live list.")
+        # Once while it shows: each press stacked another copy of the same toast.
+        if not any(note.message == said for note in self.app._notifications):
+            self.notify(said, severity="warning", timeout=4)
         return True
 
     def action_create(self) -> None:

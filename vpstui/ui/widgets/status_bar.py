@@ -129,7 +129,8 @@ class StatusBar(Static):
         elif cached is not None:
             text.append(_("◷ cached {age}").format(age=cached), style="bold yellow")
         elif state.loading and state.last_ok is None:
-            text.append(_("◌ connecting"), style="yellow")
+            # Pages have come: connected, the listing still loading.
+            text.append(_("◌ loading") if state.loaded else _("◌ connecting"), style="yellow")
         elif state.last_ok is not None:
             text.append(_("● live"), style="green")
         if state.last_ok is not None:
