@@ -420,3 +420,25 @@ def test_the_header_says_loading_once_pages_have_come() -> None:
     state = Connection(host="api.example", loading=True, loaded=2_540, expected=3_000)
     line = bar._line(state, None, None, set()).plain
     assert "◌ loading · loaded 2,540 of 3,000" in line and "connecting" not in line
+
+
+def test_with_the_api_down_the_banner_says_how_old_the_cached_rows_are() -> None:
+    """A warm start with the API down: the banner began with a blank where the age
+    should be ("  Retrying in 5s"), though the rows on screen were the cache's."""
+    from datetime import UTC, datetime
+
+    from vpstui.ui.widgets.status_bar import Connection, StaleBanner
+
+    now = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+    state = Connection(
+        host="api.example",
+        error="Could not connect to api.example.",
+        retry_at=now + timedelta(seconds=5),
+        cached_at=now - timedelta(minutes=8),
+    )
+    banner = StaleBanner()
+    shown: list[str] = []
+    banner.update = lambda text: shown.append(str(text))  # type: ignore[method-assign,assignment]
+    banner.show(state, now)
+    first = shown[-1].splitlines()[0]
+    assert first.startswith("Showing cached data from 8m ago. Retrying in 5s"), first

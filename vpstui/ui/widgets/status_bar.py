@@ -210,10 +210,14 @@ class StaleBanner(Static):
         if state.last_ok is not None:
             age = relative_time(state.last_ok, now)
             text.append(_("Showing data from {age}.").format(age=age), style="bold")
+        elif state.cached_at is not None:  # no answer yet this session: the cache's rows
+            age = relative_time(min(state.cached_at, now), now)
+            text.append(_("Showing cached data from {age}.").format(age=age), style="bold")
         if state.retry_at is not None:
             wait = _seconds_until(state.retry_at, now)
             # The separating spaces are the language's: Chinese sets none before "（".
-            text.append(_(" Retrying in {wait}").format(wait=wait), style="bold")
+            retry = _(" Retrying in {wait}").format(wait=wait)
+            text.append(retry if text.plain else retry.lstrip(), style="bold")
             text.append(_(" (ctrl+r: now)."))
         if text.plain:
             text.append("\n")
