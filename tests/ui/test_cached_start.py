@@ -442,3 +442,23 @@ def test_with_the_api_down_the_banner_says_how_old_the_cached_rows_are() -> None
     banner.show(state, now)
     first = shown[-1].splitlines()[0]
     assert first.startswith("Showing cached data from 8m ago. Retrying in 5s"), first
+
+
+async def test_gathering_facts_keeps_the_two_lines_the_facts_take(
+    backend: DemoBackend, clock: FakeClock
+) -> None:
+    """ "Gathering backup facts…" took one line, an account's facts two (three with a
+    warning): the table moved down a row when they came. The insight keeps two lines
+    from the start, so a healthy account's facts move nothing."""
+    app, held = _app(backend, clock)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await pilot.pause()
+        main = main_of(app)
+        assert "Gathering" in str(main.insight.render())
+        assert main.insight.region.height == 3  # two lines and the rule under them
+        held.release.set()
+        await settle(app, pilot)
+        facts = str(main.insight.render())
+        assert "Gathering" not in facts
+        assert main.insight.region.height == 1 + max(2, len(facts.splitlines()))
+        await app.workers.wait_for_complete()
