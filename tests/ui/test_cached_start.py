@@ -462,3 +462,37 @@ async def test_gathering_facts_keeps_the_two_lines_the_facts_take(
         assert "Gathering" not in facts
         assert main.insight.region.height == 1 + max(2, len(facts.splitlines()))
         await app.workers.wait_for_complete()
+
+
+async def test_without_a_cache_the_server_column_is_sized_by_the_first_page(
+    backend: DemoBackend, clock: FakeClock
+) -> None:
+    """A cold start drew the Server column at its default width until the server list
+    came, then narrowed it: every row shifted. The first page's names size it."""
+    transport = HeldServers(backend.transport())
+    api = VpsClient(token=TOKEN, base_url=API, transport=transport)
+    app = VpsApp(Settings(api_url=API, poll_interval=5.0), api, clock=clock, tick_seconds=TICK)  # type: ignore[arg-type]
+    async with app.run_test(size=(120, 35)) as pilot:
+        main = main_of(app)
+        await wait_until(pilot, lambda: main.table.row_count > 0)
+        await pilot.pause()
+        assert not main.servers, "the server list has not come"
+        first = main.table._server_width
+        assert first != COLUMNS[1].width, "control: not the default width"
+        transport.release.set()
+        await settle(app, pilot)
+        assert main.servers and main.table._server_width == first
+        await app.workers.wait_for_complete()
+
+
+class HeldServers(httpx.AsyncBaseTransport):
+    """Holds the server list's requests until `release` is set; the rest go through."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if "/servers" in request.url.path:
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)

@@ -260,6 +260,8 @@ class LiveScreen(RestoreFollowing):
         if self.cached_ids:
             self.cached_ids.difference_update(b.id for b in message.items)
         self.table.add_backups(message.items)
+        if not self.servers and message.items:  # sized by the names seen until the list comes
+            self.table.fit_server_names(max(len(b.server_name) for b in message.items), grow=True)
         if self.table.row_count >= FREEZE_ROWS:
             # A long listing grows the heap for a minute: without this, every full garbage
             # collection walks all of it again (100-450 ms stalls by 40,000-100,000 rows).

@@ -128,6 +128,7 @@ class BackupTable(CursorRows, can_focus=True):
         self._now = now
         self._widths: list[int] = [c.width for c in COLUMNS]
         self._server_width = COLUMNS[1].width
+        self._server_fitted = False  # still the default width
         #: The width and Server column width `_widths` were laid out for (None: not yet).
         self._laid_out: tuple[int, int] | None = None
         self._spin = 0
@@ -210,9 +211,13 @@ class BackupTable(CursorRows, can_focus=True):
         self._widths = column_widths(width, self._server_width)
         self._laid_out = (width, self._server_width)
 
-    def fit_server_names(self, longest: int) -> None:
-        """Size the Server column for the longest server name (within reason)."""
+    def fit_server_names(self, longest: int, *, grow: bool = False) -> None:
+        """Size the Server column for the longest server name (within reason); with `grow`
+        (names seen so far, as pages arrive), never narrower than it was fitted already."""
         width = max(COLUMNS[1].min_width, min(longest + 1, 24))
+        if grow and self._server_fitted:
+            width = max(width, self._server_width)
+        self._server_fitted = True
         if width != self._server_width:
             self._server_width = width
             if self._laid_out is not None:  # else the first line drawn lays them out
