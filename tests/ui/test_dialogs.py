@@ -667,6 +667,26 @@ async def _restore_app(
     ), backup
 
 
+async def test_a_closed_restore_dialog_still_says_what_was_chosen(
+    client: VpsClient, servers: list[Server], clock: FakeClock
+) -> None:
+    """Whoever opened the dialog reads its choices in the result callback, which Textual
+    runs after the dialog has gone: reading the safety checkbox then crashed the app
+    ("No nodes match '#safety'", found in tmux). The choice outlives the widgets."""
+    backup = next(b for b in await backups_of(client, WEB01, "automatic") if b.is_completed)
+    dialog = RestoreDialog(client, backup, server_named(servers, WEB01), clock, safety_first=True)
+    app = DialogHost(lambda: dialog)
+    async with app.run_test(size=LARGE) as pilot:
+        await settle(app, pilot)
+        await pilot.click("#safety")  # untick
+        await pilot.pause()
+        assert dialog.no_safety_reason == "unticked"
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert app.answers == [None] and not dialog.is_attached
+        assert dialog.no_safety_reason == "unticked"  # no widget left to ask
+
+
 async def test_restore_headline_and_warning(
     client: VpsClient, servers: list[Server], clock: FakeClock
 ) -> None:

@@ -63,6 +63,7 @@ class MakeRoomRestoreDialog(RestoreDialog):
         room.display = full
         if was_full and not full and self.safety_first:
             self.query_one("#safety", Checkbox).value = True  # a slot is free again
+            self._wants_safety = True
             self._show_safety_line()
             self.update_controls()
 

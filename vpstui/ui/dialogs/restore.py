@@ -110,6 +110,9 @@ class RestoreDialog(TypedDialog[RestoreResult]):
         self.status_before: str | None = None
         #: None until the quota is known; then whether a safety backup is possible.
         self._safety_possible: bool | None = None
+        #: The safety checkbox, as last ticked: read by whoever opened the dialog after it
+        #: closed, when its widgets are gone.
+        self._wants_safety = safety_first
         self._waiting = False
         self._stop = asyncio.Event()
         #: What the quota look-up found, for the line under the checkbox.
@@ -231,7 +234,7 @@ class RestoreDialog(TypedDialog[RestoreResult]):
                 count=len(event.manual), limit=MANUAL_BACKUP_LIMIT
             )
             if not self._safety_possible:
-                safety.value = False
+                safety.value = self._wants_safety = False
                 self._quota_text = verdict
         self._show_safety_line()
         self.update_controls()
@@ -253,10 +256,12 @@ class RestoreDialog(TypedDialog[RestoreResult]):
 
     @property
     def wants_safety(self) -> bool:
-        return self.query_one("#safety", Checkbox).value
+        return self._wants_safety
 
     def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
         event.stop()
+        if event.checkbox.id == "safety":
+            self._wants_safety = event.value
         self.show_note(None)
         if not self.in_flight:
             self._show_safety_line()
