@@ -270,3 +270,28 @@ def test_the_notice_claims_an_end_only_on_evidence(clock: FakeClock) -> None:
         "Restore of web-server-01 accepted by the API at 16:00 UTC. VPS.org does not report "
         "restore progress: check the server."
     )
+
+
+def test_the_incident_to_copy_is_the_restore_still_followed() -> None:
+    """`I` copied the last ended restore while a second one was running: the one still
+    followed (the newest started) is the incident now; once it ends, it is the last."""
+    from datetime import UTC, datetime
+
+    from vpstui.api import Backup
+    from vpstui.operations import Follower
+
+    now = datetime(2026, 12, 1, 3, 0, tzinfo=UTC)
+
+    def backup(backup_id: int, server_id: int) -> Backup:
+        return Backup(backup_id, server_id, f"srv-{server_id}", "automatic", "completed",
+                      100.0, now, None, "nightly")  # fmt: skip
+
+    follower = Follower()
+    follower.restore_started(backup(1, 10), "srv-10", now)
+    end = RestoreEnd(True, True, "active", "restoring → active", now)
+    follower.restore_ended(10, end)
+    assert follower.current_incident().backup_id == 1  # type: ignore[union-attr]
+    follower.restore_started(backup(2, 20), "srv-20", now)
+    assert follower.current_incident().backup_id == 2  # type: ignore[union-attr]
+    follower.restore_ended(20, end)
+    assert follower.current_incident().backup_id == 2  # type: ignore[union-attr]

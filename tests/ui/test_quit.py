@@ -185,3 +185,20 @@ async def test_an_answer_while_the_quit_question_is_open_closes_the_right_dialog
     assert backend.count("DELETE") == 1
     audit = [e["outcome"] for e in read_entries(tmp_path / "audit.jsonl")]
     assert audit == ["attempted", "succeeded"]
+
+
+async def test_quit_from_the_palette_asks_as_ctrl_q_does(
+    held_app: Callable[[], VpsApp], tmp_path: Path
+) -> None:
+    """The palette's Quit called `exit` directly: with a delete in flight the app quit at
+    once and recorded it as unknown, though nobody had been asked."""
+    app = held_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await start_a_held_delete(app, pilot)
+        (quit_command,) = [c for c in app.get_system_commands(app.screen) if c.title == "Quit"]
+        app.call_later(quit_command.callback)
+        await wait_until(pilot, lambda: isinstance(app.screen, QuitDialog))
+        assert app.is_running
+        await pilot.press("escape")  # stay
+        await pilot.pause()
+        assert app.is_running and in_flight()

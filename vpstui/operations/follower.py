@@ -81,10 +81,11 @@ class Follower(msgspec.Struct):
         return incident
 
     def current_incident(self) -> Incident | None:
-        """The incident to copy: the last ended restore, else one still followed."""
-        if self.last_incident is not None:
-            return self.last_incident
-        return next(iter(self.incidents.values()), None)
+        """The incident to copy: the restore still followed that started last, else the
+        last one that ended. (The ended one came first: with a second restore running,
+        `I` copied the first, finished one.)"""
+        followed = list(self.incidents.values())
+        return followed[-1] if followed else self.last_incident
 
     # --- creates and earlier sessions --------------------------------------------------------
 

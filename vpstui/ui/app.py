@@ -241,7 +241,8 @@ class VpsApp(VpsAppBase):
         """vpstui's own commands only: Textual's stock ones (Keys, Maximize, Screenshot, an
         unsaved Theme) serve no operator; Help and Quit are offered in our words."""
         yield SystemCommand(_("Help"), _("Every key and what it does (?)"), self.action_help)
-        yield SystemCommand(_("Quit"), _("Leave vpstui (ctrl+q)"), self.exit)
+        # As ctrl+q: with a request in flight, it asks first.
+        yield SystemCommand(_("Quit"), _("Leave vpstui (ctrl+q)"), self.action_quit)
         yield from self._profile_commands(screen)
         main = self.main
         if main is None or screen is not main:

@@ -65,16 +65,18 @@ class QuitDialog(DialogBase[bool]):
 
     def _still_pending(self) -> None:
         """The question says what is in flight now: a request answered while it is open
-        is no longer named, and once none is left it says so."""
+        is no longer named, one sent since (the next of a batch of deletes) is, and once
+        none is left it says so."""
         from vpstui.operations import in_flight
 
-        pending = [op for op in in_flight() if op in self.pending]
+        pending = in_flight()  # what is in flight now: a batch of deletes sends the next
         if pending == self.pending:
             return
         self.pending = pending
         question = self.query_one("#question", Static)
         if pending:
             question.update(Text(quit_question(pending)))
+            self.query_one("#confirm", Button).label = _("Quit anyway")
         else:
             question.update(Text(_("Nothing is waiting for an answer any more.")))
             self.query_one("#confirm", Button).label = _("Quit")
