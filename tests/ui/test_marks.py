@@ -301,3 +301,37 @@ async def test_a_lost_answer_is_rechecked_and_said_as_the_api_showed(
         await settle(app, pilot)
         assert list(screen.marked) == [one.id, two.id]
         assert one.id in screen.table.backups
+
+
+async def test_the_quit_question_names_the_next_delete_of_the_batch(
+    make_app: AppFactory, gated: GatedDeletes
+) -> None:
+    """ctrl+q during a batch of deletes: when the first is answered the next is sent, and
+    the question must name it, not say that nothing is waiting (seen in tmux)."""
+    from vpstui.ui.dialogs.quit import QuitDialog
+
+    app = make_app()
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        one, two = finished_rows(main_of(app), 2)
+        await mark(app, pilot, [one, two])
+        await pilot.press("delete")
+        await pilot.pause()
+        first = gated.gate = asyncio.Event()
+        await pilot.press("2", "enter")
+        await wait_until(pilot, lambda: gated.waiting == 1)
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuitDialog))
+        question = app.screen
+        gated.gate = asyncio.Event()  # the second DELETE waits
+        first.set()
+        await wait_until(pilot, lambda: gated.waiting == 2)
+        await pilot.pause(0.7)  # the question looks twice a second
+        text = str(question.query_one("#question").render())
+        assert "Nothing is waiting" not in text and "in flight" in text, text
+        gated.gate.set()
+        await wait_until(pilot, lambda: "Nothing is waiting" in str(
+            question.query_one("#question").render()))  # fmt: skip
+        await pilot.press("escape")
+        await settle(app, pilot)
+        assert gated.deleted == [one.id, two.id]
