@@ -202,3 +202,56 @@ async def test_quit_from_the_palette_asks_as_ctrl_q_does(
         await pilot.press("escape")  # stay
         await pilot.pause()
         assert app.is_running and in_flight()
+
+
+class HeldGets(httpx.AsyncBaseTransport):
+    """Once `hold` is set, GETs wait for `release` (a create re-reading the quota)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.hold = False
+        self.release = asyncio.Event()
+        self.posts = 0
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "GET" and self.hold:
+            await self.release.wait()
+        if request.method == "POST":
+            self.posts += 1
+        return await self.inner.handle_async_request(request)
+
+
+async def test_quitting_while_a_dialog_prepares_its_request_asks_first(
+    clock: FakeClock, backend: DemoBackend, tmp_path: Path
+) -> None:
+    """A create re-reads the quota before it sends; a restore waits for its safety
+    backup. Nothing is in flight then, and ctrl+q quit at once, silently dropping what
+    the user had confirmed (seen in tmux). It asks, naming the dialog at work."""
+    from vpstui.ui.dialogs import CreateDialog
+
+    transport = HeldGets(backend.transport())
+    api = VpsClient(
+        token="t", base_url=DEMO_BASE_URL, transport=transport, retry=RetryPolicy(attempts=1)
+    )
+    app = VpsApp(
+        Settings(demo=True, server="web-server-01"), api, clock=clock, tick_seconds=0.1,
+        audit_path=tmp_path / "audit.jsonl", ops_path=tmp_path / "operations.json",
+    )  # fmt: skip
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateDialog))
+        await settle(app, pilot)
+        transport.hold = True
+        await pilot.press(*"before upgrade", "enter")
+        await wait_until(pilot, lambda: getattr(app.screen, "in_flight", False))
+        assert not in_flight(), "nothing sent yet: the quota is being read"
+        await pilot.press("ctrl+q")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuitDialog))
+        question = str(app.screen.query_one("#question").render())
+        assert "Create a manual backup: still at work; quit anyway?" in question, question
+        await pilot.press("escape")  # stay
+        transport.hold = False
+        transport.release.set()
+        await settle(app, pilot)
+        assert app.is_running and transport.posts == 1

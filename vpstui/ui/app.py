@@ -175,13 +175,12 @@ class VpsApp(VpsAppBase):
     async def action_quit(self) -> None:
         """q / ctrl+q: quit; with a request in flight, ask first and record it."""
         from vpstui.operations import abandon_in_flight, in_flight
+        from vpstui.ui.dialogs.quit import QuitDialog, busy_dialogs
 
-        pending = in_flight()
-        if not pending:
+        pending, busy = in_flight(), busy_dialogs(self)
+        if not pending and not busy:
             self.exit()
             return
-        from vpstui.ui.dialogs.quit import QuitDialog
-
         if isinstance(self.screen, QuitDialog):
             return
 
@@ -192,7 +191,7 @@ class VpsApp(VpsAppBase):
                 )
                 self.exit()
 
-        self.push_screen(QuitDialog(pending), answered)
+        self.push_screen(QuitDialog(pending, busy), answered)
 
     async def on_unmount(self) -> None:
         loop = asyncio.get_running_loop()

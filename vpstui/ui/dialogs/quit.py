@@ -20,7 +20,7 @@ from vpstui.i18n import N_, _, ngettext
 from vpstui.operations import Operation
 from vpstui.ui.dialogs.base import DialogBase
 
-__all__ = ["QuitDialog", "quit_question"]
+__all__ = ["QuitDialog", "busy_dialogs", "quit_question"]
 
 
 def quit_question(pending: list[Operation]) -> str:
@@ -48,12 +48,28 @@ class QuitDialog(DialogBase[bool]):
         Binding("n", "cancel", N_("Stay"), show=False),
     ]
 
-    def __init__(self, pending: list[Operation]) -> None:
+    def __init__(self, pending: list[Operation], busy: list[str] | None = None) -> None:
+        """`pending`: requests in flight; `busy`: the titles of dialogs still at work with
+        nothing in flight (a create re-reading the quota, a restore waiting for its safety
+        backup), whose next request quitting would not send."""
         super().__init__()
         self.pending = pending
+        self.busy = busy or []
 
     def compose_body(self) -> Iterable[Widget]:
-        yield Static(Text(quit_question(self.pending)), id="question")
+        yield Static(self._question(), id="question")
+
+    def _question(self) -> Text:
+        if self.pending:
+            return Text(quit_question(self.pending))
+        if self.busy:
+            names = _(" and ").join(self.busy)
+            return Text(
+                _(
+                    "{dialog}: still at work; quit anyway? What it has not sent will not be sent."
+                ).format(dialog=names)
+            )
+        return Text(_("Nothing is waiting for an answer any more."))
 
     def compose_buttons(self) -> Iterable[Widget]:
         yield Button(_("Stay"), id="cancel")
@@ -66,20 +82,27 @@ class QuitDialog(DialogBase[bool]):
     def _still_pending(self) -> None:
         """The question says what is in flight now: a request answered while it is open
         is no longer named, one sent since (the next of a batch of deletes) is, and once
-        none is left it says so."""
+        none is left, and no dialog is at work, it says so."""
         from vpstui.operations import in_flight
 
-        pending = in_flight()  # what is in flight now: a batch of deletes sends the next
-        if pending == self.pending:
+        pending, busy = in_flight(), busy_dialogs(self.app)
+        if (pending, busy) == (self.pending, self.busy):
             return
-        self.pending = pending
-        question = self.query_one("#question", Static)
-        if pending:
-            question.update(Text(quit_question(pending)))
-            self.query_one("#confirm", Button).label = _("Quit anyway")
-        else:
-            question.update(Text(_("Nothing is waiting for an answer any more.")))
-            self.query_one("#confirm", Button).label = _("Quit")
+        self.pending, self.busy = pending, busy
+        self.query_one("#question", Static).update(self._question())
+        waiting = bool(pending or busy)
+        self.query_one("#confirm", Button).label = _("Quit anyway") if waiting else _("Quit")
 
     def action_confirm(self) -> None:
         self.dismiss(True)
+
+
+def busy_dialogs(app: object) -> list[str]:
+    """The titles of the dialogs at work (a request on its way or being prepared)."""
+    stack = getattr(app, "screen_stack", [])
+    return [
+        _(screen.TITLE_TEXT)
+        for screen in stack
+        if isinstance(screen, DialogBase) and not isinstance(screen, QuitDialog)
+        and screen.in_flight
+    ]  # fmt: skip
