@@ -74,6 +74,20 @@ def _seed_cache(backend: DemoBackend, clock: FakeClock, directory: Path) -> list
     return [*rows, gone]
 
 
+def _cache_the_live_listing(
+    backend: DemoBackend, clock: FakeClock, directory: Path
+) -> list[Backup]:
+    """A cache of the live listing as it is now (the same servers, by name), saved now."""
+    names = {server.id: server.name for server in backend.state.servers.values()}
+    live = [
+        Backup(b.id, b.server_id, names[b.server_id], b.backup_type, b.status, None,
+               b.created_at, b.expires_at, b.description)
+        for b in sorted(backend.state.backups.values(), key=lambda b: b.id)
+    ]  # fmt: skip
+    ListingCache("127.0.0.1:8765", None, directory).save((None, None), live, clock.now())
+    return live
+
+
 def _files(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in directory.iterdir()}
 
@@ -300,13 +314,7 @@ async def test_the_server_column_is_sized_in_the_first_frame(
 ) -> None:
     """The cached rows name the servers with backups, so the Server column has its width
     in the first frame, not the default one and then another when the server list comes."""
-    names = {server.id: server.name for server in backend.state.servers.values()}
-    live = [
-        Backup(b.id, b.server_id, names[b.server_id], b.backup_type, b.status, None,
-               b.created_at, b.expires_at, b.description)
-        for b in sorted(backend.state.backups.values(), key=lambda b: b.id)
-    ]  # fmt: skip
-    ListingCache("127.0.0.1:8765", None, directories).save((None, None), live, clock.now())
+    live = _cache_the_live_listing(backend, clock, directories)
     app, held = _app(backend, clock)
     async with app.run_test(size=(120, 35)) as pilot:
         await pilot.pause()
@@ -360,13 +368,7 @@ async def test_the_picker_finds_the_cached_rows_servers_before_the_server_list(
     """Before the server list's answer, the picker's search said "No server matches" for a
     server whose rows were on screen, and Enter did nothing. It searches the cached rows'
     servers meanwhile, and picking one shows its rows."""
-    names = {server.id: server.name for server in backend.state.servers.values()}
-    live = [
-        Backup(b.id, b.server_id, names[b.server_id], b.backup_type, b.status, None,
-               b.created_at, b.expires_at, b.description)
-        for b in sorted(backend.state.backups.values(), key=lambda b: b.id)
-    ]  # fmt: skip
-    ListingCache("127.0.0.1:8765", None, directories).save((None, None), live, clock.now())
+    live = _cache_the_live_listing(backend, clock, directories)
     app, held = _app(backend, clock)
     async with app.run_test(size=(120, 35)) as pilot:
         main = main_of(app)
