@@ -1,5 +1,5 @@
-"""The live half of the main screen: loading and polling (following restores is
-`restores.RestoreFollowing`, its base).
+"""The live half of the main screen: loading and polling (the cached start is
+`cached.CachedStart`, its base, and following restores `restores.RestoreFollowing`).
 
 `LiveScreen` fetches the backup list in workers (progressively the first time, as a
 diff worked out off the event loop after that), schedules refreshes (fast while a
@@ -27,7 +27,7 @@ from vpstui.format import safe_text
 from vpstui.i18n import _
 from vpstui.operations import Follower, RefreshSchedule
 from vpstui.server_lookup import account_servers
-from vpstui.summary import AccountOverview, ServerSummary, servers_from_backups, summarize
+from vpstui.summary import AccountOverview, ServerSummary, summarize
 from vpstui.ui.batches import FREEZE_ROWS, batch_due, off_loop
 from vpstui.ui.messages import (
     BackupsFailed,
@@ -37,7 +37,7 @@ from vpstui.ui.messages import (
     ServersFailed,
     ServersLoaded,
 )
-from vpstui.ui.screens.restores import RestoreFollowing
+from vpstui.ui.screens.cached import CachedStart
 from vpstui.ui.watch import Watcher
 from vpstui.ui.widgets.backup_table import THREADED_ROWS
 from vpstui.ui.widgets.rows import diff_rows
@@ -48,7 +48,7 @@ T = TypeVar("T")
 QUIET_TICKS = 5
 
 
-class LiveScreen(RestoreFollowing):
+class LiveScreen(CachedStart):
     """Keeps the backups on screen current. Subclassed by `MainScreen`."""
 
     def __init__(self) -> None:
@@ -195,63 +195,6 @@ class LiveScreen(RestoreFollowing):
             _("Server list unavailable: {why}").format(why=error), severity="warning", timeout=8
         )
         self._preselect_failed(error)
-
-    # --- the listing cache ------------------------------------------------------------------
-
-    def show_cached(self) -> bool:
-        """Rows from the last session's listing, marked cached, until live data is here.
-        True if there were rows to show."""
-        settings = self.app.settings
-        if not settings.cache or settings.demo:
-            return False
-        cache, found = self.app.take_listing_cache(self.scope)
-        self.listing_cache = cache
-        if found is None:
-            if cache.note:
-                self.notify(cache.note, timeout=6)
-            return False
-        self.table.set_backups(found.backups)
-        # Sized now as the server list will size it (the cached rows name the servers
-        # with backups), not at the default width and then again a moment later.
-        self.table.fit_server_names(max((len(b.server_name) for b in found.backups), default=0))
-        self.cached_ids = set(self.table.backups)
-        self.connection.cached_at = found.saved_at
-        self.table.add_class("-cached")
-        if self.scope == (None, None):  # account facts from All servers' listing only
-            self.call_after_refresh(self._facts_from_cache)
-        return True
-
-    @work(group="cached-facts", exclusive=True, exit_on_error=False, description="cached facts")
-    async def _facts_from_cache(self) -> None:
-        """The picker's and insight's facts from the cached rows (marked ◷), not "Gathering…",
-        until the live listing's replace them. No warning rests on them (`_update_picker`)."""
-        rows = list(self.table.backups.values())
-        limit = self.app.settings.stale_after_hours
-        summaries = await off_loop(len(rows) >= THREADED_ROWS, summarize, rows, self._now(), limit)
-        if self.connection.cached_at is None or self._summaries:
-            return  # live rows or live facts came first
-        self._summaries, self._facts_cached = summaries, True
-        if not self.servers:  # a round trip away: the picker's search finds these meanwhile
-            self.servers, self.servers_from_cache = servers_from_backups(rows), True
-        self._update_picker()
-
-    def leave_cache(self) -> None:
-        """Live data replaced the cached rows (or another scope is shown), and their facts."""
-        if self.cached_ids or self.connection.cached_at is not None:
-            self.cached_ids = set()
-            self.connection.cached_at = None
-            self.table.remove_class("-cached")
-        if self._facts_cached:
-            self._summaries, self._overview, self._facts_cached = {}, None, False
-            self._update_picker()
-
-    # A description: without one, Textual writes `repr()` of every argument into it, and
-    # the repr of 100,000 backups held the event loop for ~0.8 s.
-    @work(
-        group="cache", exclusive=True, exit_on_error=False, thread=True, description="keep listing"
-    )
-    def _keep_listing(self, cache: ListingCache, scope: Scope, backups: list[Backup]) -> None:
-        cache.save(scope, backups, self.app.clock.now())
 
     @on(BackupsPageLoaded)
     def _page_loaded(self, message: BackupsPageLoaded) -> None:
