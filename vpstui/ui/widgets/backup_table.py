@@ -220,9 +220,7 @@ class BackupTable(CursorRows, can_focus=True):
         self._server_fitted = True
         if width != self._server_width:
             self._server_width = width
-            if self._laid_out is not None:  # else the first line drawn lays them out
-                self._layout(self._width)
-                self.refresh()
+            self.refresh()  # the next line drawn lays the columns out for it (`render_line`)
 
     def on_focus(self) -> None:
         self.refresh()
