@@ -21,7 +21,6 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -110,18 +109,22 @@ def _escape_unsafe(line: str) -> str:
     return _UNSAFE_IN_LINE.sub(lambda m: f"\\u{ord(m.group()):04x}", line)
 
 
-@dataclass
 class AuditLog:
     """Appends one JSON line per event to `path`. `secrets` are redacted from every value.
 
     Writing never raises: a failure is kept in `error` (the UI says so once) so that a
-    full disk cannot stop the user from acting during an incident.
+    full disk cannot stop the user from acting during an incident. (A plain class: a
+    dataclass costs a millisecond of start-up to build, issue 13.)
     """
 
-    path: Path
-    host: str
-    secrets: list[str] = field(default_factory=list, repr=False)
-    error: str | None = None
+    def __init__(self, path: Path, host: str, secrets: list[str] | None = None) -> None:
+        self.path = path
+        self.host = host
+        self.secrets: list[str] = [] if secrets is None else secrets
+        self.error: str | None = None
+
+    def __repr__(self) -> str:  # never the secrets
+        return f"AuditLog(path={self.path!r}, host={self.host!r}, error={self.error!r})"
 
     def record(
         self,

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any, Literal
@@ -67,6 +66,8 @@ class Event(msgspec.Struct, frozen=True):
 
     def as_json(self) -> str:
         """One line of JSON, ASCII only (safe for any terminal, log or pipe)."""
+        import json  # not on the app's start path
+
         return json.dumps(msgspec.structs.asdict(self), ensure_ascii=True)
 
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 
 import errno
 import os
-import shlex
 import stat
 from pathlib import Path
 
@@ -60,7 +59,6 @@ def ensure_state_dir(path: Path) -> Path:
     else:
         os.chmod(path, 0o700)  # mkdir's mode is reduced by the umask, never widened; be exact
     info = os.stat(path)
-    quoted = shlex.quote(str(path))
     if not stat.S_ISDIR(info.st_mode):
         raise UnsafeStateError(
             _("The state directory {path} is not a directory.").format(path=path), errno.ENOTDIR
@@ -74,6 +72,9 @@ def ensure_state_dir(path: Path) -> Path:
             ).format(path=path, uid=info.st_uid)
         )
     if info.st_mode & _OTHERS_WRITE:
+        import shlex  # for the advice only: not imported on every start
+
+        quoted = shlex.quote(str(path))
         raise UnsafeStateError(
             _(
                 "The state directory {path} is writable by other users, who could replace "

@@ -21,12 +21,10 @@ from __future__ import annotations
 import contextlib
 import os
 import selectors
-import shlex
 import signal
 import stat
 import subprocess
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from vpstui.api.secret import Secret, redact
@@ -63,6 +61,8 @@ def readable_by_others(path: Path) -> bool:
 
 
 def permission_warning(path: Path) -> str:
+    import shlex
+
     return _("{path} holds a token and is readable by other users; run: {fix}").format(
         path=path, fix=f"chmod 600 {shlex.quote(str(path))}"
     )
@@ -81,14 +81,16 @@ def tamper_refusal(path: Path, what: str) -> str | None:
         info = path.stat()
     except OSError:
         return None
-    quoted = shlex.quote(str(path))
     if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
-        why, fix = _("it is writable by its group or by everyone"), f"chmod 600 {quoted}"
+        why, command = _("it is writable by its group or by everyone"), "chmod 600"
     elif info.st_uid not in (os.geteuid(), 0):
         why = _("it is owned by another user (uid {uid})").format(uid=info.st_uid)
-        fix = f"chown $USER {quoted}"
+        command = "chown $USER"
     else:
         return None
+    import shlex  # for a refusal's advice only: not imported on every start
+
+    fix = f"{command} {shlex.quote(str(path))}"
     return _(
         "{path} {what}, but other users can change it ({why}); vpstui will not use it. Run: {fix}"
     ).format(path=path, what=_(what), why=why, fix=fix)
@@ -116,17 +118,21 @@ def read_token_file(path: Path, warnings: list[str]) -> Secret:
     return Secret(token)
 
 
-@dataclass
 class _Run:
     """What a token_command produced, and why it was stopped (None: it finished)."""
 
-    out: bytearray = field(default_factory=bytearray)
-    err: bytearray = field(default_factory=bytearray)
-    stopped: str | None = None
+    __slots__ = ("err", "out", "stopped")
+
+    def __init__(self) -> None:
+        self.out = bytearray()
+        self.err = bytearray()
+        self.stopped: str | None = None
 
 
 def run_token_command(command: str, timeout: float) -> Secret:
     """Run `command` (no shell) and take its first output line as the token."""
+    import shlex
+
     try:
         argv = shlex.split(command)
     except ValueError as exc:
