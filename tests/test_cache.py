@@ -165,3 +165,24 @@ def test_an_unwritable_directory_is_not_an_error(tmp_path: Path) -> None:
 def test_the_directory_comes_from_the_environment(tmp_path: Path) -> None:
     assert cache_dir({"VPSTUI_CACHE_DIR": str(tmp_path)}) == tmp_path
     assert cache_dir({}).name == "vpstui"
+
+
+def test_files_under_the_earlier_names_are_removed_once_all_servers_is_saved(
+    tmp_path: Path,
+) -> None:
+    directory = tmp_path / "cache"
+    directory.mkdir()
+    old = [directory / "listing-201beaef41bac8769dc8.json"]
+    old.append(directory / "listing-201beaef41bac8769dc8-7-any.json")
+    other = ListingCache("other.example", None, directory)
+    other.save(ALL, [backup(9)], NOW)
+    for path in old:
+        path.write_text("{}")
+    cache = ListingCache("admin.vps.org", "prod", directory)
+    cache.save((7, None), [backup(1)], NOW)
+    assert all(path.exists() for path in old)  # a server's listing leaves them be
+    cache.save(ALL, [backup(1)], NOW)
+    assert not any(path.exists() for path in old)
+    # Today's files stay, this account's and another's.
+    assert cache.load(ALL) is not None and cache.load((7, None)) is not None
+    assert other.load(ALL) is not None

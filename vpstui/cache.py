@@ -13,8 +13,8 @@ No Textual here.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import os
+import zlib
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,6 +35,8 @@ MAX_ROWS = 20_000
 MAX_BYTES = 16 * 1024 * 1024
 #: Listings kept besides All servers' (one server, a type filter), the last saved.
 MAX_SCOPES = 4
+#: The length of the key in file names before issue 13's last round (a SHA-256 prefix).
+OLD_KEY_LENGTH = 20
 
 
 class CachedListing(msgspec.Struct):
@@ -77,7 +79,11 @@ class ListingCache:
     def __init__(self, api: str, profile: str | None, directory: Path | None = None) -> None:
         self.api = api
         self.profile = profile
-        key = hashlib.sha256(f"{profile or ''}\0{api}".encode()).hexdigest()[:20]
+        # Two checksums (zlib is loaded with Textual; hashlib would cost ~2 ms of every
+        # start, issue 13). A clash of keys costs only a cache miss: the file names the
+        # account it holds, and `load` checks it.
+        raw = f"{profile or ''}\0{api}".encode()
+        key = f"{zlib.crc32(raw):08x}{zlib.adler32(raw):08x}"
         self._key = key
         #: The file of All servers' listing (each other scope has its own beside it).
         self.path = (directory or cache_dir()) / f"listing-{key}.json"
@@ -151,6 +157,17 @@ class ListingCache:
             with contextlib.suppress(OSError):
                 temporary.unlink()
         self._keep_few_scopes()
+        if scope == (None, None):
+            self._remove_old_names()
+
+    def _remove_old_names(self) -> None:
+        """Listings saved under the earlier names, of 20 hex digits (no start
+        reads them any more): removed, whichever account they were for."""
+        for path in self.path.parent.glob("listing-*.json"):
+            key = path.name.removeprefix("listing-").split("-")[0].split(".")[0]
+            if len(key) == OLD_KEY_LENGTH:
+                with contextlib.suppress(OSError):
+                    path.unlink()
 
     def _keep_few_scopes(self) -> None:
         """Besides All servers', the listings of the `MAX_SCOPES` scopes saved last."""
