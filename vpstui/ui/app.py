@@ -151,6 +151,7 @@ class VpsApp(VpsAppBase):
             self.prefetch = StartupPrefetch(api, scope, self.request_watch)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self.keep_styles)
         if self._on_first_frame is not None:
             self.call_after_refresh(self._on_first_frame)
         for warning in self.settings.warnings:
