@@ -204,6 +204,20 @@ async def test_a_lost_restore_answer_with_no_status_change_stays_unknown(
     assert [e["state"] for e in ledger_of(tmp_path)] == ["unknown"]
 
 
+async def test_an_accepted_restore_says_when_its_answer_was_received(
+    make: Callable[..., Mutations], backend: DemoBackend, clock: FakeClock
+) -> None:
+    """The answer took 5 s: `answered_at` is when it came, which a screen that hears of it
+    later (a dialog closing late) counts the restore's time from."""
+    core = make(Wire(backend, "POST", before=lambda request: clock.advance(5)))
+    backup = next(b for b in backend.state.list_backups(WEB01) if b.status == "completed")
+    sent = await core.restore_backup(WEB01, "web-server-01", backup.id)
+    assert sent.answer is not None
+    assert sent.answered_at == sent.operation.started + timedelta(seconds=5)
+    clock.advance(3)
+    assert sent.answered_at != clock.now()
+
+
 # --- after a restart --------------------------------------------------------------------------
 
 

@@ -9,7 +9,7 @@ import msgspec
 import pytest
 
 from vpstui.api import Backup
-from vpstui.pruning import plan_prune
+from vpstui.pruning import plan_prune, plan_room
 
 NOW = datetime(2025, 1, 16, 16, 0, tzinfo=UTC)
 
@@ -78,3 +78,18 @@ def test_older_than_limits_what_goes_and_unknown_sizes_are_counted_apart() -> No
 def test_keep_must_not_be_negative() -> None:
     with pytest.raises(ValueError):
         plan_prune([], 1, keep=-1, now=NOW)
+
+
+def test_room_counts_backups_in_progress_as_taking_a_slot() -> None:
+    """10 of 10 with one still being created: deleting the oldest completed frees a slot
+    (the backup in progress and the undated one stay, and are counted)."""
+    backups = [manual(1, days=0, status="in_progress"), *(manual(i, days=i) for i in range(2, 11))]
+    plan = plan_room(backups, 1, limit=10, now=NOW)
+    assert [b.id for b in plan.delete] == [10]
+    undated = msgspec.structs.replace(manual(2, days=2), created_at=None)
+    backups[1] = undated
+    plan = plan_room(backups, 1, limit=10, now=NOW)
+    assert [b.id for b in plan.delete] == [10]
+    assert len(plan.keep) == 9
+    every_slot_busy = [manual(i, days=i, status="in_progress") for i in range(1, 11)]
+    assert plan_room(every_slot_busy, 1, limit=10, now=NOW).delete == ()

@@ -21,7 +21,7 @@ import msgspec
 
 from vpstui.api.models import Backup
 
-__all__ = ["PrunePlan", "plan_prune"]
+__all__ = ["PrunePlan", "plan_prune", "plan_room"]
 
 
 class PrunePlan(msgspec.Struct, frozen=True):
@@ -80,3 +80,13 @@ def plan_prune(
             delete.append(backup)
     delete.reverse()  # oldest first
     return PrunePlan(server_id, tuple(delete), tuple(kept))
+
+
+def plan_room(backups: Iterable[Backup], server_id: int, *, limit: int, now: datetime) -> PrunePlan:
+    """The plan that leaves `server_id` fewer than `limit` manual backups: the shared rule
+    with `keep` lowered by the backups it keeps anyway (in progress, creation time unknown),
+    since those take a slot of the quota too. With `keep=limit - 1` alone, one backup still
+    being created made the plan empty although deleting an old one would free the slot."""
+    manual = [b for b in backups if b.server_id == server_id and b.is_manual]
+    pinned = len(plan_prune(manual, server_id, keep=0, now=now).keep)
+    return plan_prune(manual, server_id, keep=max(0, limit - 1 - pinned), now=now)

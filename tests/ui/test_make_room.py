@@ -34,7 +34,7 @@ async def test_make_room_proposes_the_oldest_and_rereads_the_quota(
         assert manual is not None and len(manual) == 10
         oldest = min(manual, key=lambda b: (b.created_at is None, b.created_at or 0))
         await pilot.click("#make-room")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, MultiDeleteDialog))
         proposal = app.screen
         assert isinstance(proposal, MultiDeleteDialog)
         assert [b.id for b in proposal.backups] == [oldest.id]
@@ -42,7 +42,7 @@ async def test_make_room_proposes_the_oldest_and_rereads_the_quota(
         await settle(app, pilot)
         assert app.screen is dialog and backend.count("DELETE") == 0
         await pilot.click("#make-room")
-        await pilot.pause()
+        await wait_until(pilot, lambda: isinstance(app.screen, MultiDeleteDialog))
         proposal = app.screen
         assert isinstance(proposal, MultiDeleteDialog)
         await pilot.press("1", "enter")
@@ -64,3 +64,67 @@ async def test_no_make_room_below_the_quota(make_app: AppFactory) -> None:
         dialog = await open_restore(app, pilot)
         await wait_until(pilot, lambda: dialog.manual is not None)
         assert not dialog.query_one("#make-room", Button).display
+
+
+def db_primary_id(backend: DemoBackend) -> int:
+    return next(s.id for s in backend.state.servers.values() if s.name == DB_PRIMARY)
+
+
+def manual_of(backend: DemoBackend, server_id: int) -> list[int]:
+    """The server's manual backups' ids, oldest first (the demo hands out ids in order)."""
+    return sorted(
+        b.id
+        for b in backend.state.backups.values()
+        if b.server_id == server_id and b.backup_type == "manual"
+    )
+
+
+async def test_make_room_counts_a_backup_in_progress_as_taking_a_slot(
+    make_app: AppFactory, backend: DemoBackend
+) -> None:
+    """10 of 10 with one still being created: the dialog names the oldest ones and says to
+    delete one first; "Make room…" must propose the oldest completed one (deleting it frees
+    the slot), not say that nothing can be deleted."""
+    server_id = db_primary_id(backend)
+    newest = manual_of(backend, server_id)[-1]
+    backend.state.remove_backup(newest)
+    running = backend.state.add_backup(server_id, status="in_progress")
+    app = make_app(server=DB_PRIMARY)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dialog = await open_restore(app, pilot)
+        assert isinstance(dialog, MakeRoomRestoreDialog)
+        await wait_until(pilot, lambda: dialog.manual is not None)
+        assert any(b.id == running.id and b.in_progress for b in dialog.manual or [])
+        oldest = manual_of(backend, server_id)[0]
+        assert f"#{oldest}" in str(dialog.query_one("#safety-status").render())
+        await pilot.click("#make-room")
+        await wait_until(pilot, lambda: isinstance(app.screen, MultiDeleteDialog))
+        proposal = app.screen
+        assert isinstance(proposal, MultiDeleteDialog)
+        assert [b.id for b in proposal.backups] == [oldest]
+
+
+async def test_make_room_reads_the_backups_again_before_proposing(
+    make_app: AppFactory, backend: DemoBackend
+) -> None:
+    """The list changed while the dialog was open (the oldest deleted elsewhere, another
+    backup started): "Make room…" proposes from the current list and the quota line says
+    what that list says, never a backup that is gone."""
+    server_id = db_primary_id(backend)
+    app = make_app(server=DB_PRIMARY)
+    async with app.run_test(size=(120, 35)) as pilot:
+        dialog = await open_restore(app, pilot)
+        assert isinstance(dialog, MakeRoomRestoreDialog)
+        await wait_until(pilot, lambda: dialog.manual is not None)
+        first, second = manual_of(backend, server_id)[:2]
+        status = dialog.query_one("#safety-status")
+        assert f"#{first}" in str(status.render())
+        backend.state.remove_backup(first)  # someone else deleted it...
+        backend.state.add_backup(server_id, status="in_progress")  # ...and started one
+        await pilot.click("#make-room")
+        await wait_until(pilot, lambda: isinstance(app.screen, MultiDeleteDialog))
+        proposal = app.screen
+        assert isinstance(proposal, MultiDeleteDialog)
+        assert [b.id for b in proposal.backups] == [second]
+        shown = str(status.render())
+        assert f"#{second}" in shown and f"#{first}" not in shown

@@ -3,14 +3,18 @@ an estimate only once vpstui has observed a backup of that server complete."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from pathlib import Path
 
+import httpx
 import pytest
+from textual.command import CommandPalette
 from textual.widgets import Checkbox, Static
 
 from vpstui.clock import FakeClock
 from vpstui.demo import DemoBackend
+from vpstui.demo.faults import SwitchableTransport
 from vpstui.timing import DurationHistory, running_for
 from vpstui.ui.app import VpsApp
 from vpstui.ui.dialogs.timed_details import TimedDetailsDialog
@@ -111,3 +115,53 @@ async def test_a_followed_restore_shows_its_elapsed_time_in_the_header(
         await wait_until(pilot, lambda: "restore accepted: mail-relay 0s" in str(header.render()))
         clock.advance(3)
         await wait_until(pilot, lambda: "mail-relay 3s" in str(header.render()))
+
+
+class HeldRestores(httpx.AsyncBaseTransport):
+    """Restore requests wait for `release` (`waiting` says one has arrived)."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.waiting = False
+        self.release = asyncio.Event()
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if request.method == "POST" and request.url.path.endswith("/restore/"):
+            self.waiting = True
+            await self.release.wait()
+        return await self.inner.handle_async_request(request)
+
+
+async def test_the_header_counts_a_restore_from_the_apis_answer_not_the_dialogs_close(
+    make_app: AppFactory,
+    backend: DemoBackend,
+    clock: FakeClock,
+    transport: SwitchableTransport,
+    durations: Path,
+) -> None:
+    """The answer came while the command palette was over the dialog; the dialog closed
+    7 s later, once on top again. The header said "restore accepted: mail-relay 0s" then:
+    the time counted from the close. It counts from when the answer was received."""
+    backend.state.restore_status = "restoring"
+    held = HeldRestores(transport.inner)
+    transport.inner = held
+    app = make_app(server="mail-relay")
+    async with app.run_test(size=(120, 35)) as pilot:
+        dialog = await open_restore(app, pilot)
+        dialog.query_one("#safety", Checkbox).value = False
+        await pilot.press(*"mail-relay", "enter")
+        await wait_until(pilot, lambda: held.waiting)
+        accepted = clock.now()
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: isinstance(app.screen, CommandPalette))
+        held.release.set()
+        await wait_until(pilot, lambda: not dialog.in_flight)
+        assert app.screen is not dialog and dialog.is_attached  # it waits to be on top
+        clock.advance(7)
+        await pilot.press("escape")  # the palette goes; the dialog closes itself
+        await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+        main = main_of(app)
+        header = main.query_one(StatusBar)
+        await wait_until(pilot, lambda: "restore accepted: mail-relay 7s" in str(header.render()))
+        server_id = dialog.backup.server_id
+        assert main.follower.started_at(server_id) == accepted

@@ -58,6 +58,8 @@ def abandon_in_flight(reason: str) -> list[Operation]:
 @dataclass
 class Sent(Generic[T]):
     """What came of one request. `answer` is the API's (None for a DELETE, or when lost);
+    `answered_at` when that answer was received, by the core's clock (a screen that learns
+    of it later, e.g. from a dialog that closed late, counts from this, not from then);
     `lost` the error when the answer was lost; `check` what re-reading showed then
     (None when re-reading failed too: `check_error`)."""
 
@@ -66,6 +68,7 @@ class Sent(Generic[T]):
     lost: ApiError | None = None
     check: Recheck | None = None
     check_error: ApiError | None = None
+    answered_at: datetime | None = None
 
     @property
     def done(self) -> bool | None:
@@ -159,6 +162,7 @@ class Mutations:
         _IN_FLIGHT[op.id] = (op, self)
         try:
             answer = await request()
+            answered_at = self.clock.now()
         except NotFoundError as error:
             self.record(op, "gone" if op.kind == "delete" else "failed", error)
             self._ledger(lambda ledger: ledger.settle(op.id))
@@ -181,7 +185,7 @@ class Mutations:
             raise
         finally:
             _IN_FLIGHT.pop(op.id, None)
-        return Sent(op, answer)
+        return Sent(op, answer, answered_at=answered_at)
 
     def _mark_unknown(self, op: Operation) -> None:
         unknown = msgspec.structs.replace(op, state="unknown")

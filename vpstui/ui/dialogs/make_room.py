@@ -1,8 +1,14 @@
 """The restore dialog with "Make room…": when the server's manual quota is full (no safety
 backup possible), a button opens the multi-delete dialog with the oldest manual backups
-proposed by the shared pruning rule (`plan_prune(..., keep=9)`: one slot freed is enough
-for a safety backup). Nothing is deleted without that dialog's typed count; afterwards
-the restore dialog reads the quota again (and ticks the safety backup again if it can).
+proposed by the shared pruning rule (`plan_room`: one slot freed is enough for a safety
+backup, and backups still being created take a slot too). Nothing is deleted without that
+dialog's typed count; afterwards the restore dialog reads the quota again (and ticks the
+safety backup again if it can).
+
+The button reads the server's manual backups again before it proposes anything, and the
+quota line is redrawn from that same read: the list read when the dialog opened may be
+stale by then (backups deleted or started elsewhere), and the proposal must never
+contradict what the dialog shows.
 """
 
 from __future__ import annotations
@@ -17,8 +23,9 @@ from vpstui.api.models import MANUAL_BACKUP_LIMIT
 from vpstui.clock import Clock
 from vpstui.format import safe_text
 from vpstui.i18n import _
-from vpstui.pruning import plan_prune
+from vpstui.pruning import plan_room
 from vpstui.ui.dialogs.base import ManualBackupsRead
+from vpstui.ui.dialogs.fitting import TOO_SMALL
 from vpstui.ui.dialogs.multi_delete import MultiDeleteDialog, MultiDeleteResult
 from vpstui.ui.dialogs.restore import RestoreDialog
 
@@ -43,6 +50,8 @@ class MakeRoomRestoreDialog(RestoreDialog):
         self._deleted = deleted
         #: The server's manual backups as last read (None: not read, or reading failed).
         self.manual: list[Backup] | None = None
+        #: "Make room…" was pressed and its fresh read of the manual backups is awaited.
+        self._room_asked = False
 
     def compose_buttons(self) -> Iterable[Widget]:
         if self.refusal() is None:
@@ -66,6 +75,13 @@ class MakeRoomRestoreDialog(RestoreDialog):
             self._wants_safety = True
             self._show_safety_line()
             self.update_controls()
+        if self._room_asked:
+            self._room_asked = False
+            self.show_note(_(TOO_SMALL) if self._too_small else None)  # not "Reading…"
+            if full and event.manual is not None:
+                self._propose(event.manual)  # the list the quota line now shows
+            elif event.manual is not None:
+                self.show_note(_("A slot is free now: no need to make room."))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id != "make-room":
@@ -75,11 +91,19 @@ class MakeRoomRestoreDialog(RestoreDialog):
         self.make_room()
 
     def make_room(self) -> None:
-        """Open the multi-delete dialog with the oldest manual backups proposed."""
-        if self.in_flight or self.close_only or self.manual is None:
+        """Read the manual backups again; the proposal follows from that read."""
+        if self.in_flight or self.close_only or self._room_asked:
             return
-        plan = plan_prune(
-            self.manual, self.backup.server_id, keep=MANUAL_BACKUP_LIMIT - 1, now=self.clock.now()
+        self._room_asked = True
+        self.show_note(_("Reading the manual backups again…"))
+        self.read_manual_backups(self.client, self.backup.server_id)
+
+    def _propose(self, manual: list[Backup]) -> None:
+        """Open the multi-delete dialog with the oldest of `manual` proposed."""
+        if self.in_flight or self.close_only:
+            return  # the restore was sent meanwhile: nothing to make room for
+        plan = plan_room(
+            manual, self.backup.server_id, limit=MANUAL_BACKUP_LIMIT, now=self.clock.now()
         )
         if not plan.delete:
             self.show_note(_("No manual backup of this server can be deleted now."))
@@ -87,9 +111,7 @@ class MakeRoomRestoreDialog(RestoreDialog):
         intro = _(
             "The manual backup quota of {server} is full ({used} of {limit}). Deleting the "
             "oldest frees room for a safety backup. Nothing is deleted until you type the count."
-        ).format(
-            server=safe_text(self.server_name), used=len(self.manual), limit=MANUAL_BACKUP_LIMIT
-        )
+        ).format(server=safe_text(self.server_name), used=len(manual), limit=MANUAL_BACKUP_LIMIT)
 
         def answered(result: MultiDeleteResult | None) -> None:
             if result is not None and result.deleted and self._deleted is not None:

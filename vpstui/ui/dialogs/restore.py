@@ -108,6 +108,10 @@ class RestoreDialog(TypedDialog[RestoreResult]):
         self.safety_backup: Backup | None = None
         #: The server's status read just before the restore was sent (None: not known).
         self.status_before: str | None = None
+        #: When the API's acceptance was received (the operations core's clock): the
+        #: dialog may close later (it waits to be on top again), and the restore's time
+        #: counts from the answer, not from the close.
+        self.accepted_at: datetime | None = None
         #: None until the quota is known; then whether a safety backup is possible.
         self._safety_possible: bool | None = None
         #: The safety checkbox, as last ticked: read by whoever opened the dialog after it
@@ -362,6 +366,7 @@ class RestoreDialog(TypedDialog[RestoreResult]):
             finally:
                 self._waiting = False
             self.status_before = sent.operation.status_before
+            self.accepted_at = sent.answered_at
             if sent.answer is not None:
                 return RestoreStarted(sent.answer)
             return AnswerLost(sent)

@@ -8,6 +8,7 @@ The dialogs are imported on first use: they are not on the start path.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from textual import on
@@ -20,6 +21,7 @@ from vpstui.ui.widgets.backup_table import BackupTable
 
 if TYPE_CHECKING:
     from vpstui.ui.dialogs import DeleteOutcome
+    from vpstui.ui.dialogs.restore import RestoreDialog
 
 
 class BackupActions(LiveScreen):
@@ -159,25 +161,15 @@ class BackupActions(LiveScreen):
         )
 
         def answered(result: RestoreResult | None) -> None:
-            safety = dialog.safety_backup
-            self._restore_answered(
-                backup,
-                result,
-                safety.id if safety is not None else None,
-                dialog.status_before,
-                dialog.no_safety_reason,
-            )
+            self._restore_answered(backup, result, dialog)
 
         self.app.push_screen(dialog, answered)
 
     def _restore_answered(
-        self,
-        backup: Backup,
-        result: RestoreResult | None,
-        safety_backup_id: int | None,
-        status_before: str | None,
-        no_safety: str | None,
+        self, backup: Backup, result: RestoreResult | None, dialog: RestoreDialog
     ) -> None:
+        """The closed `dialog` still says what it did: the safety backup, the status read
+        before, and when the API accepted (it may have closed well after that)."""
         if result is None:
             self.load_backups()  # cancelled, or the answer was lost: show what is true
             return
@@ -188,7 +180,16 @@ class BackupActions(LiveScreen):
             ),
             timeout=15,
         )
-        self.restore_started(backup, backup.server_name, safety_backup_id, status_before, no_safety)
+        safety = dialog.safety_backup
+        safety_backup_id = safety.id if safety is not None else None
+        self.restore_started(
+            backup,
+            backup.server_name,
+            safety_backup_id,
+            dialog.status_before,
+            dialog.no_safety_reason,
+            accepted_at=dialog.accepted_at,
+        )
         if safety_backup_id is not None:
             self.load_backups()  # show the safety backup's row
 
@@ -240,12 +241,15 @@ class BackupActions(LiveScreen):
         safety_backup_id: int | None = None,
         status_before: str | None = None,
         no_safety: str | None = None,
+        *,
+        accepted_at: datetime | None = None,
     ) -> None:
-        """The API accepted a restore: follow the server's status (the core keeps the ledger)."""
+        """The API accepted a restore (at `accepted_at`, when the core received the answer;
+        None: now): follow the server's status (the core keeps the ledger)."""
         self.follower.restore_started(
             backup,
             server_name,
-            self._now(),
+            accepted_at if accepted_at is not None else self._now(),
             status_before=status_before,
             safety_backup_id=safety_backup_id,
             no_safety=no_safety,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -79,13 +80,22 @@ class NotifyingScreen(BackupActions):
         safety_backup_id: int | None = None,
         status_before: str | None = None,
         no_safety: str | None = None,
+        *,
+        accepted_at: datetime | None = None,
     ) -> None:
-        super().restore_started(backup, server_name, safety_backup_id, status_before, no_safety)
+        super().restore_started(
+            backup,
+            server_name,
+            safety_backup_id,
+            status_before,
+            no_safety,
+            accepted_at=accepted_at,
+        )
         name = safe_text(server_name, 60)
         self.send_event(
             Event(
                 event="restore_accepted",
-                time=iso(self._now()),
+                time=iso(accepted_at if accepted_at is not None else self._now()),
                 message=f"The API accepted a restore of {name} from backup #{backup.id}.",
                 server_id=backup.server_id,
                 server_name=server_name,

@@ -57,12 +57,28 @@ def badge_style(colour: str | None) -> Style:
     return Style(bold=True, color="black" if light else "white", bgcolor=colour)
 
 
+#: The least the header keeps of its beginning (the account) when it is cut for its end.
+MIN_HEAD = 12
+
+
+def keep_the_tail(head: Text, tail: Text, width: int) -> Text:
+    """`head` cut with "…" so that `tail` still fits whole in `width` cells; but at least
+    `MIN_HEAD` cells of `head` stay (a longer tail is then cut at its end, as usual)."""
+    line = head.copy()
+    line.truncate(max(width - tail.cell_len, MIN_HEAD), overflow="ellipsis")
+    line.append_text(tail)
+    return line
+
+
 def _seconds_until(when: datetime, now: datetime) -> str:
     return duration(round((when - now).total_seconds()))
 
 
 #: What the header leaves out, in this order, when the terminal is too narrow for it all.
-DROPPABLE = ("simulated backend", "vpstui", "updated")
+#: "refreshing" is what a refresh under way says ("refreshing…", "loaded 2,540 of 3,000",
+#: why it waits): the state word before it stays, and the name of a server being restored
+#: after it must not be cut off the end of the line for it (it was, at 80 columns).
+DROPPABLE = ("simulated backend", "vpstui", "updated", "refreshing")
 
 
 class StatusBar(Static):
@@ -79,7 +95,8 @@ class StatusBar(Static):
 
     def show(self, state: Connection, now: datetime) -> None:
         """Draw the header for `state`: all of it when it fits; on a narrow terminal the
-        words "simulated backend", "vpstui" and "updated" go first, whole."""
+        words "simulated backend", "vpstui" and "updated", then what a refresh under way
+        says, go first, whole (before a restored server's name is cut off)."""
         self._last = (state, now)
         # Before the first layout (the first frame is drawn from it) the header is as
         # wide as the terminal: a width of 0 dropped the "vpstui" badge from that frame.
@@ -93,9 +110,12 @@ class StatusBar(Static):
             return
         self._signature = signature
         for drop in range(len(DROPPABLE) + 1):
-            text = self._line(state, age, cached, set(DROPPABLE[:drop]))
+            dropped = set(DROPPABLE[:drop])
+            text = self._line(state, age, cached, dropped)
             if text.cell_len <= width:
                 break
+        else:  # still too wide: cut before the restored servers' names, not them
+            text = keep_the_tail(self._head(state, age, cached, dropped), self._tail(state), width)
         if text != self._shown:  # the tick calls this every second; repaint only on change
             self._shown = text
             self.update(text, layout=False)  # always one line: no need to lay out the screen
@@ -103,6 +123,14 @@ class StatusBar(Static):
     def _line(
         self, state: Connection, age: str | None, cached: str | None, dropped: set[str]
     ) -> Text:
+        text = self._head(state, age, cached, dropped)
+        text.append_text(self._tail(state))
+        return text
+
+    def _head(
+        self, state: Connection, age: str | None, cached: str | None, dropped: set[str]
+    ) -> Text:
+        """Who and where, and how fresh: all but `_tail`."""
         text = Text(no_wrap=True, overflow="ellipsis")
         if "vpstui" not in dropped:
             text.append(" vpstui ", style="bold reverse")
@@ -136,6 +164,27 @@ class StatusBar(Static):
         if state.last_ok is not None:
             updated = age if "updated" in dropped else _("updated {age}").format(age=age)
             text.append(f" · {updated}", style="dim")
+        if "refreshing" not in dropped:
+            self._refreshing(text, state)
+        if state.skipped:
+            unreadable = _("{n} unreadable").format(n=state.skipped)
+            text.append(f" · {unreadable}", style="red")
+        return text
+
+    @staticmethod
+    def _tail(state: Connection) -> Text:
+        """The restores being followed: the end of the line, kept whole when it is cut."""
+        text = Text(no_wrap=True, overflow="ellipsis")
+        if state.restoring:
+            names = ", ".join(safe_text(name, 30) for name in state.restoring)
+            # The API accepted a restore; it does not say one is running (see README).
+            accepted = _("restore accepted: {names}").format(names=names)
+            text.append(f" · {accepted}", style="bold magenta")
+        return text
+
+    @staticmethod
+    def _refreshing(text: Text, state: Connection) -> None:
+        """What a refresh under way says, after the state word ("◌ waiting" and so on)."""
         if state.slow:  # instead of "refreshing…": the rows stay, ctrl+r tries again now
             slow = _("{why} (ctrl+r: now)").format(why=safe_text(state.slow, 80))
             text.append(f" · {slow}", style="bold yellow")
@@ -147,15 +196,6 @@ class StatusBar(Static):
                 text.append(f" · {loaded}", style="yellow")
             else:
                 text.append(" · " + _("refreshing…"), style="dim")
-        if state.restoring:
-            names = ", ".join(safe_text(name, 30) for name in state.restoring)
-            # The API accepted a restore; it does not say one is running (see README).
-            accepted = _("restore accepted: {names}").format(names=names)
-            text.append(f" · {accepted}", style="bold magenta")
-        if state.skipped:
-            unreadable = _("{n} unreadable").format(n=state.skipped)
-            text.append(f" · {unreadable}", style="red")
-        return text
 
 
 class ScopeBar(Static):
