@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -37,7 +36,7 @@ from vpstui.operations import Mutations, OperationLedger, Sent
 from vpstui.ui.dialogs.fitting import SHORT_ROWS, make_compact
 from vpstui.ui.widgets.footer import KeysFooter
 
-__all__ = ["AnswerLost", "DialogBase", "RequestFailed", "field_line", "label_cell"]
+__all__ = ["AnswerLost", "DialogBase", "RequestFailed"]
 
 ResultType = TypeVar("ResultType")
 
@@ -45,24 +44,6 @@ IN_FLIGHT_NOTE = N_("Request in flight… wait for the answer.")
 
 #: The worker group of a dialog's one request (quota look-ups use another group).
 SEND_GROUP = "send"
-
-
-def label_cell(label: str, width: int = 13) -> str:
-    """`label` (already translated) with its colon, padded to `width` terminal cells
-    (a Chinese character takes two: padding by `len` would push the values apart)."""
-    text = _("{label}:").format(label=label)
-    return text + " " * max(1, width - cell_len(text))
-
-
-def field_line(label: str, value: str | Text, *, style: str = "") -> Text:
-    """One "Label:  value" line (`label` already translated); `value` strings are made
-    safe and shown literally."""
-    line = Text.assemble((label_cell(label), "bold"))
-    if isinstance(value, Text):
-        line.append_text(value)
-    else:
-        line.append(safe_text(value), style=style)
-    return line
 
 
 class AnswerLost(Message):

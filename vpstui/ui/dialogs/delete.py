@@ -28,7 +28,8 @@ from vpstui.format import (
     type_text,
 )
 from vpstui.i18n import N_, _
-from vpstui.ui.dialogs.base import AnswerLost, DialogBase, field_line
+from vpstui.ui.dialogs.base import AnswerLost, DialogBase
+from vpstui.ui.dialogs.fields import field_line
 
 __all__ = ["DeleteDialog", "DeleteOutcome"]
 
