@@ -1,28 +1,36 @@
 """The keys a dialog's footer offers follow what the keys do (seen in tmux): `esc Cancel`
 is dimmed while Esc is refused, and shown as on while it still does something (stops a
-batch of deletes, stops waiting for a safety backup)."""
+batch of deletes, stops waiting for a safety backup); the quit question's `y` says what
+its button says."""
 
 from __future__ import annotations
 
 import asyncio
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
-from textual.widgets import Checkbox
+from textual.widgets import Button, Checkbox
 
+from vpstui import i18n
+from vpstui.api import RetryPolicy, VpsClient
 from vpstui.clock import FakeClock
+from vpstui.config import Settings
+from vpstui.demo import DEMO_BASE_URL, DemoBackend
 from vpstui.demo.faults import SwitchableTransport
 from vpstui.ui.app import VpsApp
 from vpstui.ui.dialogs import DeleteDialog, RestoreDialog
 from vpstui.ui.dialogs.multi_delete import MultiDeleteDialog
+from vpstui.ui.dialogs.quit import QuitDialog
 from vpstui.ui.screens.main import MainScreen
 from vpstui.ui.widgets.footer import KeysFooter
 
 from .test_dialogs import footer_key, note_text
 from .test_main_screen import main_of, settle, wait_until
 from .test_marks import finished_rows, mark
+from .test_quit import ReleasedDeletes, start_a_held_delete
 from .test_restore_safety import open_restore
 
 AppFactory = Callable[..., VpsApp]
@@ -175,3 +183,50 @@ async def test_esc_stops_waiting_for_the_safety_backup_then_is_dimmed_for_the_re
         assert isinstance(app.screen, RestoreDialog)
         held.gate.set()
         await wait_until(pilot, lambda: isinstance(app.screen, MainScreen))
+
+
+@pytest.mark.parametrize(
+    ("language", "anyway", "plain"), [("en", "Quit anyway", "Quit"), ("zh-CN", "仍然退出", "退出")]
+)
+async def test_the_quit_questions_y_follows_its_button(
+    clock: FakeClock, backend: DemoBackend, tmp_path: Path, language: str, anyway: str, plain: str
+) -> None:
+    """Once nothing waits any more the question says so and its button becomes "Quit",
+    but the footer still said `y Quit anyway`. It says `y Quit` too, and y quits."""
+    transport = ReleasedDeletes(backend.transport())
+    api = VpsClient(
+        token="t", base_url=DEMO_BASE_URL, transport=transport, retry=RetryPolicy(attempts=1)
+    )
+    app = VpsApp(
+        Settings(demo=True, server="web-server-01"), api, clock=clock, tick_seconds=0.1,
+        audit_path=tmp_path / "audit.jsonl", ops_path=tmp_path / "operations.json",
+    )  # fmt: skip
+    i18n.use(language)
+    try:
+        async with app.run_test(size=(120, 35)) as pilot:
+            await start_a_held_delete(app, pilot)
+            await pilot.press("ctrl+q")
+            await wait_until(pilot, lambda: isinstance(app.screen, QuitDialog))
+            question = app.screen
+            assert isinstance(question, QuitDialog)
+            await pilot.pause()
+            assert y_said(app) == anyway
+            transport.answer.set()
+            confirm = question.query_one("#confirm", Button)
+            await wait_until(pilot, lambda: str(confirm.label) == plain)  # nothing waits
+            await pilot.pause()
+            assert y_said(app) == plain
+            await pilot.press("y")
+            await wait_until(pilot, lambda: not app.is_running)
+    finally:
+        i18n.use("en")
+    assert app.return_code == 0
+
+
+def y_said(app: VpsApp) -> str:
+    """What the footer says `y` does, as the bindings say and as last painted (one `y`)."""
+    footer = app.screen.query_one(KeysFooter)
+    (said,) = [key.description for key in footer.shown_keys() if key.key == "y"]
+    (painted,) = [key.description for key in footer._drawn or () if key.key == "y"]
+    assert painted == said, "the footer was not told the keys changed"
+    return said
