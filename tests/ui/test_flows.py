@@ -208,6 +208,36 @@ async def test_over_a_dialog_the_palette_offers_no_screen_actions(make_app: AppF
         assert not [s for s in app.screen_stack if isinstance(s, DeleteDialog)]
 
 
+async def test_help_from_the_palette_opens_over_a_dialog_and_returns_to_it(
+    make_app: AppFactory,
+) -> None:
+    """The palette over a dialog offers Help (reported as doing nothing there): it opens
+    the help over the dialog, and closing the help returns to the dialog as it was."""
+    from textual.command import CommandPalette
+    from textual.widgets import Input
+
+    from vpstui.ui.screens.help import HelpScreen
+
+    app = make_app(server="web-server-01")
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateDialog))
+        dialog = app.screen
+        await settle(app, pilot)
+        await pilot.press(*"half typed")
+        description = dialog.query_one("#description", Input)
+        assert app.focused is description
+        await pilot.press("ctrl+p")
+        await wait_until(pilot, lambda: CommandPalette.is_open(app))  # type: ignore[arg-type]
+        await pilot.press(*"Help", "enter")
+        await wait_until(pilot, lambda: isinstance(app.screen, HelpScreen))
+        assert app.screen_stack[-2] is dialog
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.screen is dialog)
+        assert description.value == "half typed" and app.focused is description
+
+
 async def test_copy_puts_the_id_on_the_clipboard(make_app: AppFactory) -> None:
     """c copies the selected backup's ID."""
     app = make_app()

@@ -23,7 +23,7 @@ from vpstui.demo import DEMO_BASE_URL, DemoBackend
 from vpstui.demo.faults import SwitchableTransport
 from vpstui.ui.app import VpsApp
 from vpstui.ui.dialogs import CreateDialog, DeleteDialog, DetailsDialog, RestoreDialog
-from vpstui.ui.dialogs.base import label_cell
+from vpstui.ui.dialogs.fields import label_cell
 from vpstui.ui.screens.main import MainScreen
 
 from .test_dialogs import buttons_visible, flat, screen_text

@@ -15,7 +15,6 @@ from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
 from typing import Any, ClassVar, TypeVar
 
-from rich.cells import cell_len
 from rich.text import Text
 from textual import events
 from textual.app import ComposeResult
@@ -37,7 +36,7 @@ from vpstui.operations import Mutations, OperationLedger, Sent
 from vpstui.ui.dialogs.fitting import SHORT_ROWS, make_compact
 from vpstui.ui.widgets.footer import KeysFooter
 
-__all__ = ["AnswerLost", "DialogBase", "RequestFailed", "field_line", "label_cell"]
+__all__ = ["AnswerLost", "DialogBase", "RequestFailed"]
 
 ResultType = TypeVar("ResultType")
 
@@ -45,24 +44,6 @@ IN_FLIGHT_NOTE = N_("Request in flight… wait for the answer.")
 
 #: The worker group of a dialog's one request (quota look-ups use another group).
 SEND_GROUP = "send"
-
-
-def label_cell(label: str, width: int = 13) -> str:
-    """`label` (already translated) with its colon, padded to `width` terminal cells
-    (a Chinese character takes two: padding by `len` would push the values apart)."""
-    text = _("{label}:").format(label=label)
-    return text + " " * max(1, width - cell_len(text))
-
-
-def field_line(label: str, value: str | Text, *, style: str = "") -> Text:
-    """One "Label:  value" line (`label` already translated); `value` strings are made
-    safe and shown literally."""
-    line = Text.assemble((label_cell(label), "bold"))
-    if isinstance(value, Text):
-        line.append_text(value)
-    else:
-        line.append(safe_text(value), style=style)
-    return line
 
 
 class AnswerLost(Message):
@@ -118,6 +99,7 @@ class DialogBase(ModalScreen[ResultType]):
     CSS_PATH = "dialogs.tcss"
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", N_("Cancel")),
+        Binding("escape", "refused_cancel", show=False),  # while `cancel` is: says why
     ]
 
     #: The dialog's title line.
@@ -196,6 +178,18 @@ class DialogBase(ModalScreen[ResultType]):
         """True once the dialog can only be closed (nothing may be sent from it)."""
         return self._close_only
 
+    @property
+    def cancel_refused(self) -> bool:
+        """True while Esc is refused: a request is on its way and its answer must not be
+        lost. Dialogs whose Esc does something then (stops a batch) say when theirs is."""
+        return self._in_flight
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The footer dims `esc Cancel` while Esc is refused (as on, it promised a way out)."""
+        if action == "cancel" and self.cancel_refused:
+            return None
+        return True
+
     def update_controls(self) -> None:
         """Enable or disable the controls from the dialog's state. Subclasses extend this."""
         for widget in self.query("#dialog Button, #dialog Input, #dialog Select"):
@@ -203,6 +197,7 @@ class DialogBase(ModalScreen[ResultType]):
                 widget.disabled = self._in_flight
             else:
                 widget.disabled = self._in_flight or self._close_only
+        self.refresh_bindings()  # what `check_action` says has changed with the state
 
     def show_error(self, message: str | None) -> None:
         """Show `message` (literally) as the dialog's error line, or clear it."""
@@ -256,6 +251,11 @@ class DialogBase(ModalScreen[ResultType]):
             self.show_note(_(IN_FLIGHT_NOTE))
             return
         self.dismiss(None)
+
+    def action_refused_cancel(self) -> None:
+        """Esc while it is refused: Textual does not run a disabled binding's action and
+        tries the key's next binding, this one; the dialog still says why it stays."""
+        self.action_cancel()
 
     def action_confirm(self) -> None:
         """The dialog's primary action (the `#confirm` button); subclasses implement it."""

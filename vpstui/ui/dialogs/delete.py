@@ -28,7 +28,8 @@ from vpstui.format import (
     type_text,
 )
 from vpstui.i18n import N_, _
-from vpstui.ui.dialogs.base import AnswerLost, DialogBase, field_line
+from vpstui.ui.dialogs.base import AnswerLost, DialogBase
+from vpstui.ui.dialogs.fields import field_line
 
 __all__ = ["DeleteDialog", "DeleteOutcome"]
 
@@ -46,6 +47,7 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "confirm", N_("Delete")),
         Binding("n", "cancel", N_("Cancel"), show=False),
+        Binding("n", "refused_cancel", show=False),  # as Esc: says why it is refused
     ]
 
     def __init__(self, client: VpsClient, backup: Backup, clock: Clock) -> None:
@@ -125,14 +127,10 @@ class DeleteDialog(DialogBase[DeleteOutcome]):
         """The footer's `y Delete`: dimmed while the request is on its way, left out when
         nothing may be sent from the dialog (still in progress, or close-only)."""
         if action != "confirm":
-            return True
+            return super().check_action(action, parameters)
         if not self.deletable or self.close_only:
             return False
         return None if self.in_flight else True
-
-    def update_controls(self) -> None:
-        super().update_controls()
-        self.refresh_bindings()  # what `check_action` says has changed with the state
 
     def action_confirm(self) -> None:
         """Delete (the Delete button or `y`). Ignored while in flight or when not deletable."""

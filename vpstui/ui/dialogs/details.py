@@ -31,7 +31,8 @@ from vpstui.format import (
     type_text,
 )
 from vpstui.i18n import N_, _
-from vpstui.ui.dialogs.base import DialogBase, ManualBackupsRead, label_cell
+from vpstui.ui.dialogs.base import DialogBase, ManualBackupsRead
+from vpstui.ui.dialogs.fields import label_cell
 
 __all__ = ["DetailsDialog", "backup_summary"]
 

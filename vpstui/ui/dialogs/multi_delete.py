@@ -292,12 +292,18 @@ class MultiDeleteDialog(TypedDialog[MultiDeleteResult]):
         self.query_one("#count-prompt", Static).display = False
         self.query_one("#confirm-count", Input).display = False
 
+    @property
+    def cancel_refused(self) -> bool:
+        """While deleting, Esc stops the batch; once asked, it has nothing left to do."""
+        return self.in_flight and self._stop.is_set()
+
     def action_cancel(self) -> None:
         """Esc: while deleting, stop after the current delete; after the run, close with
         what was deleted; before it, close with nothing sent."""
         if self.in_flight:
             self._stop.set()
             self.show_note(_("Stopping after the current delete (it is never cancelled)…"))
+            self.refresh_bindings()  # asked once: the footer dims esc (`cancel_refused`)
             return
         if self._ended:
             self.dismiss(MultiDeleteResult(self.deleted_ids))

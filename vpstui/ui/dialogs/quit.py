@@ -44,7 +44,10 @@ class QuitDialog(DialogBase[bool]):
 
     TITLE_TEXT = N_("Quit while a request is in flight?")
     BINDINGS: ClassVar[list[BindingType]] = [
+        # One key, two words (a binding's are fixed): the footer shows the one that is
+        # true now, like the button (see `check_action`); `y` runs whichever is shown.
         Binding("y", "confirm", N_("Quit anyway")),
+        Binding("y", "quit_now", N_("Quit")),
         Binding("n", "cancel", N_("Stay"), show=False),
     ]
 
@@ -58,6 +61,11 @@ class QuitDialog(DialogBase[bool]):
 
     def compose_body(self) -> Iterable[Widget]:
         yield Static(self._question(), id="question")
+
+    @property
+    def waiting(self) -> bool:
+        """Whether anything still waits for an answer (or a dialog is at work)."""
+        return bool(self.pending or self.busy)
 
     def _question(self) -> Text:
         if self.pending:
@@ -90,11 +98,21 @@ class QuitDialog(DialogBase[bool]):
             return
         self.pending, self.busy = pending, busy
         self.query_one("#question", Static).update(self._question())
-        waiting = bool(pending or busy)
-        self.query_one("#confirm", Button).label = _("Quit anyway") if waiting else _("Quit")
+        self.query_one("#confirm", Button).label = _("Quit anyway") if self.waiting else _("Quit")
+        self.refresh_bindings()  # the footer's `y` says the same
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """`y Quit anyway` while something waits, `y Quit` once nothing does."""
+        if action in ("confirm", "quit_now"):
+            return (action == "confirm") == self.waiting
+        return super().check_action(action, parameters)
 
     def action_confirm(self) -> None:
         self.dismiss(True)
+
+    def action_quit_now(self) -> None:
+        """`y` once nothing waits: the same answer, under its own word in the footer."""
+        self.action_confirm()
 
 
 def busy_dialogs(app: object) -> list[str]:

@@ -277,11 +277,23 @@ class RestoreDialog(TypedDialog[RestoreResult]):
             self.show_note(None)  # not "Sending…": the status line says what is going on
         self.query_one("#safety-status", Static).update(Text(safe_text(event.text)))
 
+    @property
+    def cancel_refused(self) -> bool:
+        """Esc stops the wait for the safety backup (once); the restore itself, once on
+        its way, must be waited for."""
+        return self.in_flight and not (self._waiting and not self._stop.is_set())
+
+    def _set_waiting(self, waiting: bool) -> None:
+        """Whether Esc may still stop the restore being sent (the footer follows)."""
+        self._waiting = waiting
+        self.refresh_bindings()
+
     def action_cancel(self) -> None:
         """Esc while waiting for the safety backup stops waiting (nothing is in flight then)."""
         if self.in_flight and self._waiting:
             self._stop.set()
             self.show_note(_("Stopping: the restore will not be sent…"))
+            self.refresh_bindings()  # asked once: the footer dims esc (`cancel_refused`)
             return
         super().action_cancel()
 
@@ -346,10 +358,10 @@ class RestoreDialog(TypedDialog[RestoreResult]):
         hint = self.server.status if self.server is not None else None
 
         def sending() -> None:
-            self._waiting = False  # the restore itself is on its way: Esc must wait now
+            self._set_waiting(False)  # the restore itself is on its way: Esc must wait now
 
         async def restore() -> Message:
-            self._waiting = safety
+            self._set_waiting(safety)
             try:
                 _, sent = await restore_with_safety(
                     mutations,
@@ -364,7 +376,7 @@ class RestoreDialog(TypedDialog[RestoreResult]):
                     sending=sending,
                 )
             finally:
-                self._waiting = False
+                self._set_waiting(False)
             self.status_before = sent.operation.status_before
             self.accepted_at = sent.answered_at
             if sent.answer is not None:
