@@ -34,9 +34,10 @@ def backup(backup_id: int, hours_ago: float = 1.0) -> Backup:
 
 def test_round_trip_is_private_and_holds_no_token(tmp_path: Path) -> None:
     cache = ListingCache("admin.vps.org", "prod", tmp_path / "cache")
-    cache.save(ALL, [backup(1), backup(2)], NOW)
+    cache.save(ALL, [backup(1, hours_ago=2), backup(2), backup(3)], NOW)
     found = cache.load(ALL)
-    assert found is not None and found.backups == [backup(1), backup(2)]
+    # Newest first, the table's default order (ties: the higher id first, as there).
+    assert found is not None and found.backups == [backup(3), backup(2), backup(1, hours_ago=2)]
     assert found.saved_at == NOW and cache.note is None
     assert stat.S_IMODE(cache.path.stat().st_mode) == 0o600
     assert stat.S_IMODE(cache.path.parent.stat().st_mode) == 0o700

@@ -135,11 +135,11 @@ class ListingCache:
     ) -> None:
         """Keep this listing (the newest `MAX_ROWS`), replacing the file atomically, 0600.
         A cache that cannot be written is not an error: the next start is just slower."""
-        rows = list(backups)
-        if len(rows) > MAX_ROWS:
-            oldest = datetime.min.replace(tzinfo=UTC)
-            rows.sort(key=lambda b: b.created_at or oldest, reverse=True)
-            rows = rows[:MAX_ROWS]
+        # Newest first, as the table shows them by default: sorting the next start's rows
+        # is then one pass over rows already in order (~1 ms of 3,000 less, issue 13).
+        oldest = datetime.min.replace(tzinfo=UTC)
+        rows = sorted(backups, key=lambda b: (b.created_at or oldest, b.id), reverse=True)
+        rows = rows[:MAX_ROWS]
         listing = CachedListing(CACHE_FORMAT, self.api, self.profile, scope, now, rows)
         data = msgspec.json.encode(listing)
         path = self.path_of(scope)

@@ -3,6 +3,7 @@ of parsing (issue 13); the demo and `cache = false` keep nothing."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,8 @@ from vpstui.ui.styles_cache import STYLES_FILE, PreparsedStylesheet
 from .test_cached_start import _app, _seed_cache
 from .test_main_screen import main_of, settle
 
+SPINNER = re.compile("[\u2800-\u28ff]")
+
 
 @pytest.fixture(autouse=True)
 def directories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -26,9 +29,10 @@ def directories(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def _drawn(app: VpsApp) -> str:
     """The screen as drawn: each cell's text and style (colours, dim, bold…)."""
     strips = app.screen._compositor.render_strips()
-    return "\n".join(
+    drawn = "\n".join(
         "".join(f"{segment.text}[{segment.style}]" for segment in strip) for strip in strips
     )
+    return SPINNER.sub("⠿", drawn)  # an in-progress row's spinner turns with real time
 
 
 async def _first_frame(

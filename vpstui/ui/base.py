@@ -120,6 +120,11 @@ class VpsAppBase(App[None]):
         self.startup_cache = (scope, cache, found)
         return found is not None
 
+    def has_startup_rows(self, scope: Scope) -> bool:
+        """The listing cache read at start holds rows for `scope` (the first frame's)."""
+        read = self.startup_cache
+        return read is not None and read[0] == scope and read[2] is not None
+
     def take_listing_cache(self, scope: Scope) -> tuple[ListingCache, CachedListing | None]:
         """The listing cache of this account and what it holds for `scope`: as read at
         start if that was `scope` (once), else read now."""
