@@ -26,7 +26,6 @@ from vpstui.cache import ListingCache
 from vpstui.format import safe_text
 from vpstui.i18n import _
 from vpstui.operations import Follower, RefreshSchedule
-from vpstui.server_lookup import account_servers
 from vpstui.summary import AccountOverview, ServerSummary, summarize
 from vpstui.ui.batches import FREEZE_ROWS, batch_due, off_loop
 from vpstui.ui.messages import (
@@ -95,6 +94,8 @@ class LiveScreen(CachedStart):
     async def load_servers(self) -> None:
         prefetch = self.app.prefetch  # the first requests may be on their way already
         head_start = prefetch.take_servers() if prefetch else None
+        from vpstui.server_lookup import account_servers  # after the first frame
+
         try:
             found = await account_servers(self.app.api, head_start)
         except ApiError as error:

@@ -16,16 +16,18 @@ import asyncio
 import contextlib
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import msgspec
 from textual import on
 
 from vpstui.api.models import Backup
 from vpstui.format import safe_text
-from vpstui.notify import Event, Notifier, backup_changes, iso
 from vpstui.ui.messages import RestoreFollowed
 from vpstui.ui.screens.actions import BackupActions
+
+if TYPE_CHECKING:  # vpstui.notify is imported when first needed: not on the start path
+    from vpstui.notify import Event, Notifier
 
 #: At exit, how long events already queued may take to reach the command (seconds).
 EXIT_GRACE = 2.0
@@ -41,6 +43,8 @@ class NotifyingScreen(BackupActions):
     def on_mount(self) -> None:
         argv = self.app.settings.notify_command
         if argv:
+            from vpstui.notify import Notifier
+
             self.notifier = Notifier(argv, report=self._notify_failed)
 
     async def on_unmount(self) -> None:
@@ -67,6 +71,8 @@ class NotifyingScreen(BackupActions):
         super()._announce_changes(changed, was_running)
         if self.notifier is None or not was_running:
             return
+        from vpstui.notify import backup_changes
+
         finished = [b for b in changed if b.id in was_running and not b.in_progress]
         # What this session saw before: each of them in progress.
         before = {b.id: msgspec.structs.replace(b, status="in_progress") for b in finished}
@@ -91,6 +97,8 @@ class NotifyingScreen(BackupActions):
             no_safety,
             accepted_at=accepted_at,
         )
+        from vpstui.notify import Event, iso
+
         name = safe_text(server_name, 60)
         self.send_event(
             Event(
@@ -113,6 +121,8 @@ class NotifyingScreen(BackupActions):
         incident = self.follower.incidents.get(message.server_id)
         name = incident.server_name if incident is not None else None
         shown = safe_text(name or f"server {message.server_id}", 60)
+        from vpstui.notify import Event, iso
+
         self.send_event(
             Event(
                 event="restore_ended",

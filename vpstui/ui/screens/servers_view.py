@@ -16,7 +16,6 @@ from vpstui.api.models import MANUAL_BACKUP_LIMIT, Backup, Server
 from vpstui.format import safe_text
 from vpstui.i18n import _
 from vpstui.operations import Follower
-from vpstui.server_lookup import AmbiguousServer, ServerLookupError, find_server
 from vpstui.summary import AccountOverview, ServerSummary, account_overview, servers_from_backups
 from vpstui.ui.base import VpsAppBase
 from vpstui.ui.messages import Scope
@@ -138,6 +137,8 @@ class ServersView(Screen[None]):
         wanted, self._preselect = self._preselect, None
         if not wanted:
             return None
+        from vpstui.server_lookup import AmbiguousServer, ServerLookupError, find_server
+
         try:
             return find_server(self.servers, wanted)
         except ServerLookupError as error:
