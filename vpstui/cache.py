@@ -25,7 +25,7 @@ from vpstui.api.models import Backup
 from vpstui.i18n import _
 from vpstui.os_reasons import os_reason
 
-__all__ = ["CACHE_FORMAT", "MAX_ROWS", "CachedListing", "ListingCache", "cache_dir"]
+__all__ = ["CACHE_FORMAT", "MAX_ROWS", "CachedListing", "ListingCache", "cache_dir", "keep_file"]
 
 ENV_CACHE_DIR = "VPSTUI_CACHE_DIR"
 CACHE_FORMAT = "vpstui-listing/1"
@@ -37,6 +37,24 @@ MAX_BYTES = 16 * 1024 * 1024
 MAX_SCOPES = 4
 #: The length of the key in file names before issue 13's last round (a SHA-256 prefix).
 OLD_KEY_LENGTH = 20
+
+
+def keep_file(path: Path, data: bytes) -> None:
+    """Write a cache file: `data` replaces `path` atomically, mode 0600, in a 0700
+    directory. A file that cannot be written is not an error (a cache is only a head
+    start): the next start does without it."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        with contextlib.suppress(FileNotFoundError):
+            temporary.unlink()  # a leftover keeps its mode: start from a new file
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            temporary.unlink()
 
 
 class CachedListing(msgspec.Struct):
@@ -141,21 +159,7 @@ class ListingCache:
         rows = sorted(backups, key=lambda b: (b.created_at or oldest, b.id), reverse=True)
         rows = rows[:MAX_ROWS]
         listing = CachedListing(CACHE_FORMAT, self.api, self.profile, scope, now, rows)
-        data = msgspec.json.encode(listing)
-        path = self.path_of(scope)
-        directory = path.parent
-        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-            with contextlib.suppress(FileNotFoundError):
-                temporary.unlink()  # a leftover keeps its mode: start from a new file
-            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            with os.fdopen(descriptor, "wb") as handle:
-                handle.write(data)
-            os.replace(temporary, path)
-        except OSError:
-            with contextlib.suppress(OSError):
-                temporary.unlink()
+        keep_file(self.path_of(scope), msgspec.json.encode(listing))
         self._keep_few_scopes()
         if scope == (None, None):
             self._remove_old_names()

@@ -12,13 +12,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox
 
 from vpstui import i18n
-from vpstui.api import RetryPolicy, VpsClient
 from vpstui.clock import FakeClock
-from vpstui.config import Settings
-from vpstui.demo import DEMO_BASE_URL, DemoBackend
+from vpstui.demo import DemoBackend
 from vpstui.demo.faults import SwitchableTransport
 from vpstui.ui.app import VpsApp
 from vpstui.ui.dialogs import DeleteDialog, RestoreDialog
@@ -30,7 +29,7 @@ from vpstui.ui.widgets.footer import KeysFooter
 from .test_dialogs import footer_key, note_text
 from .test_main_screen import main_of, settle, wait_until
 from .test_marks import finished_rows, mark
-from .test_quit import ReleasedDeletes, start_a_held_delete
+from .test_quit import ReleasedDeletes, demo_app, start_a_held_delete
 from .test_restore_safety import open_restore
 
 AppFactory = Callable[..., VpsApp]
@@ -74,22 +73,28 @@ def esc_on(app: VpsApp) -> bool:
     return said
 
 
+async def send_a_held_delete(app: VpsApp, pilot: Pilot[None], held: Held) -> None:
+    """Open the delete dialog on a finished backup (esc on) and send it: it waits at
+    `held`'s closed gate."""
+    await settle(app, pilot)
+    main = main_of(app)
+    (target,) = finished_rows(main, 1)
+    main.table.move_cursor_to(target.id)
+    await pilot.press("delete")
+    await wait_until(pilot, lambda: isinstance(app.screen, DeleteDialog))
+    assert esc_on(app)
+    held.gate.clear()
+    await pilot.press("y")
+    await wait_until(pilot, lambda: held.waiting == 1)
+
+
 async def test_esc_is_dimmed_while_a_delete_is_in_flight(make_app: AppFactory, held: Held) -> None:
     """The footer showed `esc Cancel` as on while Esc was refused ("Request in flight…").
     It is dimmed then; Esc (and n) still say why; on again once a failure gives the
     controls back."""
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
-        await settle(app, pilot)
-        main = main_of(app)
-        (target,) = finished_rows(main, 1)
-        main.table.move_cursor_to(target.id)
-        await pilot.press("delete")
-        await wait_until(pilot, lambda: isinstance(app.screen, DeleteDialog))
-        assert esc_on(app)
-        held.gate.clear()
-        await pilot.press("y")
-        await wait_until(pilot, lambda: held.waiting == 1)
+        await send_a_held_delete(app, pilot, held)
         await pilot.pause()
         assert not esc_on(app), "esc is refused while the delete is in flight"
         for key in ("escape", "n"):
@@ -107,15 +112,7 @@ async def test_esc_is_on_again_when_a_refused_delete_gives_the_controls_back(
 ) -> None:
     app = make_app()
     async with app.run_test(size=(120, 35)) as pilot:
-        await settle(app, pilot)
-        main = main_of(app)
-        (target,) = finished_rows(main, 1)
-        main.table.move_cursor_to(target.id)
-        await pilot.press("delete")
-        await wait_until(pilot, lambda: isinstance(app.screen, DeleteDialog))
-        held.gate.clear()
-        await pilot.press("y")
-        await wait_until(pilot, lambda: held.waiting == 1)
+        await send_a_held_delete(app, pilot, held)
         dialog = app.screen
         assert isinstance(dialog, DeleteDialog)
         held.refuse = True
@@ -194,13 +191,7 @@ async def test_the_quit_questions_y_follows_its_button(
     """Once nothing waits any more the question says so and its button becomes "Quit",
     but the footer still said `y Quit anyway`. It says `y Quit` too, and y quits."""
     transport = ReleasedDeletes(backend.transport())
-    api = VpsClient(
-        token="t", base_url=DEMO_BASE_URL, transport=transport, retry=RetryPolicy(attempts=1)
-    )
-    app = VpsApp(
-        Settings(demo=True, server="web-server-01"), api, clock=clock, tick_seconds=0.1,
-        audit_path=tmp_path / "audit.jsonl", ops_path=tmp_path / "operations.json",
-    )  # fmt: skip
+    app = demo_app(transport, clock, tmp_path)
     i18n.use(language)
     try:
         async with app.run_test(size=(120, 35)) as pilot:

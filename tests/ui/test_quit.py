@@ -40,26 +40,25 @@ class HeldDeletes(httpx.AsyncBaseTransport):
         return response
 
 
+def demo_app(transport: httpx.AsyncBaseTransport, clock: FakeClock, tmp_path: Path) -> VpsApp:
+    """The demo account on web-server-01 through `transport`, one try a request, its
+    audit log and ledger in `tmp_path`."""
+    api = VpsClient(
+        token="t", base_url=DEMO_BASE_URL, transport=transport, retry=RetryPolicy(attempts=1)
+    )
+    return VpsApp(
+        Settings(demo=True, server="web-server-01"),
+        api,
+        clock=clock,
+        tick_seconds=0.1,
+        audit_path=tmp_path / "audit.jsonl",
+        ops_path=tmp_path / "operations.json",
+    )
+
+
 @pytest.fixture
 def held_app(clock: FakeClock, backend: DemoBackend, tmp_path: Path) -> Callable[[], VpsApp]:
-    def factory() -> VpsApp:
-        api = VpsClient(
-            token="t",
-            base_url=DEMO_BASE_URL,
-            transport=HeldDeletes(backend.transport()),
-            retry=RetryPolicy(attempts=1),
-        )
-        settings = Settings(demo=True, server="web-server-01")
-        return VpsApp(
-            settings,
-            api,
-            clock=clock,
-            tick_seconds=0.1,
-            audit_path=tmp_path / "audit.jsonl",
-            ops_path=tmp_path / "operations.json",
-        )
-
-    return factory
+    return lambda: demo_app(HeldDeletes(backend.transport()), clock, tmp_path)
 
 
 async def start_a_held_delete(app: VpsApp, pilot: object) -> int:
@@ -152,17 +151,7 @@ async def test_an_answer_while_the_quit_question_is_open_closes_the_right_dialog
     says nothing is waiting any more, and the delete dialog closes (with its outcome)
     once the question is answered."""
     transport = ReleasedDeletes(backend.transport())
-    api = VpsClient(
-        token="t", base_url=DEMO_BASE_URL, transport=transport, retry=RetryPolicy(attempts=1)
-    )
-    app = VpsApp(
-        Settings(demo=True, server="web-server-01"),
-        api,
-        clock=clock,
-        tick_seconds=0.1,
-        audit_path=tmp_path / "audit.jsonl",
-        ops_path=tmp_path / "operations.json",
-    )
+    app = demo_app(transport, clock, tmp_path)
     async with app.run_test(size=(120, 35)) as pilot:
         backup_id = await start_a_held_delete(app, pilot)
         await pilot.press("ctrl+q")
@@ -230,13 +219,7 @@ async def test_quitting_while_a_dialog_prepares_its_request_asks_first(
     from vpstui.ui.dialogs import CreateDialog
 
     transport = HeldGets(backend.transport())
-    api = VpsClient(
-        token="t", base_url=DEMO_BASE_URL, transport=transport, retry=RetryPolicy(attempts=1)
-    )
-    app = VpsApp(
-        Settings(demo=True, server="web-server-01"), api, clock=clock, tick_seconds=0.1,
-        audit_path=tmp_path / "audit.jsonl", ops_path=tmp_path / "operations.json",
-    )  # fmt: skip
+    app = demo_app(transport, clock, tmp_path)
     async with app.run_test(size=(120, 35)) as pilot:
         await settle(app, pilot)
         await pilot.press("n")

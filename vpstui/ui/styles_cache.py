@@ -19,7 +19,6 @@ the account. With `cache = false` / `--no-cache`, and for the demo, none is read
 
 from __future__ import annotations
 
-import contextlib
 import os
 import pickle
 import stat
@@ -28,6 +27,8 @@ from pathlib import Path
 from typing import Any
 
 from textual.css.stylesheet import Stylesheet
+
+from vpstui.cache import keep_file
 
 __all__ = ["MAX_BYTES", "STYLES_FILE", "PreparsedStylesheet", "textual_fingerprint"]
 
@@ -103,18 +104,7 @@ def save_rules(path: Path, fingerprint: tuple[Any, ...], rules: dict[Any, Any]) 
         )
     except Exception:  # a Textual whose rules do not pickle
         return
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        with contextlib.suppress(FileNotFoundError):
-            temporary.unlink()
-        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        with contextlib.suppress(OSError):
-            temporary.unlink()
+    keep_file(path, data)
 
 
 def _frozen(variables: dict[str, str]) -> tuple[tuple[str, str], ...]:
