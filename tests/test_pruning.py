@@ -93,3 +93,25 @@ def test_room_counts_backups_in_progress_as_taking_a_slot() -> None:
     assert len(plan.keep) == 9
     every_slot_busy = [manual(i, days=i, status="in_progress") for i in range(1, 11)]
     assert plan_room(every_slot_busy, 1, limit=10, now=NOW).delete == ()
+
+
+def test_room_never_proposes_the_backup_being_restored() -> None:
+    """The oldest manual backup is proposed first: not when a restore is about to use it.
+    It still takes a slot, so the next oldest goes instead."""
+    backups = [manual(i, days=i) for i in range(1, 11)]  # 10 of 10, #10 the oldest
+    assert [b.id for b in plan_room(backups, 1, limit=10, now=NOW).delete] == [10]
+    plan = plan_room(backups, 1, limit=10, now=NOW, restoring=10)
+    assert [b.id for b in plan.delete] == [9]
+    assert dict((b.id, why) for b, why in plan.keep)[10] == "the backup being restored"
+
+
+def test_the_quota_advice_never_names_the_backup_being_restored() -> None:
+    """At a full quota the restore says which backups to delete for a safety backup (the
+    TUI's dialog and `vpstui restore`): the oldest three, but never the restore's own."""
+    from vpstui.operations import quota_verdict
+
+    backups = [manual(i, days=i) for i in range(1, 11)]
+    possible, text = quota_verdict(backups)
+    assert not possible and "#10" in text and "#7" not in text
+    possible, text = quota_verdict(backups, restoring=10)
+    assert not possible and "#10" not in text and all(f"#{i}" in text for i in (9, 8, 7))

@@ -14,7 +14,7 @@ Nothing here deletes anything: it plans, oldest first, and sums what would be fr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import datetime, timedelta
 
 import msgspec
@@ -57,8 +57,11 @@ def plan_prune(
     keep: int,
     now: datetime,
     older_than: float | None = None,
+    protect: Collection[int] = (),
 ) -> PrunePlan:
-    """The plan for `server_id`'s manual backups among `backups` (others are ignored)."""
+    """The plan for `server_id`'s manual backups among `backups` (others are ignored).
+    The backups whose ids are in `protect` (the one a restore is about to use) are kept,
+    whatever their age."""
     if keep < 0:
         raise ValueError("keep must be 0 or more")
     manual = [b for b in backups if b.server_id == server_id and b.is_manual]
@@ -67,7 +70,9 @@ def plan_prune(
     kept: list[tuple[Backup, str]] = []
     completed_kept = 0
     for backup in _newest_first(manual):
-        if backup.in_progress:
+        if backup.id in protect:
+            kept.append((backup, "the backup being restored"))
+        elif backup.in_progress:
             kept.append((backup, "in progress"))
         elif backup.created_at is None:
             kept.append((backup, "creation time unknown"))
@@ -82,11 +87,22 @@ def plan_prune(
     return PrunePlan(server_id, tuple(delete), tuple(kept))
 
 
-def plan_room(backups: Iterable[Backup], server_id: int, *, limit: int, now: datetime) -> PrunePlan:
+def plan_room(
+    backups: Iterable[Backup],
+    server_id: int,
+    *,
+    limit: int,
+    now: datetime,
+    restoring: int | None = None,
+) -> PrunePlan:
     """The plan that leaves `server_id` fewer than `limit` manual backups: the shared rule
-    with `keep` lowered by the backups it keeps anyway (in progress, creation time unknown),
-    since those take a slot of the quota too. With `keep=limit - 1` alone, one backup still
-    being created made the plan empty although deleting an old one would free the slot."""
+    with `keep` lowered by the backups it keeps anyway (in progress, creation time unknown,
+    `restoring`: the backup a restore is about to use), since those take a slot of the
+    quota too. With `keep=limit - 1` alone, one backup still being created made the plan
+    empty although deleting an old one would free the slot; and the oldest manual backup,
+    proposed first, may be the very one the user is restoring from."""
     manual = [b for b in backups if b.server_id == server_id and b.is_manual]
-    pinned = len(plan_prune(manual, server_id, keep=0, now=now).keep)
-    return plan_prune(manual, server_id, keep=max(0, limit - 1 - pinned), now=now)
+    protect = () if restoring is None else (restoring,)
+    pinned = len(plan_prune(manual, server_id, keep=0, now=now, protect=protect).keep)
+    keep = max(0, limit - 1 - pinned)
+    return plan_prune(manual, server_id, keep=keep, now=now, protect=protect)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from textual.pilot import Pilot
 from textual.widgets import Button, Checkbox
 
 from vpstui.demo import DemoBackend
@@ -12,10 +13,24 @@ from vpstui.ui.dialogs.make_room import MakeRoomRestoreDialog
 from vpstui.ui.dialogs.multi_delete import MultiDeleteDialog
 
 from .test_main_screen import main_of, settle, wait_until
-from .test_restore_safety import open_restore
 
 AppFactory = Callable[..., VpsApp]
 DB_PRIMARY = "db-primary"
+
+
+async def open_restore(app: VpsApp, pilot: Pilot[None]) -> MakeRoomRestoreDialog:
+    """The restore dialog of the server's newest completed backup (not one of the oldest
+    manual ones, which "Make room…" proposes: see the last test)."""
+    await settle(app, pilot)
+    main = main_of(app)
+    done = [b for b in main.table.backups.values() if b.is_completed and b.created_at]
+    target = max(done, key=lambda b: (b.created_at, b.id))
+    main.table.move_cursor_to(target.id)
+    await pilot.press("R")
+    await settle(app, pilot)
+    dialog = app.screen
+    assert isinstance(dialog, MakeRoomRestoreDialog)
+    return dialog
 
 
 async def test_make_room_proposes_the_oldest_and_rereads_the_quota(
@@ -128,3 +143,34 @@ async def test_make_room_reads_the_backups_again_before_proposing(
         assert [b.id for b in proposal.backups] == [second]
         shown = str(status.render())
         assert f"#{second}" in shown and f"#{first}" not in shown
+
+
+async def test_make_room_never_proposes_the_backup_being_restored(
+    make_app: AppFactory, backend: DemoBackend
+) -> None:
+    """Found in tmux: restoring from the oldest manual backup at 10 of 10, "Make room…"
+    proposed that very backup; deleting it let the safety backup be taken, then the
+    restore failed with 404 and the backup the operator wanted was gone. The restore's
+    own backup is never proposed, nor named among the oldest to delete."""
+    server_id = db_primary_id(backend)
+    source, next_oldest = manual_of(backend, server_id)[:2]
+    app = make_app(server=DB_PRIMARY)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        main = main_of(app)
+        main.table.move_cursor_to(source)
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, MakeRoomRestoreDialog))
+        dialog = app.screen
+        assert isinstance(dialog, MakeRoomRestoreDialog) and dialog.backup.id == source
+        await wait_until(pilot, lambda: dialog.manual is not None)
+        status = str(dialog.query_one("#safety-status").render())
+        assert f"#{next_oldest}" in status and f"#{source}" not in status
+        await pilot.click("#make-room")
+        await wait_until(pilot, lambda: isinstance(app.screen, MultiDeleteDialog))
+        proposal = app.screen
+        assert isinstance(proposal, MultiDeleteDialog)
+        assert [b.id for b in proposal.backups] == [next_oldest]
+        await pilot.press("1", "enter")
+        await wait_until(pilot, lambda: proposal.close_only)
+        assert source in backend.state.backups and next_oldest not in backend.state.backups

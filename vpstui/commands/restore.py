@@ -40,8 +40,9 @@ async def _current(session: Session, server: Server) -> Server:
         return server
 
 
-async def _safety_possible(session: Session, server: Server, wanted: bool) -> bool:
-    """Whether to take a safety backup: wanted, and the manual quota allows (said why not)."""
+async def _safety_possible(session: Session, server: Server, wanted: bool, restoring: int) -> bool:
+    """Whether to take a safety backup: wanted, and the manual quota allows (said why not,
+    naming the oldest backups to delete for room: never `restoring`, the restore's own)."""
     if not wanted:
         note(_("No safety backup (--no-safety-backup)."))
         return False
@@ -54,7 +55,7 @@ async def _safety_possible(session: Session, server: Server, wanted: bool) -> bo
             )
         )
         return True  # the API enforces its limit: the restore is not sent if this fails
-    possible, text = quota_verdict([b for b in manual if b.server_id == server.id])
+    possible, text = quota_verdict([b for b in manual if b.server_id == server.id], restoring)
     note(text)
     return possible
 
@@ -89,7 +90,7 @@ async def restore_server(session: Session, args: argparse.Namespace) -> int:
     )
     if backup.description:
         note(f"  “{safe_text(backup.description, 120)}”")
-    safety = await _safety_possible(session, server, not args.no_safety_backup)
+    safety = await _safety_possible(session, server, not args.no_safety_backup, backup.id)
     note(_(OVERWRITE_WARNING))
     session.confirm(
         args.yes,

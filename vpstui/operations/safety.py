@@ -32,15 +32,18 @@ class SafetyStopped(ApiError):
         self.backup = backup
 
 
-def quota_verdict(manual: list[Backup]) -> tuple[bool, str]:
-    """(a safety backup is possible, what to tell the user) for a server's manual backups."""
+def quota_verdict(manual: list[Backup], restoring: int | None = None) -> tuple[bool, str]:
+    """(a safety backup is possible, what to tell the user) for a server's manual backups.
+    The oldest are named as the ones to delete for room, never `restoring` (the backup the
+    restore is about to use)."""
     used = len(manual)
     if used < MANUAL_BACKUP_LIMIT:
         return True, _(
             "A manual backup is taken first and must complete before the restore is sent "
             "({used} of {limit} manual backups in use)."
         ).format(used=used, limit=MANUAL_BACKUP_LIMIT)
-    oldest = sorted(manual, key=lambda b: (b.created_at is None, b.created_at or 0))[:3]
+    others = [b for b in manual if b.id != restoring]
+    oldest = sorted(others, key=lambda b: (b.created_at is None, b.created_at or 0))[:3]
     names = list_text(
         _("{ref} ({created})").format(ref=backup_ref(b.id), created=absolute_time(b.created_at))
         for b in oldest

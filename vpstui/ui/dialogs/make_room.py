@@ -103,7 +103,11 @@ class MakeRoomRestoreDialog(RestoreDialog):
         if self.in_flight or self.close_only:
             return  # the restore was sent meanwhile: nothing to make room for
         plan = plan_room(
-            manual, self.backup.server_id, limit=MANUAL_BACKUP_LIMIT, now=self.clock.now()
+            manual,
+            self.backup.server_id,
+            limit=MANUAL_BACKUP_LIMIT,
+            now=self.clock.now(),
+            restoring=self.backup.id,  # never the backup this dialog restores from
         )
         if not plan.delete:
             self.show_note(_("No manual backup of this server can be deleted now."))

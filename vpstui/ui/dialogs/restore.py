@@ -233,7 +233,7 @@ class RestoreDialog(TypedDialog[RestoreResult]):
                 why=parenthetical(event.error)
             )
         else:
-            self._safety_possible, verdict = quota_verdict(event.manual)
+            self._safety_possible, verdict = quota_verdict(event.manual, self.backup.id)
             self._quota_text = _("{count} of {limit} manual backups in use.").format(
                 count=len(event.manual), limit=MANUAL_BACKUP_LIMIT
             )
