@@ -16,6 +16,7 @@ from vpstui.ui.dialogs import RestoreDialog
 from vpstui.ui.screens.main import MainScreen
 
 from .test_main_screen import main_of, settle, wait_until
+from .test_quit import HeldGets, demo_app
 
 AppFactory = Callable[..., VpsApp]
 MAIL = 13210
@@ -216,3 +217,34 @@ async def test_start_rechecks_what_an_earlier_session_left_unsettled(
         assert any("Operations ledger" in s and "garbage" in s for s in said)
         assert any(f"backup #{victim.id} is gone (deleted)" in s for s in said)
     assert [e["id"] for e in json.loads(ops.read_text())] == ["junk"]
+
+
+async def test_enter_before_the_quota_is_known_is_answered_once_it_is(
+    clock: FakeClock, backend: DemoBackend, tmp_path: Path
+) -> None:
+    """Seen in tmux with a slow API: Enter before the quota check had answered said
+    "Checking the manual backup quota… a moment." and that note stayed long after the
+    quota line was filled in, as if the restore were still coming. Once the quota is
+    known the note says Enter is needed; nothing is sent without it."""
+    transport = HeldGets(backend.transport())
+    app = demo_app(transport, clock, tmp_path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        main = main_of(app)
+        target = next(b for b in main.table.backups.values() if b.is_completed)
+        main.table.move_cursor_to(target.id)
+        transport.hold = True
+        await pilot.press("R")
+        await wait_until(pilot, lambda: isinstance(app.screen, RestoreDialog))
+        dialog = app.screen
+        assert isinstance(dialog, RestoreDialog)
+        await pilot.press(*"web-server-01", "enter")
+        await pilot.pause()
+        assert "a moment" in str(dialog.query_one("#dialog-note").render())
+        transport.hold = False
+        transport.release.set()
+        await wait_until(pilot, lambda: dialog._safety_possible is not None)
+        await pilot.pause()
+        assert "press Enter to restore" in str(dialog.query_one("#dialog-note").render())
+        assert transport.posts == 0 and isinstance(app.screen, RestoreDialog)
+        await pilot.press("escape")
