@@ -13,7 +13,7 @@ from pathlib import Path
 import httpx
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Button, Checkbox
+from textual.widgets import Button, Checkbox, Static
 
 from vpstui import i18n
 from vpstui.clock import FakeClock
@@ -183,13 +183,26 @@ async def test_esc_stops_waiting_for_the_safety_backup_then_is_dimmed_for_the_re
 
 
 @pytest.mark.parametrize(
-    ("language", "anyway", "plain"), [("en", "Quit anyway", "Quit"), ("zh-CN", "仍然退出", "退出")]
+    ("language", "anyway", "plain", "stay", "titles"),
+    [
+        ("en", "Quit anyway", "Quit", "Stay", ("Quit while a request is in flight?", "Quit?")),
+        ("zh-CN", "仍然退出", "退出", "留下", ("有请求正在进行，要退出吗？", "要退出吗？")),
+    ],
 )
 async def test_the_quit_questions_y_follows_its_button(
-    clock: FakeClock, backend: DemoBackend, tmp_path: Path, language: str, anyway: str, plain: str
+    clock: FakeClock,
+    backend: DemoBackend,
+    tmp_path: Path,
+    language: str,
+    anyway: str,
+    plain: str,
+    stay: str,
+    titles: tuple[str, str],
 ) -> None:
     """Once nothing waits any more the question says so and its button becomes "Quit",
-    but the footer still said `y Quit anyway`. It says `y Quit` too, and y quits."""
+    but the footer still said `y Quit anyway`, and the title still spoke of a request in
+    flight. The footer says `y Quit` too, and y quits; the title asks "Quit?". Its esc
+    says "Stay", as the button it presses (it said "Cancel")."""
     transport = ReleasedDeletes(backend.transport())
     app = demo_app(transport, clock, tmp_path)
     i18n.use(language)
@@ -201,12 +214,15 @@ async def test_the_quit_questions_y_follows_its_button(
             question = app.screen
             assert isinstance(question, QuitDialog)
             await pilot.pause()
-            assert y_said(app) == anyway
+            title = question.query_one("#dialog-title", Static)
+            assert (y_said(app), key_said(app, "escape")) == (anyway, stay)
+            assert str(title.render()) == titles[0]
             transport.answer.set()
             confirm = question.query_one("#confirm", Button)
             await wait_until(pilot, lambda: str(confirm.label) == plain)  # nothing waits
             await pilot.pause()
-            assert y_said(app) == plain
+            assert (y_said(app), key_said(app, "escape")) == (plain, stay)
+            assert str(title.render()) == titles[1]
             await pilot.press("y")
             await wait_until(pilot, lambda: not app.is_running)
     finally:
@@ -214,10 +230,14 @@ async def test_the_quit_questions_y_follows_its_button(
     assert app.return_code == 0
 
 
-def y_said(app: VpsApp) -> str:
-    """What the footer says `y` does, as the bindings say and as last painted (one `y`)."""
+def key_said(app: VpsApp, key: str) -> str:
+    """What the footer says `key` does, as the bindings say and as last painted (one)."""
     footer = app.screen.query_one(KeysFooter)
-    (said,) = [key.description for key in footer.shown_keys() if key.key == "y"]
-    (painted,) = [key.description for key in footer._drawn or () if key.key == "y"]
+    (said,) = [shown.description for shown in footer.shown_keys() if shown.key == key]
+    (painted,) = [shown.description for shown in footer._drawn or () if shown.key == key]
     assert painted == said, "the footer was not told the keys changed"
     return said
+
+
+def y_said(app: VpsApp) -> str:
+    return key_said(app, "y")

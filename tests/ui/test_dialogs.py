@@ -638,6 +638,7 @@ async def test_delete_in_progress_offers_close_only(
         assert str(button(app, "cancel").label) == "Close"
         shown = app.screen.query_one(KeysFooter).shown_keys()
         assert [key.action for key in shown] == ["cancel"], "no y Delete in the footer"
+        assert shown[0].description == "Close"  # as the button says (it said "Cancel")
         buttons_visible(app)
         await pilot.press("y")
         await settle(app, pilot)

@@ -190,6 +190,14 @@ class DialogBase(ModalScreen[ResultType]):
             return None
         return True
 
+    def key_description(self, action: str) -> str | None:
+        """What the footer calls `action`'s key: esc as the button it presses is labelled
+        ("Close" once nothing may be sent, the quit question's "Stay")."""
+        if action == "cancel":
+            for button in self.query("#cancel").results(Button):
+                return str(button.label)
+        return None
+
     def update_controls(self) -> None:
         """Enable or disable the controls from the dialog's state. Subclasses extend this."""
         for widget in self.query("#dialog Button, #dialog Input, #dialog Select"):

@@ -79,11 +79,17 @@ class QuitDialog(DialogBase[bool]):
             )
         return Text(_("Nothing is waiting for an answer any more."))
 
+    def _title(self) -> Text:
+        if self.pending:
+            return Text(_(self.TITLE_TEXT))
+        return Text(_("Quit while a dialog is at work?") if self.busy else _("Quit?"))
+
     def compose_buttons(self) -> Iterable[Widget]:
         yield Button(_("Stay"), id="cancel")
         yield Button(_("Quit anyway"), id="confirm", variant="error")
 
     def prepare(self) -> None:
+        self.query_one("#dialog-title", Static).update(self._title())
         self.query_one("#cancel", Button).focus()
         self.set_interval(0.5, self._still_pending)
 
@@ -97,6 +103,7 @@ class QuitDialog(DialogBase[bool]):
         if (pending, busy) == (self.pending, self.busy):
             return
         self.pending, self.busy = pending, busy
+        self.query_one("#dialog-title", Static).update(self._title())
         self.query_one("#question", Static).update(self._question())
         self.query_one("#confirm", Button).label = _("Quit anyway") if self.waiting else _("Quit")
         self.refresh_bindings()  # the footer's `y` says the same

@@ -126,10 +126,13 @@ class KeysFooter(Widget, can_focus=False):
         active = screen.active_bindings
         keys: list[ShownKey] = []
         actions: set[str] = set()
+        # A screen may name an action as its button does ("Close", "Stay" for `cancel`).
+        describe = getattr(screen, "key_description", None)
         for _node, binding, enabled, tooltip in active.values():
             if binding.show and binding.action not in actions:
                 actions.add(binding.action)
-                keys.append(self._shown(binding, enabled, tooltip))
+                said = describe(binding.action) if callable(describe) else None
+                keys.append(self._shown(binding, enabled, tooltip, description=said))
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
             found = active.get(app.COMMAND_PALETTE_BINDING)
             if found is not None:
@@ -139,9 +142,16 @@ class KeysFooter(Widget, can_focus=False):
         return keys
 
     def _shown(
-        self, binding: Binding, enabled: bool, tooltip: str, *, palette: bool = False
+        self,
+        binding: Binding,
+        enabled: bool,
+        tooltip: str,
+        *,
+        palette: bool = False,
+        description: str | None = None,
     ) -> ShownKey:
-        description = _(binding.description) if binding.description else ""
+        if description is None:
+            description = _(binding.description) if binding.description else ""
         display = self.app.get_key_display(binding)
         return ShownKey(
             binding.key, display, description, binding.action, enabled, tooltip, palette
