@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 
 from textual.app import App, ComposeResult
 from textual.widgets import OptionList
@@ -20,6 +21,7 @@ from vpstui.ui.widgets.backup_table import BackupTable
 from vpstui.ui.widgets.insight import BARS, InsightPanel, age_text, meter, sparkline
 
 from .test_main_screen import main_of, settle, wait_until
+from .test_quit import HeldGets, demo_app
 
 AppFactory = Callable[..., VpsApp]
 DB_PRIMARY = 12391
@@ -196,3 +198,32 @@ async def test_panel_folds_to_one_line_when_the_terminal_shrinks(make_app: AppFa
         assert "10/10" in panel_text(app) and len(panel_text(app).splitlines()) == 1
         await pilot.resize_terminal(120, 35)
         await wait_until(pilot, lambda: len(panel_text(app).splitlines()) == 3)
+
+
+async def test_a_confirmed_delete_takes_its_backup_out_of_the_facts_at_once(
+    clock: FakeClock, backend: DemoBackend, tmp_path: Path
+) -> None:
+    """Seen in tmux with a slow API: after a delete the header said 120 backups while the
+    picker and the insight said 121 until the re-read had answered. The API's answer to
+    the delete is enough: the server's facts follow the table at once."""
+    transport = HeldGets(backend.transport())
+    app = demo_app(transport, clock, tmp_path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        main = main_of(app)
+        target = next(b for b in main.table.backups.values() if b.is_manual and b.is_completed)
+        server = target.server_id
+        before = main._summaries[server]
+        main.table.move_cursor_to(target.id)
+        await pilot.press("delete")
+        await wait_until(pilot, lambda: app.screen is not main)
+        transport.hold = True  # the re-read after the delete waits
+        await pilot.press("y")
+        await wait_until(pilot, lambda: target.id not in main.table.backups)
+        await pilot.pause()
+        after = main._summaries[server]
+        rows = [b for b in main.table.backups.values() if b.server_id == server]
+        assert (after.backups, after.manual) == (before.backups - 1, before.manual - 1)
+        assert after.backups == len(rows)
+        assert f"{len(rows)} backups" in str(main.query_one("#insight").render())
+        transport.release.set()

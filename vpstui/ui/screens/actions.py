@@ -220,18 +220,18 @@ class BackupActions(LiveScreen):
         self._show_status()
 
     def backup_deleted(self, backup_id: int) -> None:
-        self.table.remove_backup(backup_id)
-        if backup_id in self._all_cache:
-            self._all_cache = {k: v for k, v in self._all_cache.items() if k != backup_id}
-        self.load_backups()
+        self.backups_deleted([backup_id])
 
     def backups_deleted(self, deleted: Sequence[int]) -> None:
-        """The API confirmed `deleted` gone (a multi-delete): their rows go; re-read."""
+        """The API confirmed `deleted` gone: their rows go, and the facts of their servers
+        with them (the picker said 121 where the table said 120, until the re-read)."""
         gone = set(deleted)
+        servers = {b.server_id for bid, b in self.table.backups.items() if bid in gone}
         for backup_id in deleted:
             self.table.remove_backup(backup_id)
         if gone & self._all_cache.keys():
             self._all_cache = {k: v for k, v in self._all_cache.items() if k not in gone}
+        self.refresh_facts(servers)
         self.load_backups()
 
     def restore_started(

@@ -18,7 +18,7 @@ from vpstui.api.models import Backup
 from vpstui.format import human_size, safe_text, status_text
 from vpstui.i18n import _
 from vpstui.operations import RefreshSchedule
-from vpstui.summary import summarize
+from vpstui.summary import ServerSummary, summarize
 from vpstui.ui.messages import BackupsPolled, Scope
 from vpstui.ui.screens.servers_view import ServersView
 from vpstui.ui.watch import Target, Watcher, merge_polled
@@ -52,6 +52,21 @@ class PollingScreen(ServersView):
 
     def _tick(self) -> None:
         raise NotImplementedError  # `LiveScreen._tick`
+
+    def refresh_facts(self, server_ids: set[int]) -> None:
+        """The picker's and insight's facts of `server_ids` from the rows on screen, which
+        hold all their backups (the scope has no type filter), after a poll or a delete
+        the API answered: not one fact older than the table until the next listing."""
+        if self.scope[1] is not None or not self._summaries or not server_ids:
+            return
+        limit = self.app.settings.stale_after_hours
+        mine = (b for b in self.table.backups.values() if b.server_id in server_ids)
+        fresh = summarize(mine, self._now(), limit)
+        for server_id in server_ids:
+            old = self._summaries.get(server_id)
+            name = old.name if old is not None else ""
+            self._summaries[server_id] = fresh.get(server_id, ServerSummary(server_id, name))
+        self._update_picker()
 
     def _poll_targets(self, now: datetime) -> list[Target]:
         """What this tick should poll instead of a full listing; [] for a full listing."""
@@ -98,12 +113,8 @@ class PollingScreen(ServersView):
         self.watcher.polled(message.results)
         if message.scope == (None, None):
             self._all_cache = table.backups
-        if message.scope[1] is None and message.results and self._summaries:
-            polled = {server_id for server_id, _ in message.results}
-            limit = self.app.settings.stale_after_hours
-            mine = (b for b in table.backups.values() if b.server_id in polled)
-            self._summaries.update(summarize(mine, now, limit))
-            self._update_picker()
+        if message.scope[1] is None and message.results:
+            self.refresh_facts({server_id for server_id, _ in message.results})
         self._settle_remembered_creates(message.scope, was_running)
         state = self.connection
         error = message.error
