@@ -273,3 +273,32 @@ def test_page_plan_reads_only_addressable_links() -> None:
     assert page_plan(url(f"{BASE}{BACKUPS}?page=2"), None, 20) is None
     assert page_plan(url(f"{BASE}{BACKUPS}?page=two"), 95, 20) is None
     assert page_plan(url(f"{BASE}{BACKUPS}?page=2"), 95, 0) is None
+
+
+async def test_page_urls_are_built_as_their_turn_comes() -> None:
+    """A `PagePlan` builds each URL when asked (1,000 at once held the event loop for
+    ~0.1 s); `fetch_in_order` had asked for all of them before the first request, by
+    iterating the plan. Only the URLs of pages started so far are built."""
+    from vpstui.api.paging import Limiter, PagePlan, fetch_in_order
+
+    class Counting(PagePlan):
+        built = 0
+
+        def __getitem__(self, index: Any) -> Any:
+            Counting.built += 1
+            return super().__getitem__(index)
+
+    plan = Counting(httpx.URL(f"{BASE}{BACKUPS}?page=2"), "page", range(2, 1002))
+    gate = asyncio.Event()
+
+    async def fetch(url: httpx.URL, limiter: Limiter) -> str:
+        await gate.wait()
+        return str(url)
+
+    pages = fetch_in_order(plan, fetch, Limiter(6, asyncio.sleep))
+    first = asyncio.ensure_future(pages.__anext__())
+    await asyncio.sleep(0.01)
+    assert Counting.built == 6  # the 6 pages in flight, not 1,000
+    gate.set()
+    assert (await first).endswith("page=2")
+    await pages.aclose()

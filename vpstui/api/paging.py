@@ -167,7 +167,9 @@ async def fetch_in_order(
     caller stops early (or is cancelled), the requests still running are cancelled.
     """
     loop = asyncio.get_running_loop()
-    answers: list[asyncio.Future[T]] = [loop.create_future() for _ in urls]
+    # Not `for _ in urls`: iterating a `PagePlan` builds every URL (~0.1 s of the event
+    # loop for 1,000 pages); each is built when its turn comes.
+    answers: list[asyncio.Future[T]] = [loop.create_future() for _ in range(len(urls))]
     queue = iter(range(len(urls)))
 
     async def worker() -> None:
