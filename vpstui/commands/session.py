@@ -9,6 +9,7 @@ core (`vpstui.operations`), exactly as the TUI does. No Textual here.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import signal
 import sys
 from collections.abc import Awaitable, Callable
@@ -39,12 +40,27 @@ def stdin_is_terminal() -> bool:
     return stdin is not None and stdin.isatty()
 
 
+def discard_typed_ahead() -> None:
+    """Throw away what was typed at the terminal before a question was asked: an answer
+    must answer what it saw. (Seen in tmux: a server name typed while a slow API was being
+    read confirmed the restore as soon as the question came, before its warnings showed.)"""
+    if not stdin_is_terminal():
+        return  # a pipe or file: its lines are the answers, in order
+    try:
+        import termios
+    except ImportError:  # not POSIX: nothing to flush with
+        return
+    with contextlib.suppress(termios.error, OSError, ValueError):
+        termios.tcflush(sys.stdin.fileno(), termios.TCIFLUSH)
+
+
 def ask_on_terminal(prompt: str) -> str:
-    """Print `prompt` on stderr and read one line. Ctrl-C interrupts at once.
+    """Print `prompt` on stderr and read one line typed after it. Ctrl-C interrupts at once.
 
     (While a command runs, asyncio turns the first Ctrl-C into a cancellation that a
     blocking `input()` would never see; the plain handler is put back for the question.)
     """
+    discard_typed_ahead()
     print(prompt, end="", file=sys.stderr, flush=True)
     try:
         previous = signal.signal(signal.SIGINT, signal.default_int_handler)
