@@ -226,4 +226,8 @@ async def test_a_confirmed_delete_takes_its_backup_out_of_the_facts_at_once(
         assert (after.backups, after.manual) == (before.backups - 1, before.manual - 1)
         assert after.backups == len(rows)
         assert f"{len(rows)} backups" in str(main.query_one("#insight").render())
+        # Said once: "Deleted" (a single delete went through the multi-delete's path
+        # for a moment, which said "Backups deleted" too).
+        titles = [n.title for n in app._notifications]
+        assert titles.count("Deleted") == 1 and "Backups deleted" not in titles
         transport.release.set()

@@ -220,11 +220,16 @@ class BackupActions(LiveScreen):
         self._show_status()
 
     def backup_deleted(self, backup_id: int) -> None:
-        self.backups_deleted([backup_id])
+        """The API confirmed one backup gone (the delete dialog has said so)."""
+        self._rows_deleted([backup_id])
 
     def backups_deleted(self, deleted: Sequence[int]) -> None:
-        """The API confirmed `deleted` gone: their rows go, and the facts of their servers
-        with them (the picker said 121 where the table said 120, until the re-read)."""
+        """The API confirmed `deleted` gone (a multi-delete)."""
+        self._rows_deleted(deleted)
+
+    def _rows_deleted(self, deleted: Sequence[int]) -> None:
+        """Their rows go, and the facts of their servers with them (the picker said 121
+        where the table said 120, until the re-read); then the list is re-read."""
         gone = set(deleted)
         servers = {b.server_id for bid, b in self.table.backups.items() if bid in gone}
         for backup_id in deleted:
