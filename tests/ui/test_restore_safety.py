@@ -248,3 +248,32 @@ async def test_enter_before_the_quota_is_known_is_answered_once_it_is(
         assert "press Enter to restore" in str(dialog.query_one("#dialog-note").render())
         assert transport.posts == 0 and isinstance(app.screen, RestoreDialog)
         await pilot.press("escape")
+
+
+async def test_enter_in_the_create_dialog_before_the_quota_is_known_is_answered_once_it_is(
+    clock: FakeClock, backend: DemoBackend, tmp_path: Path
+) -> None:
+    """The create dialog's form of the same: "Checking the server's manual backup quota…"
+    stayed after the quota line was filled in. It then says Enter creates; only that
+    second Enter sends."""
+    from vpstui.ui.dialogs import CreateDialog
+
+    transport = HeldGets(backend.transport())
+    app = demo_app(transport, clock, tmp_path)
+    async with app.run_test(size=(120, 35)) as pilot:
+        await settle(app, pilot)
+        transport.hold = True
+        await pilot.press("n")
+        await wait_until(pilot, lambda: isinstance(app.screen, CreateDialog))
+        dialog = app.screen
+        assert isinstance(dialog, CreateDialog)
+        await pilot.press(*"x1", "enter")
+        await pilot.pause()
+        note = dialog.query_one("#dialog-note")
+        assert "Checking" in str(note.render())
+        transport.hold = False
+        transport.release.set()
+        await wait_until(pilot, lambda: "press Enter to create" in str(note.render()))
+        assert transport.posts == 0 and app.screen is dialog
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: transport.posts == 1)

@@ -69,6 +69,8 @@ class CreateDialog(DialogBase[CreateResult]):
     """Create a manual backup of `server_id`, or of a server chosen from `servers`."""
 
     TITLE_TEXT = N_("Create a manual backup")
+    #: Enter came while the quota was being checked (the note said to wait).
+    _asked_early = False
 
     def __init__(
         self,
@@ -184,6 +186,7 @@ class CreateDialog(DialogBase[CreateResult]):
         if event.server_id != self.server_id:
             return  # an answer for a server no longer chosen
         self._quota_checking = False
+        self.call_after_refresh(self._answer_early_enter)
         if event.manual is None:
             self.query_one("#quota", Static).update(
                 Text(
@@ -201,6 +204,14 @@ class CreateDialog(DialogBase[CreateResult]):
         quota.update(Text(quota_text(manual)))
         quota.set_class(self._quota_full, "-full")
         self.update_controls()
+
+    def _answer_early_enter(self) -> None:
+        """Enter came while the quota was being checked, and the note said so: it says
+        now what Enter will do (seen in tmux: the note stayed, as if the create were
+        coming). Nothing is sent without another Enter."""
+        if self._asked_early and not self.in_flight:
+            self._asked_early = False
+            self.show_note(self.blocker() or _("The quota is checked: press Enter to create."))
 
     # -- events --------------------------------------------------------------------------
 
@@ -232,6 +243,7 @@ class CreateDialog(DialogBase[CreateResult]):
             return
         reason = self.blocker()
         if reason is not None:
+            self._asked_early = self._quota_checking  # answered once the quota is known
             self.show_note(reason)
             return
         server_id = self.server_id
