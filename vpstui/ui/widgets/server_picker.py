@@ -134,8 +134,8 @@ class ServerPicker(Vertical):
             style = "red" if status in ("stopped", "suspended") else "yellow"
             text.append(f" {safe_text(status_text(status), 12)}", style=style)
         text.append("\n")
-        if summary is None:
-            text.append("  " + _("backups: …"), style="dim")
+        if summary is None:  # not in a listing yet (`--server` lists one server first)
+            text.append("  " + _("backups: not listed yet"), style="dim")
         else:
             if not summary.backups:
                 text.append("  " + _("no backups"), style="dim")
