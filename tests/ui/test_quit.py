@@ -165,6 +165,10 @@ async def test_an_answer_while_the_quit_question_is_open_closes_the_right_dialog
         )
         assert app.screen is quit_dialog, "the question stays where the user put it"
         assert str(quit_dialog.query_one("#confirm").label) == "Quit"  # type: ignore[attr-defined]
+        # The delete dialog under it no longer offers Cancel and Delete (seen in tmux).
+        under = app.screen_stack[-2]
+        assert not [b for b in under.query("#dialog-buttons Button") if b.display]
+        assert "Answered" in str(under.query_one("#dialog-note").render())
         await pilot.press("escape")  # stay
         main = main_of(app)
         await wait_until(pilot, lambda: app.screen is main)

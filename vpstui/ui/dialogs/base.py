@@ -242,6 +242,9 @@ class DialogBase(ModalScreen[ResultType]):
         it stays where the user put it."""
         if self.is_attached and self.app.screen is not self:
             self._closing_with = (result,)
+            # What shows of it under the other screen offers nothing more to do.
+            self.query("#dialog-buttons Button").set(display=False)
+            self.show_note(_("Answered: this closes when you come back to it."))
             return AwaitComplete(asyncio.sleep(0))
         return super().dismiss(result)
 
