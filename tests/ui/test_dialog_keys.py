@@ -167,12 +167,14 @@ async def test_esc_stops_waiting_for_the_safety_backup_then_is_dimmed_for_the_re
         await wait_until(pilot, lambda: dialog.safety_backup is not None)
         await pilot.pause()
         assert esc_on(app), "esc stops waiting for the safety backup"
+        assert key_said(app, "escape") == "Stop waiting"  # as the note says, not "Cancel"
         held.gate.clear()
         before = held.waiting
         clock.advance(60)  # the demo completes a manual backup after 20 s
         await wait_until(pilot, lambda: held.waiting > before)  # the restore is sent
         await pilot.pause()
         assert not esc_on(app), "the restore is on its way: esc is refused"
+        assert key_said(app, "escape") == "Cancel"
         dialog.show_note(None)
         await pilot.press("escape")
         await pilot.pause()

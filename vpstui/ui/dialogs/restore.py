@@ -288,6 +288,12 @@ class RestoreDialog(TypedDialog[RestoreResult]):
         its way, must be waited for."""
         return self.in_flight and not (self._waiting and not self._stop.is_set())
 
+    def key_description(self, action: str) -> str | None:
+        """While the safety backup is waited for, esc stops waiting (the note says so)."""
+        if action == "cancel" and self.in_flight and self._waiting:
+            return _("Stop waiting")
+        return super().key_description(action)
+
     def _set_waiting(self, waiting: bool) -> None:
         """Whether Esc may still stop the restore being sent (the footer follows)."""
         self._waiting = waiting
