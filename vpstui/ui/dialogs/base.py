@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from datetime import datetime
-from typing import Any, ClassVar, TypeVar
+from typing import ClassVar, TypeVar
 
 from rich.text import Text
 from textual import events
@@ -27,16 +27,17 @@ from textual.widget import Widget
 from textual.widgets import Button, Static
 from textual.worker import Worker, WorkerState
 
-from vpstui.api import ApiError, Backup, VpsClient
+from vpstui.api import ApiError, VpsClient
 from vpstui.audit import AuditLog
 from vpstui.clock import Clock
 from vpstui.format import safe_text
 from vpstui.i18n import L_, N_, _
-from vpstui.operations import Mutations, OperationLedger, Sent
+from vpstui.operations import Mutations, OperationLedger
 from vpstui.ui.dialogs.fitting import SHORT_ROWS, make_compact
+from vpstui.ui.dialogs.messages import AnswerLost, Checking, ManualBackupsRead, RequestFailed
 from vpstui.ui.widgets.footer import KeysFooter
 
-__all__ = ["AnswerLost", "DialogBase", "RequestFailed"]
+__all__ = ["AnswerLost", "Checking", "DialogBase", "ManualBackupsRead", "RequestFailed"]
 
 ResultType = TypeVar("ResultType")
 
@@ -44,50 +45,6 @@ IN_FLIGHT_NOTE = N_("Request in flight… wait for the answer.")
 
 #: The worker group of a dialog's one request (quota look-ups use another group).
 SEND_GROUP = "send"
-
-
-class AnswerLost(Message):
-    """The request's answer was lost; `sent` says what re-reading the API showed."""
-
-    def __init__(self, sent: Sent[Any]) -> None:
-        super().__init__()
-        self.sent = sent
-
-    @property
-    def text(self) -> str:
-        """What re-reading showed, in the user's words."""
-        sent = self.sent
-        if sent.check is not None:
-            return sent.check.text
-        return _(
-            "Checking what happened failed too ({error}). The list will be re-read "
-            "when you close this; look there before trying again."
-        ).format(error=sent.check_error)
-
-
-class Checking(Message):
-    """The answer was lost; the API is being re-read to see what happened."""
-
-
-class RequestFailed(Message):
-    """The dialog's request failed with `error` (an `ApiError`; unexpected ones are wrapped)."""
-
-    def __init__(self, error: ApiError) -> None:
-        super().__init__()
-        self.error = error
-
-
-class ManualBackupsRead(Message):
-    """A server's manual backups, for a quota line (`manual` None: reading them failed,
-    and `error` says why)."""
-
-    def __init__(
-        self, server_id: int, manual: list[Backup] | None, error: ApiError | None = None
-    ) -> None:
-        super().__init__()
-        self.server_id = server_id
-        self.manual = manual
-        self.error = error
 
 
 class DialogBase(ModalScreen[ResultType]):

@@ -29,8 +29,14 @@ from vpstui.format import (
 )
 from vpstui.i18n import N_, _
 from vpstui.operations import SafetyStopped, WaitPolicy, quota_verdict, restore_with_safety
-from vpstui.ui.dialogs.base import AnswerLost, ManualBackupsRead, RequestFailed
 from vpstui.ui.dialogs.fitting import TOO_SMALL, make_compact, safety_line, span_fits
+from vpstui.ui.dialogs.messages import (
+    AnswerLost,
+    ManualBackupsRead,
+    RequestFailed,
+    RestoreStarted,
+    SafetyProgress,
+)
 from vpstui.ui.dialogs.typed import TypedDialog
 from vpstui.ui.widgets.tickbox import TickBox
 
@@ -60,22 +66,6 @@ def restore_headline(backup: Backup, server_name: str, now_age: str) -> str:
         age=now_age,
         size=human_size(backup.size_mb),
     )
-
-
-class RestoreStarted(Message):
-    """The API accepted the restore."""
-
-    def __init__(self, result: RestoreResult) -> None:
-        super().__init__()
-        self.result = result
-
-
-class SafetyProgress(Message):
-    """What the safety backup is doing now, for the status line."""
-
-    def __init__(self, text: str) -> None:
-        super().__init__()
-        self.text = text
 
 
 class RestoreDialog(TypedDialog[RestoreResult]):
