@@ -41,12 +41,14 @@ FORMAT = 1
 
 def textual_fingerprint() -> tuple[Any, ...]:
     """What identifies the Textual (and Python) that parsed the rules: Python's version,
-    and the path, size and modification time of Textual's CSS modules (reinstalling or
-    upgrading Textual changes them). Two `stat` calls: no package metadata read at start."""
-    from textual.css import model, styles
+    and the path, size and modification time of each Textual module that parsing goes
+    through (reinstalling or upgrading Textual changes them). A few `stat` calls of
+    modules already imported: no package metadata is read at start."""
+    from textual import color
+    from textual.css import _styles_builder, model, parse, scalar, styles, tokenize, tokenizer
 
     files = []
-    for module in (model, styles):
+    for module in (model, styles, parse, _styles_builder, tokenize, tokenizer, scalar, color):
         path = module.__file__ or ""
         try:
             info = os.stat(path)
