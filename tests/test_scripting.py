@@ -576,7 +576,9 @@ def test_restore_wait_exits_0_only_on_a_status_change_that_settled(
     out, err = capsys.readouterr()
     assert code == EXIT_OK, err
     assert "overwrites the server's disk" in err
-    assert f"Restore web-server-01 (id {server_id}) from backup #{backup_id}" in err
+    assert f"Restore web-server-01 (id {server_id}) from backup #{backup_id}: automatic" in err
+    (line,) = [x for x in err.splitlines() if x.startswith("Restore web-server-01")]
+    assert line.count("web-server-01") == 1, "the server is named once (it was twice)"
     assert out.strip() == (
         f"Restore of web-server-01 from backup #{backup_id} finished: active → restoring → active."
     )

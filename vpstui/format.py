@@ -65,6 +65,7 @@ from vpstui.i18n import N_, Term, _
 __all__ = [
     "EXPIRING_SOON_HOURS",
     "absolute_time",
+    "backup_facts",
     "backup_ref",
     "backup_summary",
     "duration",
@@ -237,14 +238,17 @@ def type_text(backup_type: str | None) -> str:
     return _(type_word(backup_type))
 
 
+def _size_words(backup: Backup) -> str:
+    """The size, or "size not known yet" (in progress) or "size unknown"."""
+    if backup.size_mb is not None:
+        return human_size(backup.size_mb)
+    return _("size not known yet") if backup.in_progress else _("size unknown")
+
+
 def backup_summary(backup: Backup) -> str:
     """One line for the clipboard: "backup #501 of web-server-01 (id 12345): automatic,
     completed, 4.4 GiB, created 2025-01-16 03:00 UTC". Every value is labelled or worded:
     an unknown size reads "size not known yet" (in progress) or "size unknown"."""
-    if backup.size_mb is not None:
-        size = human_size(backup.size_mb)
-    else:
-        size = _("size not known yet") if backup.in_progress else _("size unknown")
     return _(
         "backup {ref} of {server} (id {id}): {type}, {status}, {size}, created {created}"
     ).format(
@@ -253,6 +257,17 @@ def backup_summary(backup: Backup) -> str:
         id=backup.server_id,
         type=type_text(backup.backup_type),
         status=status_text(backup.status),
-        size=size,
+        size=_size_words(backup),
+        created=absolute_time(backup.created_at),
+    )
+
+
+def backup_facts(backup: Backup) -> str:
+    """`backup_summary` without whose backup it is (where the line names the server):
+    "automatic, completed, 4.4 GiB, created 2025-01-16 03:00 UTC"."""
+    return _("{type}, {status}, {size}, created {created}").format(
+        type=type_text(backup.backup_type),
+        status=status_text(backup.status),
+        size=_size_words(backup),
         created=absolute_time(backup.created_at),
     )

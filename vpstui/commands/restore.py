@@ -7,7 +7,7 @@ from __future__ import annotations
 import argparse
 
 from vpstui.api import ApiError, AuthenticationError, Server
-from vpstui.format import backup_summary, safe_text, status_text
+from vpstui.format import backup_facts, backup_ref, safe_text, status_text
 from vpstui.i18n import N_, _
 from vpstui.operations import (
     SafetyStopped,
@@ -84,8 +84,9 @@ async def restore_server(session: Session, args: argparse.Namespace) -> int:
             EXIT_FAILED,
         )
     note(
-        _("Restore {name} (id {id}) from {summary}").format(
-            name=name, id=server.id, summary=backup_summary(backup)
+        # The server once: a backup is restored onto its own server.
+        _("Restore {name} (id {id}) from backup {ref}: {facts}").format(
+            name=name, id=server.id, ref=backup_ref(backup.id), facts=backup_facts(backup)
         )
     )
     if backup.description:
