@@ -176,6 +176,23 @@ class DialogBase(ModalScreen[ResultType]):
         note.update(Text(safe_text(message or "")))
         note.display = bool(message)
 
+    #: Enter came before the dialog could send (a quota still being read): the note said
+    #: to wait, and `answer_early_enter` says what Enter does once it can.
+    _asked_early = False
+
+    def note_too_early(self, message: str) -> None:
+        """Enter before the dialog can send: say to wait (`message`), and remember it."""
+        self._asked_early = True
+        self.show_note(message)
+
+    def answer_early_enter(self, message: str) -> None:
+        """The dialog can send now: if the note said to wait, it says `message` instead (what
+        Enter does now). Nothing is sent without that Enter (seen in tmux: the note stayed,
+        as if the request were coming)."""
+        if self._asked_early and not self.in_flight:
+            self._asked_early = False
+            self.show_note(message)
+
     def make_close_only(self) -> None:
         """Leave only a "Close" button: used when sending anything would be unsafe."""
         self._close_only = True

@@ -69,8 +69,6 @@ class CreateDialog(DialogBase[CreateResult]):
     """Create a manual backup of `server_id`, or of a server chosen from `servers`."""
 
     TITLE_TEXT = N_("Create a manual backup")
-    #: Enter came while the quota was being checked (the note said to wait).
-    _asked_early = False
 
     def __init__(
         self,
@@ -206,12 +204,7 @@ class CreateDialog(DialogBase[CreateResult]):
         self.update_controls()
 
     def _answer_early_enter(self) -> None:
-        """Enter came while the quota was being checked, and the note said so: it says
-        now what Enter will do (seen in tmux: the note stayed, as if the create were
-        coming). Nothing is sent without another Enter."""
-        if self._asked_early and not self.in_flight:
-            self._asked_early = False
-            self.show_note(self.blocker() or _("The quota is checked: press Enter to create."))
+        self.answer_early_enter(self.blocker() or _("The quota is checked: press Enter to create."))
 
     # -- events --------------------------------------------------------------------------
 
@@ -243,8 +236,10 @@ class CreateDialog(DialogBase[CreateResult]):
             return
         reason = self.blocker()
         if reason is not None:
-            self._asked_early = self._quota_checking  # answered once the quota is known
-            self.show_note(reason)
+            if self._quota_checking:  # answered once the quota is known
+                self.note_too_early(reason)
+            else:
+                self.show_note(reason)
             return
         server_id = self.server_id
         description = self.description or None

@@ -72,8 +72,6 @@ class RestoreDialog(TypedDialog[RestoreResult]):
     """Confirm restoring `backup` onto its server by typing the server's name."""
 
     TITLE_TEXT = N_("Restore a backup")
-    #: Enter came before the quota was known (the note said to wait a moment).
-    _asked_early = False
 
     def __init__(
         self,
@@ -240,9 +238,7 @@ class RestoreDialog(TypedDialog[RestoreResult]):
         text = safety_line(self._safety_possible, self.wants_safety, self._quota_text)
         if text is not None:  # else still "Checking the manual backup quota…"
             self.query_one("#safety-status", Static).update(Text(text))
-            if self._asked_early:  # the note said "a moment": nothing is sent without a key
-                self._asked_early = False
-                self.show_note(_("The quota is checked: press Enter to restore."))
+            self.answer_early_enter(_("The quota is checked: press Enter to restore."))
 
     @property
     def no_safety_reason(self) -> str | None:
@@ -351,8 +347,7 @@ class RestoreDialog(TypedDialog[RestoreResult]):
             )
             return
         if self._safety_unknown:
-            self._asked_early = True  # said again once the quota is known (`_show_safety_line`)
-            self.show_note(_("Checking the manual backup quota… a moment."))
+            self.note_too_early(_("Checking the manual backup quota… a moment."))
             return
         mutations = self.mutations(self.client, self.clock)
         safety = self.wants_safety
